@@ -1,0 +1,182 @@
+/* The reader cursor, the error record and the output buffer. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_internal.h"
+
+void tw_err_set(tw_err *err, tw_status code, uint64_t offset, const char *fmt, ...) {
+  if (err == NULL || err->code != TW_OK) return; /* the first error wins */
+  err->code = code;
+  err->offset = offset;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err) {
+  tw_cursor c = {base, pos, end, err};
+  return c;
+}
+
+static bool leb_failed(tw_cursor *c, tw_leb_status s, const char *what) {
+  switch (s) {
+  case TW_LEB_OK: return false;
+  case TW_LEB_TRUNCATED:
+    tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "unexpected end of %s (truncated LEB128)", what);
+    break;
+  case TW_LEB_OVERLONG:
+    tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "%s: integer representation too long", what);
+    break;
+  case TW_LEB_OVERFLOW:
+    tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "%s: integer too large", what);
+    break;
+  }
+  return true;
+}
+
+bool tw_read_u8(tw_cursor *c, uint8_t *out, const char *what) {
+  if (c->pos >= c->end) {
+    tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "unexpected end of %s", what);
+    return false;
+  }
+  *out = c->base[c->pos++];
+  return true;
+}
+
+/* One reader per LEB128 width; the macro keeps the five identical. */
+#define TW_READ_LEB(fn, T, decode)                                      \
+  bool fn(tw_cursor *c, T *out, const char *what) {                     \
+    size_t len = 0;                                                     \
+    T v = 0;                                                            \
+    tw_leb_status s = decode(c->base + c->pos, c->end - c->pos, &v, &len); \
+    if (leb_failed(c, s, what)) return false;                           \
+    c->pos += len;                                                      \
+    *out = v;                                                           \
+    return true;                                                        \
+  }
+TW_READ_LEB(tw_read_u32, uint32_t, tw_leb_read_u32)
+TW_READ_LEB(tw_read_u64, uint64_t, tw_leb_read_u64)
+TW_READ_LEB(tw_read_s32, int32_t, tw_leb_read_s32)
+TW_READ_LEB(tw_read_s33, int64_t, tw_leb_read_s33)
+TW_READ_LEB(tw_read_s64, int64_t, tw_leb_read_s64)
+#undef TW_READ_LEB
+
+bool tw_skip(tw_cursor *c, size_t n, const char *what) {
+  if (n > c->end - c->pos) {
+    tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "unexpected end of %s (%zu bytes needed, %zu left)",
+               what, n, c->end - c->pos);
+    return false;
+  }
+  c->pos += n;
+  return true;
+}
+
+bool tw_read_bytes(tw_cursor *c, size_t *start, uint32_t *len, const char *what) {
+  const size_t saved = c->pos;
+  uint32_t n = 0;
+  if (!tw_read_u32(c, &n, what)) return false;
+  const size_t at = c->pos;
+  if (!tw_skip(c, n, what)) {
+    c->pos = saved;
+    return false;
+  }
+  *start = at;
+  *len = n;
+  return true;
+}
+
+bool tw_utf8_valid(const uint8_t *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    const uint8_t b = p[i];
+    size_t extra;
+    uint32_t cp;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if ((b & 0xe0) == 0xc0) {
+      extra = 1;
+      cp = b & 0x1f;
+    } else if ((b & 0xf0) == 0xe0) {
+      extra = 2;
+      cp = b & 0x0f;
+    } else if ((b & 0xf8) == 0xf0) {
+      extra = 3;
+      cp = b & 0x07;
+    } else {
+      return false;
+    }
+    if (extra > n - i - 1) return false;
+    for (size_t k = 1; k <= extra; k++) {
+      if ((p[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3f);
+    }
+    /* Reject overlong forms, surrogates and values past U+10FFFF. */
+    static const uint32_t min_cp[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+bool tw_read_name(tw_cursor *c, size_t *start, uint32_t *len, const char *what) {
+  const size_t saved = c->pos;
+  if (!tw_read_bytes(c, start, len, what)) return false;
+  if (!tw_utf8_valid(c->base + *start, *len)) {
+    tw_err_set(c->err, TW_ERR_MALFORMED, *start, "%s: malformed UTF-8 encoding", what);
+    c->pos = saved;
+    return false;
+  }
+  return true;
+}
+
+/* ---- output buffer ---------------------------------------------------- */
+
+void tw_buf_free(tw_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+bool tw_buf_reserve(tw_buf *b, size_t extra) {
+  if (b->failed) return false;
+  if (extra <= b->cap - b->len) return true;
+  if (extra > SIZE_MAX - b->len) {
+    b->failed = true;
+    return false;
+  }
+  size_t want = b->len + extra;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < want) cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+  uint8_t *p = realloc(b->data, cap);
+  if (p == NULL) {
+    b->failed = true;
+    return false;
+  }
+  b->data = p;
+  b->cap = cap;
+  return true;
+}
+
+void tw_buf_put(tw_buf *b, const void *p, size_t n) {
+  if (n == 0 || !tw_buf_reserve(b, n)) return;
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+}
+
+void tw_buf_put_u8(tw_buf *b, uint8_t v) { tw_buf_put(b, &v, 1); }
+
+void tw_buf_put_uleb_width(tw_buf *b, uint64_t v, size_t width) {
+  uint8_t tmp[16];
+  tw_buf_put(b, tmp, tw_leb_write_u64(tmp, v, width));
+}
+
+void tw_buf_put_uleb(tw_buf *b, uint64_t v) { tw_buf_put_uleb_width(b, v, 0); }
+
+void tw_buf_put_sleb(tw_buf *b, int64_t v) {
+  uint8_t tmp[16];
+  tw_buf_put(b, tmp, tw_leb_write_s64(tmp, v));
+}

@@ -1,0 +1,567 @@
+/* One pass over the module: section framing for everything, and decoding of
+ * only what the rewrite needs (types, imports, functions, exports, code
+ * framing, the name section). Everything else stays a byte range. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_internal.h"
+
+#define MALFORMED(c, at, ...) tw_err_set((c)->err, TW_ERR_MALFORMED, (at), __VA_ARGS__)
+
+/* Order in which non-custom sections must appear (spec 5.5.2, with the tag
+ * section of the exception-handling proposal between memory and global). */
+static int section_rank(uint8_t id) {
+  switch (id) {
+  case TW_SEC_TYPE: return 1;
+  case TW_SEC_IMPORT: return 2;
+  case TW_SEC_FUNCTION: return 3;
+  case TW_SEC_TABLE: return 4;
+  case TW_SEC_MEMORY: return 5;
+  case TW_SEC_TAG: return 6;
+  case TW_SEC_GLOBAL: return 7;
+  case TW_SEC_EXPORT: return 8;
+  case TW_SEC_START: return 9;
+  case TW_SEC_ELEM: return 10;
+  case TW_SEC_DATACOUNT: return 11;
+  case TW_SEC_CODE: return 12;
+  case TW_SEC_DATA: return 13;
+  default: return -1;
+  }
+}
+
+int tw_section_rank(uint8_t id) { return section_rank(id); }
+
+static bool array_alloc(void **p, size_t n, size_t elem, tw_err *err, size_t at) {
+  /* Counts come from the input: refuse sizes that would overflow, and never
+   * trust a count beyond what the remaining bytes could hold (the caller
+   * bounds n by the bytes left, since every entry takes at least one byte). */
+  if (n != 0 && elem > SIZE_MAX / n) {
+    tw_err_set(err, TW_ERR_NOMEM, at, "too many entries (%zu)", n);
+    return false;
+  }
+  *p = calloc(n ? n : 1, elem);
+  if (*p == NULL) {
+    tw_err_set(err, TW_ERR_NOMEM, at, "out of memory for %zu entries", n);
+    return false;
+  }
+  return true;
+}
+
+static bool read_count(tw_cursor *c, uint32_t *n, size_t min_entry_size, const char *what) {
+  const size_t at = c->pos;
+  if (!tw_read_u32(c, n, what)) return false;
+  if (min_entry_size && *n > tw_cursor_left(c) / min_entry_size) {
+    MALFORMED(c, at, "%s: count %u exceeds the section's remaining %zu bytes", what, *n,
+              tw_cursor_left(c));
+    c->pos = at;
+    return false;
+  }
+  return true;
+}
+
+/* ---- types ----------------------------------------------------------------- */
+
+/* Abstract heap types and reference-type shorthands (function references,
+ * GC and exception-handling proposals). */
+static bool is_abstract_heap(uint8_t b) {
+  return (b >= 0x69 && b <= 0x74) || b == 0x6f || b == 0x70;
+}
+
+static bool read_heap_type(tw_cursor *c, const char *what) {
+  const size_t at = c->pos;
+  if (c->pos < c->end && is_abstract_heap(c->base[c->pos])) {
+    c->pos++;
+    return true;
+  }
+  int64_t idx = 0;
+  if (!tw_read_s33(c, &idx, what)) return false;
+  if (idx < 0) {
+    MALFORMED(c, at, "%s: invalid heap type", what);
+    c->pos = at;
+    return false;
+  }
+  return true;
+}
+
+static bool read_val_type(tw_cursor *c, bool storage, const char *what) {
+  const size_t at = c->pos;
+  uint8_t b = 0;
+  if (!tw_read_u8(c, &b, what)) return false;
+  if (b >= 0x7b && b <= 0x7f) return true;               /* i32 i64 f32 f64 v128 */
+  if (storage && (b == 0x78 || b == 0x77)) return true;  /* i8 i16 (packed) */
+  if (is_abstract_heap(b)) return true;                  /* funcref, externref, ... */
+  if (b == 0x63 || b == 0x64) {                          /* ref null ht, ref ht */
+    if (read_heap_type(c, what)) return true;
+    c->pos = at;
+    return false;
+  }
+  MALFORMED(c, at, "%s: malformed value type 0x%02x", what, b);
+  c->pos = at;
+  return false;
+}
+
+static bool read_val_types(tw_cursor *c, uint32_t *n, size_t *start, size_t *end,
+                           const char *what) {
+  const size_t saved = c->pos;
+  if (!read_count(c, n, 1, what)) return false;
+  *start = c->pos;
+  for (uint32_t i = 0; i < *n; i++) {
+    if (!read_val_type(c, false, what)) {
+      c->pos = saved;
+      return false;
+    }
+  }
+  *end = c->pos;
+  return true;
+}
+
+static bool read_field_type(tw_cursor *c) {
+  uint8_t mut = 0;
+  const size_t at = c->pos;
+  if (!read_val_type(c, true, "field type")) return false;
+  if (!tw_read_u8(c, &mut, "field mutability")) return false;
+  if (mut > 1) {
+    MALFORMED(c, at, "malformed mutability 0x%02x", mut);
+    return false;
+  }
+  return true;
+}
+
+static bool read_comp_type(tw_cursor *c, tw_functype *t) {
+  const size_t at = c->pos;
+  uint8_t form = 0;
+  if (!tw_read_u8(c, &form, "type form")) return false;
+  memset(t, 0, sizeof *t);
+  if (form == 0x60) {
+    t->is_func = true;
+    return read_val_types(c, &t->nparams, &t->params, &t->params_end, "function parameters") &&
+           read_val_types(c, &t->nresults, &t->results, &t->results_end, "function results");
+  }
+  if (form == 0x5f) { /* struct */
+    uint32_t n = 0;
+    if (!read_count(c, &n, 2, "struct fields")) return false;
+    for (uint32_t i = 0; i < n; i++)
+      if (!read_field_type(c)) return false;
+    return true;
+  }
+  if (form == 0x5e) return read_field_type(c); /* array */
+  MALFORMED(c, at, "malformed type form 0x%02x", form);
+  return false;
+}
+
+/* subtype ::= 0x50 vec(typeidx) comptype | 0x4f vec(typeidx) comptype | comptype */
+static bool read_sub_type(tw_cursor *c, tw_functype *t) {
+  if (c->pos < c->end && (c->base[c->pos] == 0x50 || c->base[c->pos] == 0x4f)) {
+    c->pos++;
+    uint32_t n = 0, idx = 0;
+    if (!read_count(c, &n, 1, "supertypes")) return false;
+    for (uint32_t i = 0; i < n; i++)
+      if (!tw_read_u32(c, &idx, "supertype index")) return false;
+  }
+  return read_comp_type(c, t);
+}
+
+static bool grow_types(tw_module *m, uint32_t *cap, uint32_t need, tw_err *err, size_t at) {
+  if (need <= *cap) return true;
+  uint32_t nc = *cap ? *cap : 16;
+  while (nc < need) nc = nc > UINT32_MAX / 2 ? need : nc * 2;
+  tw_functype *p = realloc(m->types, (size_t)nc * sizeof(tw_functype));
+  if (!p) {
+    tw_err_set(err, TW_ERR_NOMEM, at, "out of memory for types");
+    return false;
+  }
+  m->types = p;
+  *cap = nc;
+  return true;
+}
+
+static bool parse_types(tw_module *m, tw_cursor *c) {
+  uint32_t n = 0, cap = 0;
+  if (!read_count(c, &n, 1, "type section")) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    const size_t at = c->pos;
+    if (at < c->end && c->base[at] == 0x4e) { /* rec group */
+      c->pos++;
+      uint32_t k = 0;
+      if (!read_count(c, &k, 1, "recursion group")) return false;
+      if (k > UINT32_MAX - m->ntypes) return MALFORMED(c, at, "too many types"), false;
+      if (!grow_types(m, &cap, m->ntypes + k, c->err, at)) return false;
+      for (uint32_t j = 0; j < k; j++)
+        if (!read_sub_type(c, &m->types[m->ntypes++])) return false;
+    } else {
+      if (m->ntypes == UINT32_MAX) return MALFORMED(c, at, "too many types"), false;
+      if (!grow_types(m, &cap, m->ntypes + 1, c->err, at)) return false;
+      if (!read_sub_type(c, &m->types[m->ntypes++])) return false;
+    }
+  }
+  return true;
+}
+
+/* ---- imports ---------------------------------------------------------------- */
+
+static bool read_limits(tw_cursor *c, const char *what) {
+  const size_t at = c->pos;
+  uint8_t flags = 0;
+  if (!tw_read_u8(c, &flags, what)) return false;
+  /* bit 0: has max, bit 1: shared (threads), bit 2: 64-bit index (memory64),
+   * bit 3: custom page size (custom-page-sizes proposal). */
+  if (flags & ~0x0fu) {
+    MALFORMED(c, at, "%s: malformed limits flags 0x%02x", what, flags);
+    return false;
+  }
+  const bool wide = flags & 0x04;
+  uint64_t v64 = 0;
+  uint32_t v32 = 0;
+  for (int k = 0; k < ((flags & 1) ? 2 : 1); k++) {
+    if (wide ? !tw_read_u64(c, &v64, what) : !tw_read_u32(c, &v32, what)) return false;
+  }
+  if (flags & 0x08) return tw_read_u32(c, &v32, "page size");
+  return true;
+}
+
+static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uint32_t *nfunc) {
+  uint32_t n = 0;
+  if (!read_count(c, &n, 4, "import section")) return false;
+  if (!array_alloc((void **)func_types, n, sizeof(uint32_t), c->err, c->pos)) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    size_t s = 0;
+    uint32_t l = 0, idx = 0;
+    uint8_t kind = 0, b = 0;
+    if (!tw_read_name(c, &s, &l, "import module name") || !tw_read_name(c, &s, &l, "import name"))
+      return false;
+    const size_t at = c->pos;
+    if (!tw_read_u8(c, &kind, "import kind")) return false;
+    switch (kind) {
+    case 0x00:
+      if (!tw_read_u32(c, &idx, "function type index")) return false;
+      (*func_types)[(*nfunc)++] = idx;
+      break;
+    case 0x01:
+      if (!read_val_type(c, false, "table element type") || !read_limits(c, "table limits"))
+        return false;
+      break;
+    case 0x02:
+      if (!read_limits(c, "memory limits")) return false;
+      break;
+    case 0x03:
+      if (!read_val_type(c, false, "global type") || !tw_read_u8(c, &b, "global mutability"))
+        return false;
+      if (b > 1) return MALFORMED(c, c->pos - 1, "malformed mutability 0x%02x", b), false;
+      break;
+    case 0x04:
+      if (!tw_read_u8(c, &b, "tag attribute") || !tw_read_u32(c, &idx, "tag type index"))
+        return false;
+      if (b != 0) return MALFORMED(c, c->pos - 1, "malformed tag attribute 0x%02x", b), false;
+      break;
+    default:
+      MALFORMED(c, at, "malformed import kind 0x%02x", kind);
+      return false;
+    }
+  }
+  m->nfunc_imports = *nfunc;
+  return true;
+}
+
+/* ---- function, export, code ----------------------------------------------- */
+
+static bool parse_functions(tw_module *m, tw_cursor *c, uint32_t **func_types, uint32_t nimports,
+                            uint32_t *nfunc) {
+  const size_t at = c->pos;
+  uint32_t n = 0;
+  if (!read_count(c, &n, 1, "function section")) return false;
+  m->funcsec_count_width = c->pos - at;
+  m->funcsec_entries = c->pos;
+  if (n > UINT32_MAX - nimports) return MALFORMED(c, at, "too many functions"), false;
+  uint32_t *all = NULL;
+  if (!array_alloc((void **)&all, (size_t)nimports + n, sizeof(uint32_t), c->err, at)) return false;
+  if (nimports) memcpy(all, *func_types, nimports * sizeof(uint32_t));
+  free(*func_types);
+  *func_types = all;
+  for (uint32_t i = 0; i < n; i++)
+    if (!tw_read_u32(c, &all[nimports + i], "function type index")) return false;
+  *nfunc = nimports + n;
+  return true;
+}
+
+static bool parse_exports(tw_module *m, tw_cursor *c) {
+  const size_t at = c->pos;
+  uint32_t n = 0;
+  if (!read_count(c, &n, 3, "export section")) return false;
+  m->exports_count_width = c->pos - at;
+  m->exports_entries = c->pos;
+  if (!array_alloc((void **)&m->exports, n, sizeof(tw_export), c->err, at)) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    tw_export *e = &m->exports[i];
+    e->start = c->pos;
+    if (!tw_read_name(c, &e->name, &e->name_len, "export name")) return false;
+    const size_t kat = c->pos;
+    if (!tw_read_u8(c, &e->kind, "export kind") || !tw_read_u32(c, &e->index, "export index"))
+      return false;
+    if (e->kind > 4) return MALFORMED(c, kat, "malformed export kind 0x%02x", e->kind), false;
+    e->end = c->pos;
+  }
+  m->nexports = n;
+  return true;
+}
+
+static bool parse_code(tw_module *m, tw_cursor *c) {
+  const size_t at = c->pos;
+  uint32_t n = 0;
+  if (!read_count(c, &n, 2, "code section")) return false;
+  m->code_count_width = c->pos - at;
+  m->code_entries = c->pos;
+  if (!array_alloc((void **)&m->bodies, n, sizeof(tw_body), c->err, at)) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    tw_body *b = &m->bodies[i];
+    size_t start = 0;
+    uint32_t len = 0;
+    b->start = c->pos;
+    if (!tw_read_bytes(c, &start, &len, "function body")) return false;
+    if (len == 0) return MALFORMED(c, b->start, "function body %u is empty", i), false;
+    b->code = start;
+    b->end = c->pos;
+  }
+  m->nbodies = n;
+  return true;
+}
+
+/* The name section is a custom section: a malformed one does not make the
+ * module malformed (spec 7.4), so problems here only mean "leave it alone". */
+static void parse_name_section(tw_module *m, size_t body, size_t end) {
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(m->data, body, end, &scratch);
+  int last_id = -1;
+  m->names_insert_at = end;
+  while (c.pos < c.end) {
+    const size_t start = c.pos;
+    uint8_t id = 0;
+    size_t sub = 0;
+    uint32_t len = 0;
+    if (!tw_read_u8(&c, &id, "name subsection id") ||
+        !tw_read_bytes(&c, &sub, &len, "name subsection"))
+      return;
+    if ((int)id <= last_id) return; /* out of order or repeated */
+    last_id = id;
+    if (id > 1 && m->names_insert_at == end) m->names_insert_at = start;
+    if (id == 1) {
+      tw_cursor s = tw_cursor_make(m->data, sub, sub + len, &scratch);
+      uint32_t count = 0;
+      if (!tw_read_u32(&s, &count, "function names")) return;
+      m->names_func_start = start;
+      m->names_func_body = sub;
+      m->names_func_end = sub + len;
+      m->names_func_count = count;
+      m->names_func_count_width = s.pos - sub;
+      m->names_func_entries = s.pos;
+    }
+  }
+  m->names_ok = true;
+}
+
+/* ---- sections ----------------------------------------------------------- */
+
+static bool push_section(tw_module *m, size_t *cap, const tw_section *s, tw_err *err) {
+  if (m->nsections == *cap) {
+    size_t nc = *cap ? *cap * 2 : 16;
+    tw_section *p = realloc(m->sections, nc * sizeof *p);
+    if (!p) return tw_err_set(err, TW_ERR_NOMEM, s->start, "out of memory"), false;
+    m->sections = p;
+    *cap = nc;
+  }
+  m->sections[m->nsections++] = *s;
+  return true;
+}
+
+static bool check_consumed(tw_cursor *c, const char *what) {
+  if (c->pos != c->end) {
+    MALFORMED(c, c->pos, "%s: section size mismatch (%zu unread bytes)", what, c->end - c->pos);
+    return false;
+  }
+  return true;
+}
+
+static bool parse_section_body(tw_module *m, const tw_section *s, uint32_t **func_types,
+                               tw_err *err) {
+  tw_cursor c = tw_cursor_make(m->data, s->body, s->end, err);
+  switch (s->id) {
+  case TW_SEC_TYPE:
+    return parse_types(m, &c) && check_consumed(&c, "type section");
+  case TW_SEC_IMPORT:
+    return parse_imports(m, &c, func_types, &m->nfuncs) && check_consumed(&c, "import section");
+  case TW_SEC_FUNCTION:
+    return parse_functions(m, &c, func_types, m->nfunc_imports, &m->nfuncs) &&
+           check_consumed(&c, "function section");
+  case TW_SEC_EXPORT:
+    return parse_exports(m, &c) && check_consumed(&c, "export section");
+  case TW_SEC_CODE:
+    return parse_code(m, &c) && check_consumed(&c, "code section");
+  default:
+    return true; /* kept as a byte range */
+  }
+}
+
+static const char magic[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+
+static bool parse_header(const uint8_t *data, size_t size, tw_err *err) {
+  if (size < 4 || memcmp(data, magic, 4) != 0) {
+    tw_err_set(err, TW_ERR_MALFORMED, 0, "magic header not detected: not a WebAssembly module");
+    return false;
+  }
+  if (size < 8) {
+    tw_err_set(err, TW_ERR_MALFORMED, size, "unexpected end of module header");
+    return false;
+  }
+  if (memcmp(data + 4, magic + 4, 4) != 0) {
+    if (data[6] == 0x01 && data[7] == 0x00)
+      tw_err_set(err, TW_ERR_UNSUPPORTED, 4,
+                 "this is a component, not a core module: run wasm-taskwrap before "
+                 "`wasm-tools component new`");
+    else
+      tw_err_set(err, TW_ERR_MALFORMED, 4, "unknown binary version 0x%02x%02x%02x%02x", data[4],
+                 data[5], data[6], data[7]);
+    return false;
+  }
+  return true;
+}
+
+bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err) {
+  memset(m, 0, sizeof *m);
+  m->data = data;
+  m->size = size;
+  m->sec_type = m->sec_import = m->sec_function = m->sec_export = m->sec_code = m->sec_name = -1;
+  if (!parse_header(data, size, err)) return false;
+
+  uint32_t *func_types = NULL;
+  size_t cap = 0;
+  int last_rank = 0;
+  tw_cursor c = tw_cursor_make(data, 8, size, err);
+  while (c.pos < c.end) {
+    tw_section s = {0};
+    s.start = c.pos;
+    uint32_t len = 0;
+    if (!tw_read_u8(&c, &s.id, "section id")) goto fail;
+    if (!tw_read_bytes(&c, &s.body, &len, "section")) goto fail;
+    s.end = c.pos;
+    if (s.id != TW_SEC_CUSTOM) {
+      const int rank = section_rank(s.id);
+      if (rank < 0) {
+        MALFORMED(&c, s.start, "malformed section id %u", s.id);
+        goto fail;
+      }
+      if (rank <= last_rank) {
+        MALFORMED(&c, s.start, "section id %u out of order or repeated", s.id);
+        goto fail;
+      }
+      last_rank = rank;
+    } else {
+      tw_cursor nc = tw_cursor_make(data, s.body, s.end, err);
+      if (!tw_read_name(&nc, &s.name_start, &s.name_len, "custom section name")) goto fail;
+    }
+    const long idx = (long)m->nsections;
+    if (!push_section(m, &cap, &s, err)) goto fail;
+    switch (s.id) {
+    case TW_SEC_TYPE: m->sec_type = idx; break;
+    case TW_SEC_IMPORT: m->sec_import = idx; break;
+    case TW_SEC_FUNCTION: m->sec_function = idx; break;
+    case TW_SEC_EXPORT: m->sec_export = idx; break;
+    case TW_SEC_CODE: m->sec_code = idx; break;
+    case TW_SEC_CUSTOM:
+      if (s.name_len == 4 && memcmp(data + s.name_start, "name", 4) == 0 && m->sec_name < 0) {
+        m->sec_name = idx;
+        parse_name_section(m, s.name_start + 4, s.end);
+      }
+      break;
+    default: break;
+    }
+    if (!parse_section_body(m, &s, &func_types, err)) goto fail;
+  }
+  const uint32_t ndefined = m->nfuncs - m->nfunc_imports;
+  if (ndefined != m->nbodies) {
+    tw_err_set(err, TW_ERR_MALFORMED,
+               m->sec_code >= 0 ? m->sections[m->sec_code].start : size,
+               "function and code section have inconsistent lengths (%u functions, %u bodies)",
+               ndefined, m->nbodies);
+    goto fail;
+  }
+  m->func_types = func_types;
+  return true;
+fail:
+  free(func_types);
+  tw_module_free(m);
+  return false;
+}
+
+void tw_module_free(tw_module *m) {
+  if (!m) return;
+  free(m->sections);
+  free(m->types);
+  free(m->func_types);
+  free(m->exports);
+  free(m->bodies);
+  const uint8_t *d = m->data;
+  const size_t n = m->size;
+  memset(m, 0, sizeof *m);
+  m->data = d;
+  m->size = n;
+}
+
+const tw_functype *tw_module_func_type(const tw_module *m, uint32_t func) {
+  if (func >= m->nfuncs) return NULL;
+  const uint32_t t = m->func_types[func];
+  if (t >= m->ntypes || !m->types[t].is_func) return NULL;
+  return &m->types[t];
+}
+
+static size_t format_val_types(const tw_module *m, size_t p, size_t end, char *out, size_t cap) {
+  static const char *const num[] = {"v128", "f64", "f32", "i64", "i32"}; /* 0x7b..0x7f */
+  size_t w = 0;
+  bool first = true;
+  while (p < end && w + 1 < cap) {
+    const uint8_t b = m->data[p];
+    const char *name = NULL;
+    char tmp[40];
+    if (b >= 0x7b && b <= 0x7f) {
+      name = num[b - 0x7b];
+      p++;
+    } else if (b == 0x70) {
+      name = "funcref";
+      p++;
+    } else if (b == 0x6f) {
+      name = "externref";
+      p++;
+    } else if (b == 0x63 || b == 0x64) {
+      /* (ref null? ht): decoding already succeeded, so this cannot fail. */
+      tw_err e = {0};
+      tw_cursor c = tw_cursor_make(m->data, p + 1, end, &e);
+      read_heap_type(&c, "heap type");
+      snprintf(tmp, sizeof tmp, "(ref %s...)", b == 0x63 ? "null " : "");
+      name = tmp;
+      p = c.pos;
+    } else {
+      snprintf(tmp, sizeof tmp, "ref:0x%02x", b);
+      name = tmp;
+      p++;
+    }
+    int k = snprintf(out + w, cap - w, "%s%s", first ? "" : " ", name);
+    if (k < 0) break;
+    w += (size_t)k < cap - w ? (size_t)k : cap - w - 1;
+    first = false;
+  }
+  return w;
+}
+
+void tw_module_format_type(const tw_module *m, const tw_functype *t, char *out, size_t cap) {
+  if (cap < 16) {
+    if (cap) out[0] = 0;
+    return;
+  }
+  size_t w = 0;
+  out[w++] = '[';
+  w += format_val_types(m, t->params, t->params_end, out + w, cap - w - 8);
+  memcpy(out + w, "] -> [", 6);
+  w += 6;
+  w += format_val_types(m, t->results, t->results_end, out + w, cap - w - 2);
+  out[w++] = ']';
+  out[w] = 0;
+}

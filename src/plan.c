@@ -1,0 +1,514 @@
+/* Classifying exports into ABI.md's roles and deciding which wrappers to
+ * emit. Lookups go through hash tables so that the cost stays linear in the
+ * number of exports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_internal.h"
+
+static bool has_prefix(const uint8_t *s, size_t n, const char *p) {
+  const size_t k = strlen(p);
+  return n >= k && memcmp(s, p, k) == 0;
+}
+
+static bool equals(const uint8_t *s, size_t n, const char *p) {
+  return n == strlen(p) && memcmp(s, p, n) == 0;
+}
+
+static bool contains(const uint8_t *s, size_t n, const char *p) {
+  const size_t k = strlen(p);
+  for (size_t i = 0; k <= n && i <= n - k; i++)
+    if (memcmp(s + i, p, k) == 0) return true;
+  return false;
+}
+
+/* ABI.md "Export roles", by the legacy core export names. The hook names of
+ * the ABI not in use fall under "any name starting with __" and are left
+ * alone, as wit-component does. Post-return needs the other exports and is
+ * decided by the caller. */
+tw_role tw_classify_name(const uint8_t *name, size_t len, tw_abi abi) {
+  if (abi == TW_ABI_TASK_HOOK && equals(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
+  if (abi == TW_ABI_INIT_TASK &&
+      (equals(name, len, "__wasm_init_task") || equals(name, len, "__wasm_init_async_task")))
+    return TW_ROLE_INIT;
+  if (equals(name, len, "_initialize")) return TW_ROLE_INITIALIZE;
+  if (equals(name, len, "cabi_realloc") || equals(name, len, "canonical_abi_realloc") ||
+      equals(name, len, "cabi_export_realloc") || equals(name, len, "cabi_import_realloc"))
+    return TW_ROLE_REALLOC;
+  if (equals(name, len, "_start") || has_prefix(name, len, "__") ||
+      equals(name, len, "cabi_realloc_adapter"))
+    return TW_ROLE_INTERNAL;
+  if (has_prefix(name, len, "cm32p2")) return TW_ROLE_STANDARD;
+  if (has_prefix(name, len, "cabi_post_")) return TW_ROLE_POST_RETURN;
+  if (has_prefix(name, len, "[callback][async-lift]")) return TW_ROLE_CALLBACK;
+  if (has_prefix(name, len, "[async-lift-stackful]")) return TW_ROLE_ASYNC_STACKFUL;
+  if (has_prefix(name, len, "[async-lift]")) return TW_ROLE_ASYNC_CALLBACK;
+  if (contains(name, len, "#[dtor]")) return TW_ROLE_DTOR;
+  return TW_ROLE_SYNC;
+}
+
+const char *tw_role_name(tw_role role) {
+  switch (role) {
+  case TW_ROLE_NOT_FUNC: return "not-func";
+  case TW_ROLE_HOOK: return "hook";
+  case TW_ROLE_INIT: return "init";
+  case TW_ROLE_INITIALIZE: return "initialize";
+  case TW_ROLE_REALLOC: return "realloc";
+  case TW_ROLE_POST_RETURN: return "post-return";
+  case TW_ROLE_ASYNC_CALLBACK: return "async-callback";
+  case TW_ROLE_ASYNC_STACKFUL: return "async-stackful";
+  case TW_ROLE_CALLBACK: return "callback";
+  case TW_ROLE_DTOR: return "dtor";
+  case TW_ROLE_INTERNAL: return "internal";
+  case TW_ROLE_STANDARD: return "standard";
+  case TW_ROLE_SYNC: return "sync";
+  case TW_ROLE_SYNC_POST: return "sync-post";
+  }
+  return "?";
+}
+
+const char *tw_abi_name(tw_abi abi) {
+  switch (abi) {
+  case TW_ABI_AUTO: return "auto";
+  case TW_ABI_TASK_HOOK: return "task-hook";
+  case TW_ABI_INIT_TASK: return "init-task";
+  case TW_ABI_NONE: return "none";
+  }
+  return "?";
+}
+
+/* Hook codes in call order, per ABI.md's wrapper tables; NULL when the role is
+ * not wrapped under this ABI. */
+const char *tw_role_hooks(tw_role role, tw_abi abi, bool async_init) {
+  if (abi == TW_ABI_TASK_HOOK) {
+    switch (role) {
+    case TW_ROLE_SYNC: return "0,1";
+    case TW_ROLE_SYNC_POST: return "0";
+    case TW_ROLE_POST_RETURN: return "1";
+    case TW_ROLE_ASYNC_CALLBACK: return "2,4|5";
+    case TW_ROLE_CALLBACK: return "3,4|5";
+    case TW_ROLE_ASYNC_STACKFUL: return "2,5";
+    case TW_ROLE_REALLOC: return "12,13";
+    case TW_ROLE_DTOR: return "8,9";
+    case TW_ROLE_INITIALIZE: return "6,7";
+    default: return NULL;
+    }
+  }
+  if (abi == TW_ABI_INIT_TASK) {
+    switch (role) {
+    case TW_ROLE_SYNC:
+    case TW_ROLE_SYNC_POST:
+    case TW_ROLE_INITIALIZE: return "init";
+    case TW_ROLE_ASYNC_CALLBACK:
+    case TW_ROLE_ASYNC_STACKFUL: return async_init ? "init-async" : "init";
+    default: return NULL;
+    }
+  }
+  return NULL;
+}
+
+/* ---- a small open-addressing hash table ----------------------------------- */
+
+typedef struct tw_map {
+  uint64_t *keys; /* key + 1; 0 marks an empty slot */
+  uint32_t *vals;
+  size_t mask;
+} tw_map;
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+static uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return x;
+}
+
+static bool map_init(tw_map *mp, size_t n) {
+  size_t cap = 16;
+  while (cap < n * 2 + 2) cap *= 2;
+  mp->keys = calloc(cap, sizeof *mp->keys);
+  mp->vals = calloc(cap, sizeof *mp->vals);
+  mp->mask = cap - 1;
+  return mp->keys && mp->vals;
+}
+
+static void map_free(tw_map *mp) {
+  free(mp->keys);
+  free(mp->vals);
+}
+
+/* Returns the slot for key; *found says whether it holds it. */
+static size_t map_slot(const tw_map *mp, uint64_t hash, uint64_t key,
+                       bool (*eq)(const void *, uint64_t, uint64_t), const void *ctx, bool *found) {
+  size_t i = (size_t)mix(hash) & mp->mask;
+  for (;;) {
+    if (mp->keys[i] == 0) {
+      *found = false;
+      return i;
+    }
+    if (eq(ctx, mp->keys[i] - 1, key)) {
+      *found = true;
+      return i;
+    }
+    i = (i + 1) & mp->mask;
+  }
+}
+
+/* Export-name table: keys are export indices, compared by name bytes. */
+typedef struct name_ctx {
+  const tw_module *m;
+  const uint8_t *probe; /* name being looked up */
+  size_t probe_len;
+} name_ctx;
+
+static bool name_eq(const void *ctx, uint64_t stored, uint64_t key) {
+  (void)key;
+  const name_ctx *c = ctx;
+  const tw_export *e = &c->m->exports[stored];
+  return e->name_len == c->probe_len && memcmp(c->m->data + e->name, c->probe, c->probe_len) == 0;
+}
+
+static long find_export(const tw_map *mp, const tw_module *m, const uint8_t *name, size_t len) {
+  name_ctx ctx = {m, name, len};
+  bool found = false;
+  size_t s = map_slot(mp, hash_bytes(name, len), 0, name_eq, &ctx, &found);
+  return found ? (long)(mp->keys[s] - 1) : -1;
+}
+
+static bool key_eq(const void *ctx, uint64_t stored, uint64_t key) {
+  (void)ctx;
+  return stored == key;
+}
+
+/* ---- the plan ------------------------------------------------------------- */
+
+static const char *kind_name(uint8_t kind) {
+  static const char *const names[] = {"func", "table", "memory", "global", "tag"};
+  return kind < 5 ? names[kind] : "?";
+}
+
+static void describe_name(const tw_module *m, const tw_export *e, char *out, size_t cap) {
+  /* Export names are UTF-8 but may hold control characters; keep messages on
+   * one line. */
+  size_t w = 0;
+  for (uint32_t i = 0; i < e->name_len && w + 5 < cap; i++) {
+    const uint8_t ch = m->data[e->name + i];
+    if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\')
+      w += (size_t)snprintf(out + w, cap - w, "\\%02x", ch);
+    else
+      out[w++] = (char)ch;
+  }
+  out[w] = 0;
+}
+
+static bool type_is(const tw_module *m, const tw_functype *t, const char *params,
+                    const char *results) {
+  /* params/results: strings of value-type bytes, e.g. "\x7f\x7f"; NULL = any */
+  if (params) {
+    const size_t n = strlen(params);
+    if (t->params_end - t->params != n || memcmp(m->data + t->params, params, n) != 0) return false;
+  }
+  if (results) {
+    const size_t n = strlen(results);
+    if (t->results_end - t->results != n || memcmp(m->data + t->results, results, n) != 0)
+      return false;
+  }
+  return true;
+}
+
+static const char *role_expected_type(tw_role role, const char **params, const char **results) {
+  *params = *results = NULL;
+  switch (role) {
+  case TW_ROLE_HOOK: *params = "\x7f"; *results = ""; return "[i32] -> []";
+  case TW_ROLE_INIT:
+  case TW_ROLE_INITIALIZE: *params = ""; *results = ""; return "[] -> []";
+  case TW_ROLE_REALLOC:
+    *params = "\x7f\x7f\x7f\x7f"; *results = "\x7f"; return "[i32 i32 i32 i32] -> [i32]";
+  case TW_ROLE_ASYNC_CALLBACK: *results = "\x7f"; return "[...] -> [i32]";
+  case TW_ROLE_CALLBACK: *params = "\x7f\x7f\x7f"; *results = "\x7f"; return "[i32 i32 i32] -> [i32]";
+  case TW_ROLE_DTOR: *params = "\x7f"; *results = ""; return "[i32] -> []";
+  default: return NULL;
+  }
+}
+
+static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_err *err) {
+  char nm[200], have[200];
+  describe_name(m, e, nm, sizeof nm);
+  if (e->kind != 0) {
+    tw_err_set(err, TW_ERR_TYPE_MISMATCH, e->start, "export \"%s\" is a %s, expected a function",
+               nm, kind_name(e->kind));
+    return false;
+  }
+  const tw_functype *t = tw_module_func_type(m, e->index);
+  if (t == NULL) {
+    tw_err_set(err, TW_ERR_MALFORMED, e->start,
+               "export \"%s\" names function %u, which has no function type", nm, e->index);
+    return false;
+  }
+  const char *params, *results;
+  const char *want = role_expected_type(role, &params, &results);
+  if (want && !type_is(m, t, params, results)) {
+    tw_module_format_type(m, t, have, sizeof have);
+    tw_err_set(err, TW_ERR_TYPE_MISMATCH, e->start,
+               "export \"%s\" (%s) has type %s, expected %s", nm, tw_role_name(role), have, want);
+    return false;
+  }
+  return true;
+}
+
+/* ABI selection (issue 3): auto picks whichever ABI's exports exist, and a
+ * module with both is ambiguous. */
+static bool select_abi(tw_plan *p, const tw_module *m, const tw_map *names,
+                       const tw_options *opts, tw_err *err) {
+  const long hook = find_export(names, m, (const uint8_t *)"__wasm_task_hook", 16);
+  const long init = find_export(names, m, (const uint8_t *)"__wasm_init_task", 16);
+  const long async = find_export(names, m, (const uint8_t *)"__wasm_init_async_task", 22);
+  const bool has_hook = hook >= 0, has_init = init >= 0 || async >= 0;
+  tw_abi abi = opts->abi;
+  if (abi == TW_ABI_AUTO) {
+    if (has_hook && has_init) {
+      tw_err_set(err, TW_ERR_ABI_CONFLICT, m->exports[hook].start,
+                 "the module exports both __wasm_task_hook and the init-task functions; pass "
+                 "--abi task-hook or --abi init-task");
+      return false;
+    }
+    abi = has_hook ? TW_ABI_TASK_HOOK : has_init ? TW_ABI_INIT_TASK : TW_ABI_NONE;
+  } else if (abi == TW_ABI_TASK_HOOK && !has_hook) {
+    abi = TW_ABI_NONE;
+  } else if (abi == TW_ABI_INIT_TASK && !has_init) {
+    abi = TW_ABI_NONE;
+  }
+  p->abi = abi;
+  if (abi == TW_ABI_TASK_HOOK) {
+    if (!check_type(m, &m->exports[hook], TW_ROLE_HOOK, err)) return false;
+    p->hook = m->exports[hook].index;
+    p->init_async = p->hook; /* unused by this ABI; never a distinct function */
+  } else if (abi == TW_ABI_INIT_TASK) {
+    if (init < 0) {
+      tw_err_set(err, TW_ERR_TYPE_MISMATCH, m->exports[async].start,
+                 "the module exports __wasm_init_async_task but not __wasm_init_task");
+      return false;
+    }
+    if (!check_type(m, &m->exports[init], TW_ROLE_INIT, err)) return false;
+    if (async >= 0 && !check_type(m, &m->exports[async], TW_ROLE_INIT, err)) return false;
+    p->hook = m->exports[init].index;
+    p->has_init_async = async >= 0;
+    p->init_async = async >= 0 ? m->exports[async].index : p->hook;
+  }
+  return true;
+}
+
+/* A function export's role, with post-return decided against the other
+ * exports: cabi_post_<N> is post-return when <N> is another function export,
+ * and then <N> is sync-with-post-return. */
+static tw_role export_role(const tw_module *m, const tw_map *names, const tw_export *e,
+                           tw_abi abi, uint8_t *scratch) {
+  if (e->kind != 0) return TW_ROLE_NOT_FUNC;
+  const uint8_t *name = m->data + e->name;
+  tw_role r = tw_classify_name(name, e->name_len, abi);
+  if (r == TW_ROLE_POST_RETURN) {
+    const long n = find_export(names, m, name + 10, e->name_len - 10);
+    if (n < 0 || m->exports[n].kind != 0) r = TW_ROLE_SYNC;
+  } else if (r == TW_ROLE_SYNC) {
+    memcpy(scratch, "cabi_post_", 10);
+    memcpy(scratch + 10, name, e->name_len);
+    const long post = find_export(names, m, scratch, e->name_len + 10);
+    if (post >= 0 && m->exports[post].kind == 0) r = TW_ROLE_SYNC_POST;
+  }
+  return r;
+}
+
+/* Under the init-task ABI only sync, async and _initialize are wrapped. */
+static bool role_wrapped(tw_role r, tw_abi abi) { return tw_role_hooks(r, abi, false) != NULL; }
+
+static bool is_async(tw_role r) {
+  return r == TW_ROLE_ASYNC_CALLBACK || r == TW_ROLE_ASYNC_STACKFUL;
+}
+
+/* An export whose function is already a wrapper of the same role (the output
+ * of an earlier run kept with --keep-hook-export) is not wrapped twice. */
+static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func, tw_role role) {
+  if (func < m->nfunc_imports) return false;
+  const tw_body *b = &m->bodies[func - m->nfunc_imports];
+  /* The wrapped callee is the first `call` after the leading hook call(s);
+   * rebuild the expected body for that callee and compare bytes. */
+  tw_err e = {0};
+  tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &e);
+  while (c.pos < c.end) {
+    uint8_t op = 0;
+    uint32_t idx = 0;
+    int32_t k = 0;
+    if (!tw_read_u8(&c, &op, "op")) return false;
+    if (op == 0x41) {
+      if (!tw_read_s32(&c, &k, "const")) return false;
+    } else if (op == 0x20 || op == 0x00 || op == 0x01 || op == 0x7f) {
+      if ((op == 0x20 || op == 0x01) && !tw_read_u32(&c, &idx, "idx")) return false;
+    } else if (op == 0x10) {
+      if (!tw_read_u32(&c, &idx, "callee")) return false;
+      if (idx == p->hook || idx == p->init_async) continue;
+      if (idx >= m->nfuncs || m->func_types[idx] != m->func_types[func]) return false;
+      const tw_functype *t = tw_module_func_type(m, idx);
+      if (!t) return false;
+      tw_wrapper w = {idx, role, m->func_types[idx], 0, false};
+      w.async_init = p->abi == TW_ABI_INIT_TASK && is_async(role);
+      tw_buf want = {0};
+      tw_wrapper_encode(&want, p, &w, t->nparams);
+      const bool same = !want.failed && want.len == (size_t)(b->end - b->code) &&
+                        memcmp(want.data, m->data + b->code, want.len) == 0;
+      tw_buf_free(&want);
+      return same;
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+static bool plan_alloc(tw_plan *p, const tw_module *m, tw_err *err) {
+  size_t names = 0;
+  for (uint32_t i = 0; i < m->nexports; i++) names += (size_t)m->exports[i].name_len + 1;
+  p->nentries = m->nexports;
+  p->entries = calloc(m->nexports ? m->nexports : 1, sizeof *p->entries);
+  p->wrappers = calloc(m->nexports ? m->nexports : 1, sizeof *p->wrappers);
+  p->export_target = calloc(m->nexports ? m->nexports : 1, sizeof *p->export_target);
+  p->export_removed = calloc(m->nexports ? m->nexports : 1, sizeof *p->export_removed);
+  p->names = malloc(names ? names : 1);
+  if (!p->entries || !p->wrappers || !p->export_target || !p->export_removed || !p->names) {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
+    return false;
+  }
+  char *w = p->names;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *e = &m->exports[i];
+    memcpy(w, m->data + e->name, e->name_len);
+    w[e->name_len] = 0;
+    p->entries[i].name = w;
+    p->entries[i].name_len = e->name_len;
+    p->entries[i].kind = e->kind;
+    p->entries[i].index = e->index;
+    p->entries[i].hooks = "-";
+    p->entries[i].wrapper = -1;
+    p->export_target[i] = e->index;
+    w += e->name_len + 1;
+  }
+  return true;
+}
+
+static bool index_exports(tw_map *names, const tw_module *m, tw_err *err) {
+  if (!map_init(names, m->nexports)) {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the export table");
+    return false;
+  }
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *e = &m->exports[i];
+    name_ctx ctx = {m, m->data + e->name, e->name_len};
+    bool found = false;
+    size_t s = map_slot(names, hash_bytes(ctx.probe, ctx.probe_len), 0, name_eq, &ctx, &found);
+    if (found) {
+      /* Duplicate names are invalid (spec 3.4.10); the first one is the one
+       * classification sees, so the module is left alone when it has no
+       * hook, and refused when it has one (below). */
+      continue;
+    }
+    names->keys[s] = (uint64_t)i + 1;
+  }
+  return true;
+}
+
+static bool has_duplicate_exports(const tw_map *names, const tw_module *m, tw_err *err) {
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *e = &m->exports[i];
+    if (find_export(names, m, m->data + e->name, e->name_len) != (long)i) {
+      char nm[200];
+      describe_name(m, e, nm, sizeof nm);
+      tw_err_set(err, TW_ERR_MALFORMED, e->start, "duplicate export name \"%s\"", nm);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool tw_plan_build(tw_plan *p, const tw_module *m, const tw_options *opts, tw_err *err) {
+  memset(p, 0, sizeof *p);
+  tw_map names = {0}, wrappers = {0};
+  uint8_t *scratch = NULL;
+  bool ok = false;
+  size_t longest = 0;
+  for (uint32_t i = 0; i < m->nexports; i++)
+    if (m->exports[i].name_len > longest) longest = m->exports[i].name_len;
+  scratch = malloc(longest + 16);
+  if (!scratch || !plan_alloc(p, m, err) || !index_exports(&names, m, err) ||
+      !map_init(&wrappers, m->nexports)) {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
+    goto done;
+  }
+  if (!select_abi(p, m, &names, opts, err)) goto done;
+  if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
+
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *e = &m->exports[i];
+    tw_plan_entry *pe = &p->entries[i];
+    const tw_role r = export_role(m, &names, e, p->abi, scratch);
+    pe->role = r;
+    if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
+      if (!opts->keep_hook_export) {
+        pe->removed = 1;
+        p->export_removed[i] = true;
+        p->changes = true;
+      }
+      continue;
+    }
+    if (p->abi == TW_ABI_NONE || !role_wrapped(r, p->abi)) continue;
+    if (!check_type(m, e, r, err)) goto done;
+    const bool async_init = p->abi == TW_ABI_INIT_TASK && is_async(r) && p->has_init_async;
+    pe->hooks = tw_role_hooks(r, p->abi, async_init);
+    if (already_wrapped(m, p, e->index, r)) {
+      pe->already_wrapped = 1;
+      continue;
+    }
+    /* One wrapper per (function, role) pair, however many exports share it. */
+    const uint64_t key = ((uint64_t)e->index << 4) | (uint64_t)r;
+    bool found = false;
+    size_t s = map_slot(&wrappers, mix(key), key, key_eq, NULL, &found);
+    if (!found) {
+      if (p->nwrappers >= UINT32_MAX - m->nfuncs) {
+        tw_err_set(err, TW_ERR_UNSUPPORTED, e->start, "too many functions");
+        goto done;
+      }
+      tw_wrapper *w = &p->wrappers[p->nwrappers];
+      w->target = e->index;
+      w->role = r;
+      w->type_index = m->func_types[e->index];
+      w->export_i = i;
+      w->async_init = async_init;
+      wrappers.keys[s] = key + 1;
+      wrappers.vals[s] = p->nwrappers++;
+    }
+    const uint32_t widx = m->nfuncs + wrappers.vals[s];
+    pe->wrapper = widx;
+    p->export_target[i] = widx;
+    p->changes = true;
+  }
+  ok = true;
+done:
+  free(scratch);
+  map_free(&names);
+  map_free(&wrappers);
+  return ok;
+}
+
+void tw_plan_free(tw_plan *p) {
+  if (!p) return;
+  free(p->entries);
+  free(p->wrappers);
+  free(p->export_target);
+  free(p->export_removed);
+  free(p->names);
+  memset(p, 0, sizeof *p);
+}

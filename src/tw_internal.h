@@ -1,0 +1,238 @@
+/* Internal interfaces of wasm-taskwrap. Not installed. */
+#ifndef TW_INTERNAL_H
+#define TW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "taskwrap.h"
+
+/* ---- errors -------------------------------------------------------------
+ * The first error wins: later tw_err_set calls are ignored, so a failure deep
+ * in a helper keeps its precise offset and message. */
+typedef struct tw_err {
+  tw_status code;
+  uint64_t offset;
+  char message[320];
+} tw_err;
+
+#if defined(__GNUC__)
+#define TW_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define TW_PRINTF(a, b)
+#endif
+
+void tw_err_set(tw_err *err, tw_status code, uint64_t offset, const char *fmt, ...)
+    TW_PRINTF(4, 5);
+static inline bool tw_err_failed(const tw_err *err) { return err->code != TW_OK; }
+
+/* ---- LEB128 --------------------------------------------------------------
+ * Strict decoding as the spec's binary format requires: at most ceil(N/7)
+ * bytes, and the unused bits of the last byte must be zero (unsigned) or a
+ * sign extension (signed). */
+typedef enum tw_leb_status {
+  TW_LEB_OK = 0,
+  TW_LEB_TRUNCATED = 1, /* input ended before the last byte */
+  TW_LEB_OVERLONG = 2,  /* more bytes than the type allows */
+  TW_LEB_OVERFLOW = 3   /* last byte has bits that do not fit the type */
+} tw_leb_status;
+
+tw_leb_status tw_leb_read_u32(const uint8_t *p, size_t avail, uint32_t *out, size_t *len);
+tw_leb_status tw_leb_read_u64(const uint8_t *p, size_t avail, uint64_t *out, size_t *len);
+tw_leb_status tw_leb_read_s32(const uint8_t *p, size_t avail, int32_t *out, size_t *len);
+tw_leb_status tw_leb_read_s33(const uint8_t *p, size_t avail, int64_t *out, size_t *len);
+tw_leb_status tw_leb_read_s64(const uint8_t *p, size_t avail, int64_t *out, size_t *len);
+/* Bytes of the minimal unsigned encoding of v. */
+size_t tw_leb_size_u64(uint64_t v);
+/* Encode into out (at least 10 bytes); width 0 means minimal, otherwise pad
+ * with 0x80 continuation bytes to exactly width bytes (width must be at least
+ * the minimal size and at most 5 for u32 values). Returns the bytes written. */
+size_t tw_leb_write_u64(uint8_t *out, uint64_t v, size_t width);
+size_t tw_leb_write_s64(uint8_t *out, int64_t v);
+
+/* ---- reader cursor -------------------------------------------------------
+ * Offsets are absolute in the whole input so errors point at the right byte.
+ * Every read returns false on failure, records the error, and leaves pos
+ * unchanged. */
+typedef struct tw_cursor {
+  const uint8_t *base; /* start of the whole input */
+  size_t pos;          /* absolute offset of the next byte */
+  size_t end;          /* absolute offset one past the last readable byte */
+  tw_err *err;
+} tw_cursor;
+
+tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err);
+static inline size_t tw_cursor_left(const tw_cursor *c) { return c->end - c->pos; }
+bool tw_read_u8(tw_cursor *c, uint8_t *out, const char *what);
+bool tw_read_u32(tw_cursor *c, uint32_t *out, const char *what);
+bool tw_read_u64(tw_cursor *c, uint64_t *out, const char *what);
+bool tw_read_s32(tw_cursor *c, int32_t *out, const char *what);
+bool tw_read_s33(tw_cursor *c, int64_t *out, const char *what);
+bool tw_read_s64(tw_cursor *c, int64_t *out, const char *what);
+/* A length-prefixed byte string; *start is its absolute offset. */
+bool tw_read_bytes(tw_cursor *c, size_t *start, uint32_t *len, const char *what);
+/* Like tw_read_bytes, and the bytes must be valid UTF-8 (spec 5.2.4). */
+bool tw_read_name(tw_cursor *c, size_t *start, uint32_t *len, const char *what);
+bool tw_skip(tw_cursor *c, size_t n, const char *what);
+bool tw_utf8_valid(const uint8_t *p, size_t n);
+
+/* ---- output buffer ---------------------------------------------------------
+ * One growable buffer with a sticky failure flag: callers append freely and
+ * check once at the end. */
+typedef struct tw_buf {
+  uint8_t *data;
+  size_t len;
+  size_t cap;
+  bool failed;
+} tw_buf;
+
+void tw_buf_free(tw_buf *b);
+bool tw_buf_reserve(tw_buf *b, size_t extra);
+void tw_buf_put_u8(tw_buf *b, uint8_t v);
+void tw_buf_put(tw_buf *b, const void *p, size_t n);
+void tw_buf_put_uleb(tw_buf *b, uint64_t v);
+/* Unsigned LEB in at least `width` bytes (the original field's width), so an
+ * unchanged-width field keeps later offsets stable. */
+void tw_buf_put_uleb_width(tw_buf *b, uint64_t v, size_t width);
+void tw_buf_put_sleb(tw_buf *b, int64_t v);
+
+/* ---- the parsed module ---------------------------------------------------- */
+enum {
+  TW_SEC_CUSTOM = 0, TW_SEC_TYPE = 1, TW_SEC_IMPORT = 2, TW_SEC_FUNCTION = 3,
+  TW_SEC_TABLE = 4, TW_SEC_MEMORY = 5, TW_SEC_GLOBAL = 6, TW_SEC_EXPORT = 7,
+  TW_SEC_START = 8, TW_SEC_ELEM = 9, TW_SEC_CODE = 10, TW_SEC_DATA = 11,
+  TW_SEC_DATACOUNT = 12, TW_SEC_TAG = 13
+};
+
+/* A section as a slice of the input: [start, end) covers the id byte, the
+ * size LEB and the contents; contents start at body. */
+typedef struct tw_section {
+  uint8_t id;
+  size_t start;
+  size_t body;
+  size_t end;
+  size_t name_start; /* custom sections: the name's bytes */
+  uint32_t name_len;
+} tw_section;
+
+typedef struct tw_functype {
+  bool is_func;       /* false for struct and array types */
+  uint32_t nparams;
+  uint32_t nresults;
+  size_t params;      /* absolute offset of the first param valtype */
+  size_t params_end;
+  size_t results;
+  size_t results_end;
+} tw_functype;
+
+typedef struct tw_export {
+  size_t start, end;  /* the whole entry */
+  size_t name;        /* absolute offset of the name bytes */
+  uint32_t name_len;
+  uint8_t kind;
+  uint32_t index;
+} tw_export;
+
+typedef struct tw_body {
+  size_t start;       /* the size LEB */
+  size_t code;        /* first byte after the size LEB */
+  size_t end;
+} tw_body;
+
+typedef struct tw_module {
+  const uint8_t *data;
+  size_t size;
+
+  tw_section *sections;
+  size_t nsections;
+  /* Index into sections, or -1. */
+  long sec_type, sec_import, sec_function, sec_export, sec_code, sec_name;
+
+  tw_functype *types;
+  uint32_t ntypes;
+
+  uint32_t nfunc_imports;
+  uint32_t *func_types; /* type index of every function, imports first */
+  uint32_t nfuncs;      /* imports + defined */
+
+  /* Function section: where its entries start (after the count LEB). */
+  size_t funcsec_entries;
+  size_t funcsec_count_width;
+
+  tw_export *exports;
+  uint32_t nexports;
+  size_t exports_entries; /* first byte after the count LEB */
+  size_t exports_count_width;
+
+  tw_body *bodies;
+  uint32_t nbodies;
+  size_t code_entries;      /* first byte after the count LEB */
+  size_t code_count_width;
+
+  /* Name section, function-names subsection (id 1), when it parses. */
+  bool names_ok;            /* name section present and well-framed */
+  size_t names_func_start;  /* subsection start (its id byte), 0 if absent */
+  size_t names_func_body;   /* first byte after its size LEB */
+  size_t names_func_end;
+  size_t names_func_count_width;
+  uint32_t names_func_count;
+  size_t names_func_entries; /* first entry */
+  size_t names_insert_at;    /* where a new function-names subsection goes */
+} tw_module;
+
+/* Parse the framing and the sections wasm-taskwrap needs. Everything else
+ * is kept as a byte range. Returns false with err set on malformed input. */
+/* Rank of a non-custom section id in the required order, -1 if unknown. */
+int tw_section_rank(uint8_t id);
+bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err);
+void tw_module_free(tw_module *m);
+const tw_functype *tw_module_func_type(const tw_module *m, uint32_t func);
+/* "[i32 i32] -> [i32]" into out. */
+void tw_module_format_type(const tw_module *m, const tw_functype *t, char *out, size_t cap);
+
+/* ---- planning ---------------------------------------------------------- */
+typedef struct tw_wrapper {
+  uint32_t target;     /* function the wrapper calls */
+  tw_role role;
+  uint32_t type_index; /* same as target's */
+  uint32_t export_i;   /* first export it serves (names the wrapper) */
+  bool async_init;     /* init-task ABI: call the async init function */
+} tw_wrapper;
+
+typedef struct tw_plan {
+  tw_abi abi;
+  uint32_t hook;           /* task-hook: hook function; init-task: __wasm_init_task */
+  uint32_t init_async;     /* init-task: __wasm_init_async_task (or hook if absent) */
+  bool has_init_async;
+  tw_plan_entry *entries;  /* one per export, input order */
+  size_t nentries;
+  tw_wrapper *wrappers;
+  uint32_t nwrappers;
+  uint32_t *export_target; /* per export: new index (wrapper or unchanged) */
+  bool *export_removed;
+  bool changes;            /* anything to rewrite at all */
+  char *names;             /* storage for entry names, NUL-separated */
+} tw_plan;
+
+bool tw_plan_build(tw_plan *p, const tw_module *m, const tw_options *opts, tw_err *err);
+void tw_plan_free(tw_plan *p);
+tw_role tw_classify_name(const uint8_t *name, size_t len, tw_abi abi);
+const char *tw_role_hooks(tw_role role, tw_abi abi, bool async_init);
+
+/* ---- wrapper bodies ------------------------------------------------------ */
+/* Append the function body (locals + instructions + end, without the size
+ * prefix) of one wrapper, exactly as ABI.md's tables give it. */
+void tw_wrapper_encode(tw_buf *b, const tw_plan *p, const tw_wrapper *w, uint32_t nparams);
+
+/* ---- emitting and verifying -------------------------------------------- */
+bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_err *err,
+             char ***warnings, size_t *nwarnings);
+bool tw_verify_output(const tw_module *in, const tw_plan *p, const uint8_t *out, size_t out_size,
+               tw_err *err);
+
+/* Test-only: when set, called on the output before verification so tests can
+ * corrupt it and prove that verification catches it. */
+extern void (*tw_test_corrupt_output)(uint8_t *data, size_t size);
+
+#endif /* TW_INTERNAL_H */
