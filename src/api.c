@@ -1,4 +1,5 @@
 /* The public entry points of include/taskwrap.h. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,20 @@ const char *tw_status_name(tw_status status) {
   return "unknown";
 }
 
+static void add_warning(tw_result *r, const char *fmt, ...) TW_PRINTF(2, 3);
+static void add_warning(tw_result *r, const char *fmt, ...) {
+  char **w = realloc(r->warnings, (r->nwarnings + 1) * sizeof *w);
+  if (!w) return; /* a warning is not worth failing the rewrite for */
+  r->warnings = w;
+  char *msg = malloc(320);
+  if (!msg) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, 320, fmt, ap);
+  va_end(ap);
+  w[r->nwarnings++] = msg;
+}
+
 static tw_status finish(tw_result *r, tw_status st) {
   if (st != TW_OK) {
     tw_buf_free(&r->output);
@@ -71,10 +86,21 @@ tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts, t
   if (!tw_module_parse(&m, data ? data : (const uint8_t *)"", size, &r->err))
     return finish(r, r->err.code);
   bool ok = tw_plan_build(&r->plan, &m, opts, &r->err);
+  if (ok && opts->abi != TW_ABI_AUTO && r->plan.abi == TW_ABI_NONE)
+    add_warning(r, "--abi %s: the module does not export %s; nothing to do", tw_abi_name(opts->abi),
+                opts->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task");
   if (ok && !r->plan.changes) {
     r->output_is_input = true; /* byte-identical by construction */
   } else if (ok) {
-    ok = tw_emit(&m, &r->plan, &r->output, &r->err, &r->warnings, &r->nwarnings);
+    tw_emit_notes notes;
+    ok = tw_emit(&m, &r->plan, &r->output, &notes, &r->err);
+    if (ok && notes.code_count_widened)
+      add_warning(r,
+                  "the code section's function count no longer fits its %zu-byte LEB128; "
+                  "DWARF code offsets of existing functions shift by the difference",
+                  m.code_count_width);
+    if (ok && notes.names_unusable)
+      add_warning(r, "the name section is malformed: left unchanged, wrappers are unnamed");
     if (ok && tw_test_corrupt_output) tw_test_corrupt_output(r->output.data, r->output.len);
     if (ok && opts->verify == TW_VERIFY_FAST)
       ok = tw_verify_output(&m, &r->plan, r->output.data, r->output.len, &r->err);

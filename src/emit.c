@@ -237,10 +237,9 @@ static void emit_new(tw_buf *out, const tw_module *m, const tw_plan *p, new_sect
   tw_buf_free(&c);
 }
 
-bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_err *err, char ***warnings,
-             size_t *nwarnings) {
-  *warnings = NULL;
-  *nwarnings = 0;
+bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *notes,
+             tw_err *err) {
+  memset(notes, 0, sizeof *notes);
   if (!p->changes) {
     tw_buf_put(out, m->data, m->size);
   } else {
@@ -280,35 +279,8 @@ bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_err *err, cha
       if (insert_func && (long)i == after_func) emit_new(out, m, p, NEW_FUNCTION, &widened);
       if (insert_code && (long)i == after_code) emit_new(out, m, p, NEW_CODE, &widened);
     }
-    if (widened) {
-      char **w = malloc(sizeof *w);
-      char *msg = malloc(256);
-      if (w && msg) {
-        snprintf(msg, 256,
-                 "the code section's function count needs a wider LEB128 than the input's "
-                 "(%zu bytes); DWARF code offsets of existing functions shift by the difference",
-                 m->code_count_width);
-        w[0] = msg;
-        *warnings = w;
-        *nwarnings = 1;
-      } else {
-        free(w);
-        free(msg);
-      }
-    }
-    if (m->sec_name >= 0 && !m->names_ok && need_new) {
-      /* Keep it byte-identical; just say why the wrappers have no names. */
-      char **w = realloc(*warnings, (*nwarnings + 1) * sizeof *w);
-      char *msg = malloc(128);
-      if (w && msg) {
-        snprintf(msg, 128, "the name section is malformed; left unchanged, wrappers unnamed");
-        w[(*nwarnings)++] = msg;
-        *warnings = w;
-      } else {
-        free(msg);
-        if (w) *warnings = w;
-      }
-    }
+    notes->code_count_widened = widened;
+    notes->names_unusable = m->sec_name >= 0 && !m->names_ok && need_new;
   }
   if (out->failed) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while building the output");

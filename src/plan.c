@@ -24,13 +24,15 @@ static bool contains(const uint8_t *s, size_t n, const char *p) {
 }
 
 /* ABI.md "Export roles", by the legacy core export names. The hook names of
- * the ABI not in use fall under "any name starting with __" and are left
- * alone, as wit-component does. Post-return needs the other exports and is
- * decided by the caller. */
+ * both ABIs are recognised whichever ABI is emitted: once the module runs its
+ * own task-init wrappers, any hook export left behind would make a
+ * downstream wit-component add a second layer (ABI.md, "What the rewritten
+ * module looks like"), so all of them are removed. Post-return needs the
+ * other exports and is decided by the caller. */
 tw_role tw_classify_name(const uint8_t *name, size_t len, tw_abi abi) {
-  if (abi == TW_ABI_TASK_HOOK && equals(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
-  if (abi == TW_ABI_INIT_TASK &&
-      (equals(name, len, "__wasm_init_task") || equals(name, len, "__wasm_init_async_task")))
+  (void)abi; /* the tables of ABI.md classify names the same way for both ABIs */
+  if (equals(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
+  if (equals(name, len, "__wasm_init_task") || equals(name, len, "__wasm_init_async_task"))
     return TW_ROLE_INIT;
   if (equals(name, len, "_initialize")) return TW_ROLE_INITIALIZE;
   if (equals(name, len, "cabi_realloc") || equals(name, len, "canonical_abi_realloc") ||
@@ -457,7 +459,7 @@ bool tw_plan_build(tw_plan *p, const tw_module *m, const tw_options *opts, tw_er
     const tw_role r = export_role(m, &names, e, p->abi, scratch);
     pe->role = r;
     if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
-      if (!opts->keep_hook_export) {
+      if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) {
         pe->removed = 1;
         p->export_removed[i] = true;
         p->changes = true;

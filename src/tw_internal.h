@@ -226,8 +226,14 @@ const char *tw_role_hooks(tw_role role, tw_abi abi, bool async_init);
 void tw_wrapper_encode(tw_buf *b, const tw_plan *p, const tw_wrapper *w, uint32_t nparams);
 
 /* ---- emitting and verifying -------------------------------------------- */
-bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_err *err,
-             char ***warnings, size_t *nwarnings);
+/* What the caller should warn about. */
+typedef struct tw_emit_notes {
+  bool code_count_widened; /* existing bodies moved: DWARF code offsets shift */
+  bool names_unusable;     /* malformed name section left as is, wrappers unnamed */
+} tw_emit_notes;
+
+bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *notes,
+             tw_err *err);
 bool tw_verify_output(const tw_module *in, const tw_plan *p, const uint8_t *out, size_t out_size,
                tw_err *err);
 
