@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The command-line contract: inputs and outputs, exit statuses, refusals, and
+# that a failed run never leaves a file behind.
+#   cli-test.sh CLI FIXTURES_DIR WORK_DIR
+set -uo pipefail
+cli=$(realpath "$1") fixtures=$(realpath "$2") work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+no() { failed=$((failed + 1)); echo "FAIL $1"; }
+expect_status() { # expect_status WANT NAME CMD...
+  local want=$1 name=$2; shift 2
+  "$@" > out.txt 2> err.txt; local got=$?
+  if [ "$got" = "$want" ]; then ok "$name (exit $got)"; else no "$name: exit $got, want $want: $(cat err.txt)"; fi
+}
+
+wat2wasm --enable-all --debug-names "$fixtures/example.wat" -o in.wasm || exit 1
+"$cli" in.wasm -o ref.wasm || exit 1
+
+# Input from stdin, output to stdout: the same bytes as file to file.
+"$cli" - -o - < in.wasm > piped.wasm 2> err.txt
+if cmp -s piped.wasm ref.wasm; then ok "stdin to stdout"; else no "stdin to stdout differs"; fi
+"$cli" in.wasm --output=eq.wasm && cmp -s eq.wasm ref.wasm && ok "--output=FILE" || no "--output=FILE"
+
+# With the module on stdout, the plan goes to stderr.
+"$cli" in.wasm -o - --plan > mod.wasm 2> plan.txt
+if cmp -s mod.wasm ref.wasm && head -n 1 plan.txt | grep -q '^abi task-hook'; then
+  ok "plan on stderr when the module is on stdout"
+else no "plan/module streams mixed"; fi
+
+# Binary output to a terminal is refused (usage error), and nothing is written.
+if command -v script > /dev/null; then
+  script -qec "$cli in.wasm -o -" /dev/null > tty.txt 2>&1; st=$?
+  if [ "$st" = 2 ] && grep -q 'refusing to write a binary module to a terminal' tty.txt; then
+    ok "refuses a terminal (exit 2)"
+  else no "terminal: exit $st: $(tr -d '\r' < tty.txt | head -c 300)"; fi
+fi
+
+# Usage errors exit 2.
+expect_status 2 "no arguments" "$cli"
+expect_status 2 "no output" "$cli" in.wasm
+expect_status 2 "unknown option" "$cli" --frobnicate in.wasm -o x.wasm
+expect_status 2 "bad --abi" "$cli" --abi nope in.wasm -o x.wasm
+expect_status 2 "bad --verify" "$cli" --verify=slow in.wasm -o x.wasm
+expect_status 2 "two inputs" "$cli" in.wasm in.wasm -o x.wasm
+expect_status 2 "--dry-run with -o" "$cli" in.wasm --dry-run -o x.wasm
+expect_status 2 "-o without a file" "$cli" in.wasm -o
+[ ! -e x.wasm ] && ok "usage errors write nothing" || no "usage error wrote x.wasm"
+
+# --help and --version.
+expect_status 0 "--help" "$cli" --help
+grep -q '^Exit status:' out.txt && ok "--help has an Exit status: section" || no "--help lacks Exit status:"
+expect_status 0 "--version" "$cli" --version
+grep -Eq '^wasm-taskwrap [0-9]+\.[0-9]+\.[0-9]+$' out.txt && ok "--version format" || no "--version: $(cat out.txt)"
+
+# --dry-run prints the plan and writes nothing; --json is well-formed JSON
+# with one entry per export.
+expect_status 0 "--dry-run" "$cli" in.wasm --dry-run
+[ "$(wc -l < out.txt)" = 11 ] && ok "dry-run: header + 10 exports" || no "dry-run has $(wc -l < out.txt) lines"
+"$cli" in.wasm --dry-run --json > plan.json
+if node -e 'const p = JSON.parse(require("fs").readFileSync("plan.json", "utf8"));
+  if (p.abi !== "task-hook" || p.exports.length !== 10 || p.wrappers !== 8) process.exit(1);' ; then
+  ok "--json parses: task-hook, 10 exports, 8 wrappers"
+else no "--json"; fi
+
+# Bad input: exit 1, the error format, and no output file (nor temporary).
+printf 'not wasm' > bad.wasm
+expect_status 1 "malformed input" "$cli" bad.wasm -o bad.out.wasm
+grep -Eq '^wasm-taskwrap: bad\.wasm:0x[0-9a-f]+: error: ' err.txt && ok "error format" || no "error format: $(cat err.txt)"
+[ -z "$(ls | grep '^bad\.out\.wasm')" ] && ok "no output or temporary file on bad input" || no "left $(ls | grep bad.out)"
+expect_status 1 "missing input" "$cli" nosuch.wasm -o y.wasm
+[ ! -e y.wasm ] && ok "no output for a missing input" || no "y.wasm written"
+
+# An existing output survives a failed run untouched.
+echo keep > kept.wasm
+expect_status 1 "failure keeps the old output" "$cli" bad.wasm -o kept.wasm
+[ "$(cat kept.wasm)" = keep ] && ok "old output untouched" || no "old output changed"
+
+# The output may not be the input (it would be read while replaced).
+cp in.wasm self.wasm
+expect_status 1 "output is the input" "$cli" self.wasm -o self.wasm
+cmp -s self.wasm in.wasm && ok "input untouched" || no "input changed"
+
+# A directory that does not exist: exit 1, clear message.
+expect_status 1 "unwritable destination" "$cli" in.wasm -o no/such/dir/out.wasm
+grep -q 'cannot create output' err.txt && ok "says it cannot create the output" || no "$(cat err.txt)"
+
+# A full disk, when /dev/full exists: the write fails, exit 1. (A rename
+# target cannot be /dev/full, so write the module to stdout on it.)
+if [ -w /dev/full ]; then
+  "$cli" in.wasm -o - > /dev/full 2> err.txt; st=$?
+  [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && ok "full device: exit 1" || no "full device: exit $st $(cat err.txt)"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

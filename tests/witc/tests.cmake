@@ -1,0 +1,46 @@
+# Compare wasm-taskwrap's in-module wrappers, instruction for instruction, with
+# the wrapper functions of wit-component's auxiliary core modules in the golden
+# component.wat files of ${TW_SHARED}/wit-component (see compare.mjs).
+find_program(TW_NODE node REQUIRED)
+find_program(TW_WAT2WASM wat2wasm REQUIRED)
+find_program(TW_WASM2WAT wasm2wat REQUIRED)
+
+set(TW_WITC_COMPARE ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/compare.mjs
+    --cli ${TW_CLI} --wat2wasm ${TW_WAT2WASM} --wasm2wat ${TW_WASM2WAT})
+set(TW_WITC ${TW_SHARED}/wit-component)
+
+# Current ABI (wit-component 0.259.0): every wrapper must be equal.
+add_test(NAME witc-v0.259-task-hook COMMAND ${TW_WITC_COMPARE}
+         --fixture ${TW_WITC}/v0.259-task-hook --aux wit-component-fixup)
+# Legacy init-task ABI; 0.254 also wraps _initialize, in $start-shim-module's start function.
+add_test(NAME witc-v0.245-init-task COMMAND ${TW_WITC_COMPARE} --abi init-task
+         --fixture ${TW_WITC}/v0.245-init-task --aux init-task-wrappers)
+add_test(NAME witc-v0.254-init-task-initialize COMMAND ${TW_WITC_COMPARE} --abi init-task
+         --fixture ${TW_WITC}/v0.254-init-task-initialize --aux init-task-wrappers --aux start-shim-module)
+
+# wit-component 0.257 hooked post-return functions (codes 10/11) and kept H(1)
+# after a sync export that has a cabi_post_<N>; 0.259 dropped that. Those two
+# wrappers per fixture must differ (--known-diff); all others (realloc 12/13 on
+# cabi_import_realloc / cabi_export_realloc / cabi_realloc, dtor, sync, async)
+# must still be equal. The -async fixture has 88 imports, so it also checks
+# that wrapper and hook indices are right past an import section.
+add_test(NAME witc-v0.257-task-hook COMMAND ${TW_WITC_COMPARE}
+         --fixture ${TW_WITC}/v0.257-task-hook --aux wit-component-fixup
+         --known-diff sync --known-diff cabi_post_sync)
+add_test(NAME witc-v0.257-realloc-task-hook COMMAND ${TW_WITC_COMPARE}
+         --fixture ${TW_WITC}/v0.257-realloc-task-hook --aux wit-component-fixup
+         --known-diff takes-and-returns --known-diff cabi_post_takes-and-returns)
+add_test(NAME witc-v0.257-realloc-task-hook-async COMMAND ${TW_WITC_COMPARE}
+         --fixture ${TW_WITC}/v0.257-realloc-task-hook-async --aux wit-component-fixup)
+
+# Self-tests: corrupt our side on purpose (reorder the last two instructions,
+# lose a wrapper, use another hook code / the other init function); each passes
+# only if the comparison reports the corruption.
+foreach(mutation swap drop hook)
+  add_test(NAME witc-selftest-v0.259-${mutation} COMMAND ${TW_WITC_COMPARE} --mutate ${mutation}
+           --fixture ${TW_WITC}/v0.259-task-hook --aux wit-component-fixup)
+endforeach()
+foreach(mutation drop hook)
+  add_test(NAME witc-selftest-v0.245-${mutation} COMMAND ${TW_WITC_COMPARE} --mutate ${mutation} --abi init-task
+           --fixture ${TW_WITC}/v0.245-init-task --aux init-task-wrappers)
+endforeach()
