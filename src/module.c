@@ -308,7 +308,9 @@ static bool parse_exports(tw_module *m, tw_cursor *c) {
 static bool parse_code(tw_module *m, tw_cursor *c) {
   const size_t at = c->pos;
   uint32_t n = 0;
-  if (!read_count(c, &n, 2, "code section")) return false;
+  /* Bound by 1 byte per entry (its size LEB), so that an empty body is
+   * reported as such by the loop below rather than as a count overrun. */
+  if (!read_count(c, &n, 1, "code section")) return false;
   m->code_count_width = c->pos - at;
   m->code_entries = c->pos;
   if (!array_alloc((void **)&m->bodies, n, sizeof(tw_body), c->err, at)) return false;
@@ -409,7 +411,8 @@ static bool parse_header(const uint8_t *data, size_t size, tw_err *err) {
     return false;
   }
   if (size < 8) {
-    tw_err_set(err, TW_ERR_MALFORMED, size, "unexpected end of module header");
+    /* Like every other truncation: point at the start of the item. */
+    tw_err_set(err, TW_ERR_MALFORMED, 4, "unexpected end of the module's version field");
     return false;
   }
   if (memcmp(data + 4, magic + 4, 4) != 0) {

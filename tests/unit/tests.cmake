@@ -1,0 +1,12 @@
+# cmocka unit tests of the library internals (src/tw_internal.h) and of the
+# public API. Needs Debian's libcmocka-dev (found through pkg-config).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+
+foreach(tw_unit leb reader classify encode rewrite)
+  add_executable(unit-${tw_unit} ${CMAKE_CURRENT_LIST_DIR}/test_${tw_unit}.c)
+  target_include_directories(unit-${tw_unit} PRIVATE ${PROJECT_SOURCE_DIR}/src
+                                                     ${CMAKE_CURRENT_LIST_DIR})
+  target_link_libraries(unit-${tw_unit} PRIVATE taskwrap PkgConfig::CMOCKA)
+  add_test(NAME unit-${tw_unit} COMMAND unit-${tw_unit})
+endforeach()
