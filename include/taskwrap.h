@@ -53,13 +53,15 @@ typedef enum tw_abi {
 /* Depth of the verification pass run on every output before it is returned. */
 typedef enum tw_verify {
   TW_VERIFY_FAST = 0, /* built-in structural check (default) */
-  TW_VERIFY_NONE = 1  /* skip it: for benchmarking only */
+  TW_VERIFY_NONE = 1, /* skip it: for benchmarking only */
+  TW_VERIFY_FULL = 2  /* libwabt validates the whole output, then the fast check */
 } tw_verify;
 
 typedef struct tw_options {
   tw_abi abi;           /* default TW_ABI_AUTO */
   tw_verify verify;     /* default TW_VERIFY_FAST */
   int keep_hook_export; /* non-zero: leave the hook export(s) in place */
+  const char *input_name; /* for diagnostics of text input; may be NULL */
 } tw_options;
 
 void tw_options_init(tw_options *opts);
@@ -103,7 +105,12 @@ typedef struct tw_plan_entry {
   int already_wrapped;  /* non-zero: it already names a wrapper of this ABI */
 } tw_plan_entry;
 
-/* Parse, plan, emit and verify. On TW_OK *out holds the output; on any
+/* Non-zero when the library can use libwabt: text input and output and
+ * TW_VERIFY_FULL. Without it those report TW_ERR_UNSUPPORTED. */
+int tw_have_wabt(void);
+
+/* Parse, plan, emit and verify. Input that is not binary but starts like the
+ * text format ("(" or a comment) is assembled with libwabt first. On TW_OK *out holds the output; on any
  * other status *out (if non-NULL) holds the error. *out is NULL only when
  * even the result could not be allocated (TW_ERR_NOMEM) or out is NULL. */
 tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts,
@@ -114,10 +121,19 @@ tw_status tw_result_status(const tw_result *res);
  * verification failure); message is never NULL. */
 uint64_t tw_result_error_offset(const tw_result *res);
 const char *tw_result_error_message(const tw_result *res);
+/* For errors in text input: 1-based line and column, 0 otherwise. */
+int tw_result_error_line(const tw_result *res);
+int tw_result_error_column(const tw_result *res);
+/* Non-zero when the input was text (assembled with libwabt). */
+int tw_result_input_was_text(const tw_result *res);
 
 /* The output module. When nothing needed rewriting it is byte-identical to
  * the input. Valid until tw_result_free. */
 const uint8_t *tw_result_output(const tw_result *res, size_t *size);
+/* The output as text (libwabt's writer, names kept), NUL-terminated, owned
+ * by the result. Returns TW_OK, or an error status with the message in
+ * tw_result_error_message. */
+tw_status tw_result_output_text(tw_result *res, const char **text, size_t *size);
 /* Non-zero when the output differs from the input. */
 int tw_result_changed(const tw_result *res);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tw_internal.h"
+#include "wabt_bridge.h"
 
 struct tw_result {
   tw_err err;
@@ -17,6 +18,11 @@ struct tw_result {
   size_t nwarnings;
   char *plan_text;
   char *plan_json;
+  uint8_t *assembled; /* text input: the binary libwabt made of it */
+  bool was_text;
+  int err_line, err_column;
+  char *out_text;
+  size_t out_text_size;
 };
 
 void (*tw_test_corrupt_output)(uint8_t *data, size_t size) = NULL;
@@ -63,6 +69,89 @@ static tw_status finish(tw_result *r, tw_status st) {
   return st;
 }
 
+int tw_have_wabt(void) { return tw_wabt_available(); }
+
+/* The text format starts with "(" or a comment, after optional white space;
+ * a binary module starts with "\0asm". (Content decides, not the name.) */
+static bool looks_like_text(const uint8_t *p, size_t n) {
+  size_t i = 0;
+  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) i = 3; /* UTF-8 BOM */
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
+  return i < n && (p[i] == '(' || (p[i] == ';' && i + 1 < n && p[i + 1] == ';'));
+}
+
+static bool assemble_text(tw_result *r, const tw_options *opts, const uint8_t *data, size_t size) {
+  tw_wabt_diag d = {0};
+  size_t n = 0;
+  const char *name = opts->input_name ? opts->input_name : "<text>";
+  const tw_wabt_status st = tw_wabt_wat_to_wasm(name, data, size, &r->assembled, &n, &d);
+  if (st == TW_WABT_OK) {
+    r->input = r->assembled;
+    r->input_size = n;
+    r->was_text = true;
+    return true;
+  }
+  r->err_line = d.line;
+  r->err_column = d.column;
+  if (st == TW_WABT_UNAVAILABLE)
+    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0, "text input needs libwabt, and this build has none");
+  else if (st == TW_WABT_NOMEM)
+    tw_err_set(&r->err, TW_ERR_NOMEM, 0, "%s", d.message);
+  else
+    tw_err_set(&r->err, TW_ERR_MALFORMED, d.offset, "%s", d.message);
+  return false;
+}
+
+/* The function whose body holds byte `offset` of m, or -1. Bodies are in
+ * offset order, so a binary search keeps this cheap on large modules. */
+static long func_at(const tw_module *m, uint64_t offset) {
+  size_t lo = 0, hi = m->nbodies;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (offset < m->bodies[mid].start) hi = mid;
+    else if (offset >= m->bodies[mid].end) lo = mid + 1;
+    else return (long)(m->nfunc_imports + mid);
+  }
+  return -1;
+}
+
+/* --verify=full: libwabt reads and validates the whole output with every
+ * feature it knows (issue 4). */
+static bool verify_full(tw_result *r, const tw_module *in, const uint8_t *out, size_t n) {
+  if (in->wabt_gap) {
+    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0,
+               "cannot verify fully: the module uses %s, which libwabt 1.0.32 cannot read "
+               "(--verify=fast checks what wasm-taskwrap wrote)", in->wabt_gap);
+    return false;
+  }
+  tw_wabt_diag d = {0};
+  const tw_wabt_status st = tw_wabt_validate(out, n, &d);
+  if (st == TW_WABT_OK) return true;
+  if (st == TW_WABT_UNAVAILABLE) {
+    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0, "cannot verify fully: built without libwabt");
+    return false;
+  }
+  if (st == TW_WABT_NOMEM) {
+    tw_err_set(&r->err, TW_ERR_NOMEM, 0, "%s", d.message);
+    return false;
+  }
+  /* Name the function: parse the output's framing to map the offset. */
+  tw_module om;
+  tw_err scratch = {0};
+  long fn = -1;
+  if (tw_module_parse(&om, out, n, &scratch)) {
+    fn = func_at(&om, d.offset);
+    tw_module_free(&om);
+  }
+  const char *what = st == TW_WABT_UNREADABLE ? "libwabt cannot read the output" : "libwabt";
+  if (fn >= 0)
+    tw_err_set(&r->err, TW_ERR_VERIFY, d.offset, "verification failed: %s: function %ld: %s", what,
+               fn, d.message);
+  else
+    tw_err_set(&r->err, TW_ERR_VERIFY, d.offset, "verification failed: %s: %s", what, d.message);
+  return false;
+}
+
 tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts, tw_result **out) {
   if (out == NULL) return TW_ERR_INVALID_ARG;
   tw_result *r = calloc(1, sizeof *r);
@@ -75,15 +164,17 @@ tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts, t
     tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "no input bytes");
     return finish(r, r->err.code);
   }
-  if (opts->abi > TW_ABI_INIT_TASK || opts->verify > TW_VERIFY_NONE) {
+  if (opts->abi > TW_ABI_INIT_TASK || opts->verify > TW_VERIFY_FULL) {
     tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "invalid options");
     return finish(r, r->err.code);
   }
   r->input = data;
   r->input_size = size;
+  if (looks_like_text(data, size) && !assemble_text(r, opts, data, size))
+    return finish(r, r->err.code);
 
   tw_module m;
-  if (!tw_module_parse(&m, data ? data : (const uint8_t *)"", size, &r->err))
+  if (!tw_module_parse(&m, r->input ? r->input : (const uint8_t *)"", r->input_size, &r->err))
     return finish(r, r->err.code);
   bool ok = tw_plan_build(&r->plan, &m, opts, &r->err);
   if (ok && opts->abi != TW_ABI_AUTO && r->plan.abi == TW_ABI_NONE)
@@ -102,14 +193,41 @@ tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts, t
     if (ok && notes.names_unusable)
       add_warning(r, "the name section is malformed: left unchanged, wrappers are unnamed");
     if (ok && tw_test_corrupt_output) tw_test_corrupt_output(r->output.data, r->output.len);
-    if (ok && opts->verify == TW_VERIFY_FAST)
-      ok = tw_verify_output(&m, &r->plan, r->output.data, r->output.len, &r->err);
   }
+  /* Full: the independent, complete validator first, so that what it finds
+   * is reported in its words; then the ABI-specific structural check. */
+  if (ok && opts->verify == TW_VERIFY_FULL) {
+    const bool same = r->output_is_input;
+    ok = verify_full(r, &m, same ? r->input : r->output.data, same ? r->input_size : r->output.len);
+  }
+  if (ok && !r->output_is_input && opts->verify != TW_VERIFY_NONE)
+    ok = tw_verify_output(&m, &r->plan, r->output.data, r->output.len, &r->err);
   tw_module_free(&m);
   return finish(r, ok ? TW_OK : r->err.code);
 }
 
 tw_status tw_result_status(const tw_result *r) { return r ? r->err.code : TW_ERR_NOMEM; }
+int tw_result_error_line(const tw_result *r) { return r ? r->err_line : 0; }
+int tw_result_error_column(const tw_result *r) { return r ? r->err_column : 0; }
+int tw_result_input_was_text(const tw_result *r) { return r && r->was_text; }
+
+tw_status tw_result_output_text(tw_result *r, const char **text, size_t *size) {
+  if (!r || r->err.code != TW_OK) return r ? r->err.code : TW_ERR_NOMEM;
+  if (!r->out_text) {
+    size_t n = 0;
+    const uint8_t *bin = tw_result_output(r, &n);
+    tw_wabt_diag d = {0};
+    const tw_wabt_status st = tw_wabt_wasm_to_wat(bin, n, &r->out_text, &r->out_text_size, &d);
+    if (st != TW_WABT_OK) {
+      const tw_status code = st == TW_WABT_NOMEM ? TW_ERR_NOMEM : TW_ERR_UNSUPPORTED;
+      tw_err_set(&r->err, code, d.offset, "cannot write the output as text: %s", d.message);
+      return code;
+    }
+  }
+  *text = r->out_text;
+  if (size) *size = r->out_text_size;
+  return TW_OK;
+}
 uint64_t tw_result_error_offset(const tw_result *r) { return r ? r->err.offset : 0; }
 
 const char *tw_result_error_message(const tw_result *r) {
@@ -292,5 +410,7 @@ void tw_result_free(tw_result *r) {
   free(r->warnings);
   free(r->plan_text);
   free(r->plan_json);
+  free(r->assembled);
+  free(r->out_text);
   free(r);
 }

@@ -22,7 +22,8 @@ static const char usage_text[] =
     "export is removed. Every other byte is copied unchanged; a module without\n"
     "a hook export is written out byte-identical.\n"
     "\n"
-    "INPUT is a core module (.wasm), or '-' for standard input.\n"
+    "INPUT is a core module, binary or text (told apart by content, not by\n"
+    "name; text is assembled with libwabt), or '-' for standard input.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE      write the rewritten module to FILE ('-' for standard\n"
@@ -31,10 +32,13 @@ static const char usage_text[] =
     "      --plan             print the plan as well as writing the output\n"
     "      --json             print the plan as JSON (implies --plan)\n"
     "      --abi ABI          auto (default), task-hook or init-task\n"
+    "  -t, --wat              write the output as text (libwabt's writer, names kept)\n"
     "      --keep-hook-export keep the hook export(s) instead of removing them\n"
     "      --verify MODE      fast (default): check the output against the input\n"
-    "                         and the ABI before writing it; none: skip that check\n"
-    "                         (for benchmarking only)\n"
+    "                         and the ABI before writing it;\n"
+    "                         full: first validate the whole output with libwabt\n"
+    "                         (every feature wabt 1.0.32 knows), then as fast;\n"
+    "                         none: no check at all (for benchmarking only)\n"
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n"
     "\n"
@@ -51,7 +55,7 @@ static const char usage_text[] =
 typedef struct cli {
   const char *input;
   const char *output;
-  int dry_run, plan, json;
+  int dry_run, plan, json, text;
   tw_options opts;
 } cli;
 
@@ -96,6 +100,8 @@ static int parse_args(cli *c, int argc, char **argv) {
       c->plan = 1;
     } else if (strcmp(a, "--json") == 0) {
       c->json = 1;
+    } else if (strcmp(a, "-t") == 0 || strcmp(a, "--wat") == 0) {
+      c->text = 1;
     } else if (strcmp(a, "--keep-hook-export") == 0) {
       c->opts.keep_hook_export = 1;
     } else if (strcmp(a, "-o") == 0 || strncmp(a, "--output", 8) == 0) {
@@ -112,10 +118,11 @@ static int parse_args(cli *c, int argc, char **argv) {
       else return usage_error("unknown ABI '%s' (auto, task-hook or init-task)", v);
     } else if (strncmp(a, "--verify", 8) == 0) {
       v = option_value(argc, argv, &i, "--verify");
-      if (!v) return usage_error("%s needs fast or none", a);
+      if (!v) return usage_error("%s needs fast, full or none", a);
       if (strcmp(v, "fast") == 0) c->opts.verify = TW_VERIFY_FAST;
+      else if (strcmp(v, "full") == 0) c->opts.verify = TW_VERIFY_FULL;
       else if (strcmp(v, "none") == 0) c->opts.verify = TW_VERIFY_NONE;
-      else return usage_error("unknown verification mode '%s' (fast or none)", v);
+      else return usage_error("unknown verification mode '%s' (fast, full or none)", v);
     } else {
       return usage_error("unknown option '%s'", a);
     }
@@ -124,7 +131,7 @@ static int parse_args(cli *c, int argc, char **argv) {
   if (!c->dry_run && !c->output)
     return usage_error("%s", "no output: pass -o FILE (or -o - for standard output), or --dry-run");
   if (c->dry_run && c->output) return usage_error("%s", "--dry-run writes nothing; drop -o");
-  if (c->output && strcmp(c->output, "-") == 0 && isatty(STDOUT_FILENO))
+  if (c->output && strcmp(c->output, "-") == 0 && !c->text && isatty(STDOUT_FILENO))
     return usage_error("%s", "refusing to write a binary module to a terminal; redirect it or use -o FILE");
   return -1;
 }
@@ -228,6 +235,16 @@ static int same_file(const char *a, const char *b) {
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* FILE:0xOFFSET for binary input, FILE:LINE:COLUMN for text (wabt's). */
+static void report_error(const char *name, const tw_result *res) {
+  if (tw_result_error_line(res) > 0)
+    fprintf(stderr, "wasm-taskwrap: %s:%d:%d: error: %s\n", name, tw_result_error_line(res),
+            tw_result_error_column(res), tw_result_error_message(res));
+  else
+    fprintf(stderr, "wasm-taskwrap: %s:0x%llx: error: %s\n", name,
+            (unsigned long long)tw_result_error_offset(res), tw_result_error_message(res));
+}
+
 int main(int argc, char **argv) {
   cli c;
   int rc = parse_args(&c, argc, argv);
@@ -245,11 +262,11 @@ int main(int argc, char **argv) {
   if (rc != EXIT_OK) return rc;
 
   const char *name = display_name(c.input);
+  c.opts.input_name = name;
   tw_result *res = NULL;
   const tw_status st = tw_rewrite(data, size, &c.opts, &res);
   if (st != TW_OK) {
-    fprintf(stderr, "wasm-taskwrap: %s:0x%llx: error: %s\n", name,
-            (unsigned long long)tw_result_error_offset(res), tw_result_error_message(res));
+    report_error(name, res);
     tw_result_free(res);
     free(data);
     return EXIT_BAD;
@@ -272,7 +289,15 @@ int main(int argc, char **argv) {
   if (rc == EXIT_OK && !c.dry_run) {
     size_t n = 0;
     const uint8_t *out = tw_result_output(res, &n);
-    rc = write_output(c.output, out, n);
+    if (c.text) {
+      const char *text = NULL;
+      if (tw_result_output_text(res, &text, &n) != TW_OK) {
+        report_error(name, res);
+        rc = EXIT_BAD;
+      }
+      out = (const uint8_t *)text;
+    }
+    if (rc == EXIT_OK) rc = write_output(c.output, out, n);
   }
   tw_result_free(res);
   free(data);

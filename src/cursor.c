@@ -17,7 +17,7 @@ void tw_err_set(tw_err *err, tw_status code, uint64_t offset, const char *fmt, .
 }
 
 tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err) {
-  tw_cursor c = {base, pos, end, err};
+  tw_cursor c = {base, pos, end, err, NULL};
   return c;
 }
 

@@ -68,6 +68,10 @@ static bool is_abstract_heap(uint8_t b) {
   return (b >= 0x69 && b <= 0x74) || b == 0x6f || b == 0x70;
 }
 
+static void note_gap(tw_cursor *c, const char *what) {
+  if (c->gap && !*c->gap) *c->gap = what;
+}
+
 static bool read_heap_type(tw_cursor *c, const char *what) {
   const size_t at = c->pos;
   if (c->pos < c->end && is_abstract_heap(c->base[c->pos])) {
@@ -89,9 +93,13 @@ static bool read_val_type(tw_cursor *c, bool storage, const char *what) {
   uint8_t b = 0;
   if (!tw_read_u8(c, &b, what)) return false;
   if (b >= 0x7b && b <= 0x7f) return true;               /* i32 i64 f32 f64 v128 */
-  if (storage && (b == 0x78 || b == 0x77)) return true;  /* i8 i16 (packed) */
-  if (is_abstract_heap(b)) return true;                  /* funcref, externref, ... */
+  if (storage && (b == 0x78 || b == 0x77)) return true;  /* i8 i16 (packed); GC noted */
+  if (is_abstract_heap(b)) {                             /* funcref, externref, ... */
+    if (b != 0x70 && b != 0x6f) note_gap(c, "GC or exception reference types");
+    return true;
+  }
   if (b == 0x63 || b == 0x64) {                          /* ref null ht, ref ht */
+    note_gap(c, "typed references (ref ht)");
     if (read_heap_type(c, what)) return true;
     c->pos = at;
     return false;
@@ -138,6 +146,7 @@ static bool read_comp_type(tw_cursor *c, tw_functype *t) {
     return read_val_types(c, &t->nparams, &t->params, &t->params_end, "function parameters") &&
            read_val_types(c, &t->nresults, &t->results, &t->results_end, "function results");
   }
+  if (form == 0x5f || form == 0x5e) note_gap(c, "GC struct and array types");
   if (form == 0x5f) { /* struct */
     uint32_t n = 0;
     if (!read_count(c, &n, 2, "struct fields")) return false;
@@ -153,6 +162,7 @@ static bool read_comp_type(tw_cursor *c, tw_functype *t) {
 /* subtype ::= 0x50 vec(typeidx) comptype | 0x4f vec(typeidx) comptype | comptype */
 static bool read_sub_type(tw_cursor *c, tw_functype *t) {
   if (c->pos < c->end && (c->base[c->pos] == 0x50 || c->base[c->pos] == 0x4f)) {
+    note_gap(c, "GC subtypes");
     c->pos++;
     uint32_t n = 0, idx = 0;
     if (!read_count(c, &n, 1, "supertypes")) return false;
@@ -182,6 +192,7 @@ static bool parse_types(tw_module *m, tw_cursor *c) {
   for (uint32_t i = 0; i < n; i++) {
     const size_t at = c->pos;
     if (at < c->end && c->base[at] == 0x4e) { /* rec group */
+      note_gap(c, "GC recursion groups");
       c->pos++;
       uint32_t k = 0;
       if (!read_count(c, &k, 1, "recursion group")) return false;
@@ -216,7 +227,10 @@ static bool read_limits(tw_cursor *c, const char *what) {
   for (int k = 0; k < ((flags & 1) ? 2 : 1); k++) {
     if (wide ? !tw_read_u64(c, &v64, what) : !tw_read_u32(c, &v32, what)) return false;
   }
-  if (flags & 0x08) return tw_read_u32(c, &v32, "page size");
+  if (flags & 0x08) {
+    note_gap(c, "custom page sizes");
+    return tw_read_u32(c, &v32, "page size");
+  }
   return true;
 }
 
@@ -386,6 +400,7 @@ static bool check_consumed(tw_cursor *c, const char *what) {
 static bool parse_section_body(tw_module *m, const tw_section *s, uint32_t **func_types,
                                tw_err *err) {
   tw_cursor c = tw_cursor_make(m->data, s->body, s->end, err);
+  c.gap = &m->wabt_gap;
   switch (s->id) {
   case TW_SEC_TYPE:
     return parse_types(m, &c) && check_consumed(&c, "type section");

@@ -60,6 +60,8 @@ typedef struct tw_cursor {
   size_t pos;          /* absolute offset of the next byte */
   size_t end;          /* absolute offset one past the last readable byte */
   tw_err *err;
+  const char **gap;    /* if set: where to note the first encoding libwabt
+                          1.0.32 cannot read (for --verify=full) */
 } tw_cursor;
 
 tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err);
@@ -179,6 +181,10 @@ typedef struct tw_module {
   uint32_t names_func_count;
   size_t names_func_entries; /* first entry */
   size_t names_insert_at;    /* where a new function-names subsection goes */
+
+  /* The first construct libwabt 1.0.32 cannot read (GC types, typed
+   * references, ...), or NULL: --verify=full then cannot verify. */
+  const char *wabt_gap;
 } tw_module;
 
 /* Parse the framing and the sections wasm-taskwrap needs. Everything else

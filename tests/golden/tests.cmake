@@ -1,6 +1,5 @@
 # One golden test per fixture: fixtures/*.wat and fixtures/*.hex.
 find_program(TW_WAT2WASM wat2wasm REQUIRED)
-find_program(TW_WASM2WAT wasm2wat REQUIRED)
 find_program(TW_WASM_VALIDATE wasm-validate REQUIRED)
 find_program(TW_XXD xxd REQUIRED)
 file(GLOB TW_GOLDEN_FIXTURES "${PROJECT_SOURCE_DIR}/fixtures/*.wat" "${PROJECT_SOURCE_DIR}/fixtures/*.hex")

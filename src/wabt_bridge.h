@@ -1,0 +1,48 @@
+/* The only C++ in wasm-taskwrap: libwabt's binary reader, validator, text
+ * parser and text writer, behind this C interface (src/wabt_bridge.cc).
+ * Built only with TW_WITH_WABT; otherwise tw_wabt_available() is false and the
+ * callers report the features as unavailable. */
+#ifndef TW_WABT_BRIDGE_H
+#define TW_WABT_BRIDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tw_wabt_diag {
+  uint64_t offset; /* binary input: byte offset wabt reported */
+  int line;        /* text input: 1-based line, 0 if none */
+  int column;      /* text input: 1-based column */
+  char message[320];
+} tw_wabt_diag;
+
+typedef enum tw_wabt_status {
+  TW_WABT_OK = 0,
+  TW_WABT_INVALID = 1,    /* wabt rejects the module (diag says why and where) */
+  TW_WABT_NOMEM = 2,
+  TW_WABT_UNAVAILABLE = 3, /* built without libwabt */
+  TW_WABT_UNREADABLE = 4   /* wabt's binary reader stopped (diag says where) */
+} tw_wabt_status;
+
+int tw_wabt_available(void);
+
+/* Read and validate a binary module with every feature wabt 1.0.32 knows. */
+tw_wabt_status tw_wabt_validate(const uint8_t *data, size_t size, tw_wabt_diag *diag);
+
+/* Parse a text module and write its binary (names kept). *out is malloc'ed. */
+tw_wabt_status tw_wabt_wat_to_wasm(const char *filename, const uint8_t *text, size_t size,
+                                   uint8_t **out, size_t *out_size, tw_wabt_diag *diag);
+
+/* Write a binary module as text, with its names, as wasm2wat does. *out is
+ * malloc'ed and NUL-terminated. */
+tw_wabt_status tw_wabt_wasm_to_wat(const uint8_t *data, size_t size, char **out,
+                                   size_t *out_size, tw_wabt_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
