@@ -135,6 +135,12 @@ static bool verify_full(tw_result *r, const tw_module *in, const uint8_t *out, s
     tw_err_set(&r->err, TW_ERR_NOMEM, 0, "%s", d.message);
     return false;
   }
+  if (st == TW_WABT_GAP) {
+    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, d.offset,
+               "cannot verify fully: the module uses %s, which libwabt 1.0.32 refuses "
+               "(--verify=fast checks what wasm-taskwrap wrote)", d.message);
+    return false;
+  }
   /* Name the function: parse the output's framing to map the offset. */
   tw_module om;
   tw_err scratch = {0};

@@ -92,5 +92,27 @@ if [ -w /dev/full ]; then
   [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && ok "full device: exit 1" || no "full device: exit $st $(cat err.txt)"
 fi
 
+# Text in (recognised by content, whatever the name), text out (-t).
+cp "$fixtures/example.wat" example.bin
+"$cli" example.bin -o from-text.wasm 2> err.txt && ok "text input under any name" || no "text input: $(cat err.txt)"
+"$cli" in.wasm -t -o out.wat && grep -q '(func $taskwrap:greet' out.wat && ok "-t writes text with names" ||
+  no "-t output"
+"$cli" out.wat -o back.wasm && "$cli" back.wasm --dry-run | head -n 1 | grep -q '^abi none' &&
+  ok "-t output reads back; nothing left to wrap" || no "-t output does not read back"
+script -qec "$cli in.wasm -t -o -" /dev/null > tty.txt 2>&1 && grep -q '(module' tty.txt &&
+  ok "text may go to a terminal" || no "text to a terminal"
+printf '(module\n  (func (result i32)\n    i64.const 0))\n' > bad.wat
+expect_status 1 "invalid text" "$cli" bad.wat -o bad-text.wasm
+grep -Eq '^wasm-taskwrap: bad\.wat:3:[0-9]+: error: type mismatch' err.txt &&
+  ok "text errors carry line and column" || no "text error format: $(cat err.txt)"
+[ ! -e bad-text.wasm ] && ok "no output for invalid text" || no "bad-text.wasm written"
+
+# --verify=full passes a good rewrite and is named in --help with none's caveat.
+expect_status 0 "--verify=full" "$cli" --verify=full in.wasm -o full.wasm
+cmp -s full.wasm ref.wasm && ok "--verify=full writes the same bytes" || no "--verify=full output differs"
+"$cli" --help | grep -q 'full: first validate the whole output with libwabt' &&
+  "$cli" --help | grep -q 'none: no check at all (for benchmarking only)' &&
+  ok "--help documents full and none" || no "--help verify modes"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

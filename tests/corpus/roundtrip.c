@@ -1,7 +1,7 @@
 /* Byte-exact round trip over a corpus of real modules (ABI.md: "A module
  * with no hook export comes out byte-identical to its input").
  *
- *   roundtrip [--allow-reject] LIST...
+ *   roundtrip [--allow-reject] [--verify-full] LIST...
  *
  * Each LIST holds one .wasm path per line; a line "# corpus: NAME" starts a
  * group that gets its own counts, other lines starting with '#' and blank
@@ -21,6 +21,12 @@
  * else is still checked as above. Used for proposal suites whose encoding
  * predates the standard one.
  *
+ * --verify-full: every module is rewritten with TW_VERIFY_FULL (libwabt
+ * validates the whole output, issue 4) and must pass as above; a module that
+ * uses what libwabt 1.0.32 cannot read must instead be refused with
+ * TW_ERR_UNSUPPORTED and "cannot verify fully: ..." and is counted (and
+ * listed) as unverifiable.
+ *
  * Ends with "N passed, M failed" and exits 1 on any failure. */
 #include <stdint.h>
 #include <stdio.h>
@@ -31,11 +37,12 @@
 
 typedef struct counts {
   char name[128];
-  unsigned long modules, passed, failed, hooked, rejected;
+  unsigned long modules, passed, failed, hooked, rejected, unverifiable;
   unsigned long long bytes;
 } counts;
 
 static int allow_reject = 0;
+static int verify_full = 0;
 
 /* ---- independent export scanner ------------------------------------------- */
 
@@ -155,6 +162,7 @@ static void check_module(counts *c, const char *path) {
 
   tw_options opts;
   tw_options_init(&opts);
+  if (verify_full) opts.verify = TW_VERIFY_FULL;
   tw_result *r = NULL;
   const tw_status st = tw_rewrite(data, size, &opts, &r);
   size_t outn = 0;
@@ -162,6 +170,10 @@ static void check_module(counts *c, const char *path) {
 
   if (memcmp(data, pristine, size) != 0) {
     fail(c, path, "the input buffer was modified", NULL);
+  } else if (verify_full && st == TW_ERR_UNSUPPORTED &&
+             strncmp(tw_result_error_message(r), "cannot verify fully: ", 21) == 0) {
+    c->unverifiable++;
+    printf("unverifiable %s: %s\n", path, tw_result_error_message(r));
   } else if (st != TW_OK && allow_reject &&
              (st == TW_ERR_MALFORMED || st == TW_ERR_UNSUPPORTED) &&
              tw_result_status(r) == st && tw_result_error_message(r)[0] != '\0') {
@@ -230,6 +242,7 @@ static void close_group(counts *c, counts *total) {
            c->bytes, c->passed, c->failed);
     if (c->hooked) printf(", %lu with a hook export", c->hooked);
     if (allow_reject) printf(", %lu rejected", c->rejected);
+    if (verify_full) printf(", %lu unverifiable", c->unverifiable);
     printf("\n");
   }
   total->modules += c->modules;
@@ -238,17 +251,19 @@ static void close_group(counts *c, counts *total) {
   total->failed += c->failed;
   total->hooked += c->hooked;
   total->rejected += c->rejected;
+  total->unverifiable += c->unverifiable;
   memset(c, 0, sizeof *c);
 }
 
 int main(int argc, char **argv) {
   int first = 1;
-  if (argc > 1 && strcmp(argv[1], "--allow-reject") == 0) {
-    allow_reject = 1;
-    first = 2;
+  for (; first < argc && strncmp(argv[first], "--", 2) == 0; first++) {
+    if (strcmp(argv[first], "--allow-reject") == 0) allow_reject = 1;
+    else if (strcmp(argv[first], "--verify-full") == 0) verify_full = 1;
+    else break;
   }
   if (first >= argc) {
-    fprintf(stderr, "usage: %s [--allow-reject] LIST...\n", argv[0]);
+    fprintf(stderr, "usage: %s [--allow-reject] [--verify-full] LIST...\n", argv[0]);
     return 2;
   }
   counts total, cur;
@@ -267,7 +282,7 @@ int main(int argc, char **argv) {
       line[n] = '\0';
       if (strncmp(line, "# corpus: ", 10) == 0) {
         close_group(&cur, &total);
-        snprintf(cur.name, sizeof cur.name, "%s", line + 10);
+        snprintf(cur.name, sizeof cur.name, "%.*s", (int)sizeof cur.name - 1, line + 10);
       } else if (n != 0 && line[0] != '#') {
         check_module(&cur, line);
         fflush(stdout);
@@ -279,6 +294,7 @@ int main(int argc, char **argv) {
   printf("total: %lu modules, %llu bytes, %lu with a hook export", total.modules, total.bytes,
          total.hooked);
   if (allow_reject) printf(", %lu rejected", total.rejected);
+  if (verify_full) printf(", %lu unverifiable", total.unverifiable);
   printf("\n");
   /* An empty corpus proves nothing: count it as a failure. */
   if (total.modules == 0) {

@@ -22,6 +22,12 @@ set_tests_properties(corpus-build PROPERTIES FIXTURES_SETUP tw_corpus)
 # Every in-scope module: byte-identical (hooked.c: rewritten, then a no-op).
 add_test(NAME corpus-roundtrip
   COMMAND tw_corpus_roundtrip ${TW_CORPUS_DIR}/corpus.list)
+# The same with --verify=full: libwabt validates every output it can read.
+if(TW_WITH_WABT)
+  add_test(NAME corpus-verify-full
+    COMMAND tw_corpus_roundtrip --verify-full ${TW_CORPUS_DIR}/corpus.list)
+  set_tests_properties(corpus-verify-full PROPERTIES FIXTURES_REQUIRED tw_corpus)
+endif()
 # The excluded pre-standard binaries: identical, or refused cleanly.
 add_test(NAME corpus-roundtrip-excluded
   COMMAND tw_corpus_roundtrip --allow-reject ${TW_CORPUS_DIR}/excluded.list)
