@@ -3,7 +3,11 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 
-foreach(tw_unit leb reader classify encode rewrite)
+set(TW_UNITS leb reader classify encode rewrite)
+if(TW_WITH_WABT)
+  list(APPEND TW_UNITS wabt) # --verify=full, text in and out (issue 4)
+endif()
+foreach(tw_unit ${TW_UNITS})
   add_executable(unit-${tw_unit} ${CMAKE_CURRENT_LIST_DIR}/test_${tw_unit}.c)
   target_include_directories(unit-${tw_unit} PRIVATE ${PROJECT_SOURCE_DIR}/src
                                                      ${CMAKE_CURRENT_LIST_DIR})
