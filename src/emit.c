@@ -44,49 +44,44 @@ static void put_callback_finish(tw_buf *b, uint32_t hook, uint32_t r) {
   tw_buf_put_uleb(b, r);
 }
 
-/* ABI.md, "Task-hook ABI: wrapper bodies". */
+/* ABI.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish).
+ * NO_HOOK leaves that side out; CALLBACK_RESULT is the finish hook chosen by
+ * the callback result (4 or 5), which needs one extra i32 local. */
+enum { NO_HOOK = -1, CALLBACK_RESULT = -2 };
+static const struct {
+  tw_role role;
+  int start, finish;
+} task_hook_bodies[] = {
+    {TW_ROLE_SYNC, 0, 1},
+    {TW_ROLE_SYNC_POST, 0, NO_HOOK}, /* the finish hook runs in the post-return wrapper */
+    {TW_ROLE_POST_RETURN, NO_HOOK, 1},
+    {TW_ROLE_ASYNC_CALLBACK, 2, CALLBACK_RESULT},
+    {TW_ROLE_CALLBACK, 3, CALLBACK_RESULT},
+    {TW_ROLE_ASYNC_STACKFUL, 2, 5},
+    {TW_ROLE_REALLOC, 12, 13},
+    {TW_ROLE_DTOR, 8, 9},
+    {TW_ROLE_INITIALIZE, 6, 7},
+};
+
 static void encode_task_hook(tw_buf *b, uint32_t hook, const tw_wrapper *w, uint32_t n) {
-  const bool needs_local = w->role == TW_ROLE_ASYNC_CALLBACK || w->role == TW_ROLE_CALLBACK;
-  if (needs_local) { /* one local declaration: 1 x i32 */
-    tw_buf_put_u8(b, 1);
-    tw_buf_put_u8(b, 1);
-    tw_buf_put_u8(b, VT_I32);
-  } else {
-    tw_buf_put_u8(b, 0);
-  }
-  switch (w->role) {
-  case TW_ROLE_SYNC:
-    put_hook(b, hook, 0), put_forward_call(b, w->target, n), put_hook(b, hook, 1);
-    break;
-  case TW_ROLE_SYNC_POST:
-    put_hook(b, hook, 0), put_forward_call(b, w->target, n);
-    break;
-  case TW_ROLE_POST_RETURN:
-    put_forward_call(b, w->target, n), put_hook(b, hook, 1);
-    break;
-  case TW_ROLE_ASYNC_CALLBACK:
-    put_hook(b, hook, 2), put_forward_call(b, w->target, n), put_callback_finish(b, hook, n);
-    break;
-  case TW_ROLE_CALLBACK:
-    put_hook(b, hook, 3), put_forward_call(b, w->target, n), put_callback_finish(b, hook, n);
-    break;
-  case TW_ROLE_ASYNC_STACKFUL:
-    put_hook(b, hook, 2), put_forward_call(b, w->target, n), put_hook(b, hook, 5);
-    break;
-  case TW_ROLE_REALLOC:
-    put_hook(b, hook, 12), put_forward_call(b, w->target, n), put_hook(b, hook, 13);
-    break;
-  case TW_ROLE_DTOR:
-    put_hook(b, hook, 8), put_forward_call(b, w->target, n), put_hook(b, hook, 9);
-    break;
-  case TW_ROLE_INITIALIZE:
-    put_hook(b, hook, 6), put_forward_call(b, w->target, n), put_hook(b, hook, 7);
-    break;
-  default:
-    b->failed = true; /* not a wrapped role: the plan never asks for it */
+  for (size_t i = 0; i < sizeof task_hook_bodies / sizeof task_hook_bodies[0]; i++) {
+    if (task_hook_bodies[i].role != w->role) continue;
+    const int start = task_hook_bodies[i].start, finish = task_hook_bodies[i].finish;
+    if (finish == CALLBACK_RESULT) { /* one local declaration: 1 x i32 */
+      tw_buf_put_u8(b, 1);
+      tw_buf_put_u8(b, 1);
+      tw_buf_put_u8(b, VT_I32);
+    } else {
+      tw_buf_put_u8(b, 0);
+    }
+    if (start != NO_HOOK) put_hook(b, hook, start);
+    put_forward_call(b, w->target, n);
+    if (finish == CALLBACK_RESULT) put_callback_finish(b, hook, n); /* r is local n */
+    else if (finish != NO_HOOK) put_hook(b, hook, finish);
+    tw_buf_put_u8(b, OP_END);
     return;
   }
-  tw_buf_put_u8(b, OP_END);
+  b->failed = true; /* not a wrapped role: the plan never asks for it */
 }
 
 /* ABI.md, "Init-task ABI: wrapper bodies": `call init; call f`. */
