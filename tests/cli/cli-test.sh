@@ -92,6 +92,24 @@ if [ -w /dev/full ]; then
   [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && ok "full device: exit 1" || no "full device: exit $st $(cat err.txt)"
 fi
 
+# A full disk for a file output: with RLIMIT_FSIZE at 0 and SIGXFSZ ignored,
+# the write into the temporary file fails (EFBIG), as on a full file system.
+# The old output stays as it was and no temporary file is left behind.
+echo keep > kept-full.wasm
+# (stderr goes through a pipe: the limit would stop a file from taking it.)
+( ulimit -f 0; trap '' XFSZ; exec "$cli" in.wasm -o kept-full.wasm ) 2>&1 > /dev/null | cat > err.txt
+st=${PIPESTATUS[0]}
+if [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && [ "$(cat kept-full.wasm)" = keep ] &&
+   [ -z "$(ls | grep '^kept-full\.wasm\.tmp-' || true)" ]; then
+  ok "full disk on a file output: exit 1, old output untouched, no temporary file"
+else no "full disk: exit $st $(cat err.txt) $(ls | grep kept-full)"; fi
+
+# A read error: the input is a directory.
+mkdir -p adir
+expect_status 1 "unreadable input" "$cli" adir -o from-dir.wasm
+grep -q 'cannot read input' err.txt && [ ! -e from-dir.wasm ] && ok "read error: clear message, no output" ||
+  no "read error: $(cat err.txt)"
+
 # Text in (recognised by content, whatever the name), text out (-t).
 cp "$fixtures/example.wat" example.bin
 "$cli" example.bin -o from-text.wasm 2> err.txt && ok "text input under any name" || no "text input: $(cat err.txt)"
