@@ -334,40 +334,37 @@ static bool is_async(tw_role r) {
 }
 
 /* An export whose function is already a wrapper of the same role (the output
- * of an earlier run kept with --keep-hook-export) is not wrapped twice. */
+ * of an earlier run kept with --keep-hook-export) is not wrapped twice. The
+ * wrapped callee is the first `call` of something other than the hook; the
+ * body must then be, byte for byte, the wrapper this ABI gives that callee. */
 static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func, tw_role role) {
   if (func < m->nfunc_imports) return false;
   const tw_body *b = &m->bodies[func - m->nfunc_imports];
-  /* The wrapped callee is the first `call` after the leading hook call(s);
-   * rebuild the expected body for that callee and compare bytes. */
   tw_err e = {0};
   tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &e);
-  while (c.pos < c.end) {
-    uint8_t op = 0;
-    uint32_t idx = 0;
-    int32_t k = 0;
-    if (!tw_read_u8(&c, &op, "op")) return false;
-    if (op == 0x41) {
-      if (!tw_read_s32(&c, &k, "const")) return false;
-    } else if (op == 0x20 || op == 0x00 || op == 0x01 || op == 0x7f) {
-      if ((op == 0x20 || op == 0x01) && !tw_read_u32(&c, &idx, "idx")) return false;
-    } else if (op == 0x10) {
-      if (!tw_read_u32(&c, &idx, "callee")) return false;
-      if (idx == p->hook || idx == p->init_async) continue;
-      if (idx >= m->nfuncs || m->func_types[idx] != m->func_types[func]) return false;
-      const tw_functype *t = tw_module_func_type(m, idx);
-      if (!t) return false;
-      tw_wrapper w = {idx, role, m->func_types[idx], 0, false};
-      w.async_init = p->abi == TW_ABI_INIT_TASK && is_async(role);
-      tw_buf want = {0};
-      tw_wrapper_encode(&want, p, &w, t->nparams);
-      const bool same = !want.failed && want.len == (size_t)(b->end - b->code) &&
-                        memcmp(want.data, m->data + b->code, want.len) == 0;
-      tw_buf_free(&want);
-      return same;
-    } else {
-      return false;
-    }
+  uint32_t groups = 0, count = 0, idx = 0;
+  uint8_t op = 0;
+  int32_t k = 0;
+  if (!tw_read_u32(&c, &groups, "locals") || groups > 1) return false;
+  if (groups == 1 && (!tw_read_u32(&c, &count, "locals") || !tw_read_u8(&c, &op, "local type")))
+    return false;
+  /* Wrappers use only i32.const, local.get and call before the callee. */
+  while (tw_read_u8(&c, &op, "instruction")) {
+    if (op == 0x41 && tw_read_s32(&c, &k, "i32.const")) continue;
+    if (op == 0x20 && tw_read_u32(&c, &idx, "local.get")) continue;
+    if (op != 0x10 || !tw_read_u32(&c, &idx, "call")) return false;
+    if (idx == p->hook || idx == p->init_async) continue;
+    if (idx >= m->nfuncs || m->func_types[idx] != m->func_types[func]) return false;
+    const tw_functype *t = tw_module_func_type(m, idx);
+    if (!t) return false;
+    tw_wrapper w = {idx, role, m->func_types[idx], 0, false};
+    w.async_init = p->abi == TW_ABI_INIT_TASK && is_async(role) && p->has_init_async;
+    tw_buf want = {0};
+    tw_wrapper_encode(&want, p, &w, t->nparams);
+    const bool same = !want.failed && want.len == (size_t)(b->end - b->code) &&
+                      memcmp(want.data, m->data + b->code, want.len) == 0;
+    tw_buf_free(&want);
+    return same;
   }
   return false;
 }
