@@ -221,10 +221,14 @@ static int write_output(const char *path, const uint8_t *p, size_t n) {
     errno = e;
     return io_error(path, "cannot create output");
   }
+  /* A new file gets the usual 0666 & ~umask; a file being replaced keeps its
+   * permission bits (a post-link step must not turn wasm-ld's 0755 into 0644). */
   const mode_t mask = umask(0);
   umask(mask);
+  struct stat old;
+  const mode_t mode = stat(path, &old) == 0 ? (old.st_mode & 07777) : (0666 & ~mask);
   int rc = EXIT_OK;
-  if (fchmod(fd, 0666 & ~mask) != 0 || write_fd(fd, p, n) != 0 || fsync(fd) != 0) {
+  if (fchmod(fd, mode) != 0 || write_fd(fd, p, n) != 0 || fsync(fd) != 0) {
     rc = io_error(path, "cannot write output");
     close(fd);
   } else if (close(fd) != 0) {

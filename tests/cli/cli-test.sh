@@ -76,6 +76,11 @@ echo keep > kept.wasm
 expect_status 1 "failure keeps the old output" "$cli" bad.wasm -o kept.wasm
 [ "$(cat kept.wasm)" = keep ] && ok "old output untouched" || no "old output changed"
 
+# Replacing a file keeps its permission bits (post-link: wasm-ld writes 0755).
+cp ref.wasm exe.wasm && chmod 0751 exe.wasm
+"$cli" in.wasm -o exe.wasm && [ "$(stat -c %a exe.wasm)" = 751 ] && ok "replaced output keeps its mode" ||
+  no "mode after replacing: $(stat -c %a exe.wasm)"
+
 # The output may not be the input (it would be read while replaced).
 cp in.wasm self.wasm
 expect_status 1 "output is the input" "$cli" self.wasm -o self.wasm

@@ -1,0 +1,184 @@
+#!/bin/bash
+# install-*: install the build under test into a scratch prefix and use it as
+# a user would. One step per ctest test:
+#   package            cmake --install; the file list; a C consumer built with
+#                      find_package(taskwrap) runs the library
+#   pkgconfig          the same consumer built with cc $(pkg-config ...)
+#   example            examples/wasi-sdk with its toolchain file: the
+#                      post-link step ran, run.mjs checks the hook sequences
+#   post-link-failure  a variant whose post-link step fails (GENERATOR env):
+#                      the build fails, and fails again when rerun
+# Environment (set by tests.cmake): CMAKE BUILD CONFIG SRC WORK SANITIZE (1 or 0)
+# CC NODE CLANG WASM_LD PKG_CONFIG GENERATOR NINJA (for Ninja only).
+set -euo pipefail
+export LC_ALL=C  # make's messages are matched below
+step=$1
+prefix=$WORK/prefix
+example=$SRC/examples/wasi-sdk
+mkdir -p "$WORK"
+# With TW_SANITIZE the archive is instrumented: consumers need the runtime.
+san=()
+# shellcheck disable=SC2054  # the commas are inside one flag
+[ "$SANITIZE" = 1 ] && san=(-fsanitize=address,undefined -fno-sanitize-recover=all)
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# has_export FILE NAME: whether the module exports NAME (read by Node.js).
+has_export() {
+  local names
+  names=$("$NODE" -e 'const m = new WebAssembly.Module(require("fs").readFileSync(process.argv[1]));
+                     for (const e of WebAssembly.Module.exports(m)) console.log(e.name)' "$1") ||
+    fail "cannot read the exports of $1"
+  grep -qxF -- "$2" <<< "$names"
+}
+# configure_example DIR ARGS...: the example, cross-compiled with the toolchain file.
+configure_example() {
+  local dir=$1; shift
+  rm -rf "$dir"
+  "$CMAKE" -S "$example" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$example/wasi-p3.cmake" \
+    -DWASI_CLANG="$CLANG" -DWASI_WASM_LD="$WASM_LD" "$@" > "$dir.configure.log" 2>&1 ||
+    { cat "$dir.configure.log"; fail "configuring the example in $dir"; }
+}
+# No temporary or .taskwrap file may be left beside the module.
+no_leftovers() {
+  local left
+  left=$(find "$1" -maxdepth 1 -name 'reactor.wasm?*')
+  [ -z "$left" ] || fail "files left by the post-link step: $left"
+}
+
+case $step in
+package)
+  rm -rf "$prefix"
+  config=(); [ -n "$CONFIG" ] && config=(--config "$CONFIG")
+  "$CMAKE" --install "$BUILD" --prefix "$prefix" "${config[@]}"
+  # The targets file of the configuration: taskwrapTargets-debug.cmake etc.
+  lc=$(echo "${CONFIG:-noconfig}" | tr '[:upper:]' '[:lower:]')
+  expected="bin/wasm-taskwrap
+include/taskwrap.h
+lib/cmake/taskwrap/TaskwrapPostLink.cmake
+lib/cmake/taskwrap/taskwrapConfig.cmake
+lib/cmake/taskwrap/taskwrapConfigVersion.cmake
+lib/cmake/taskwrap/taskwrapTargets-$lc.cmake
+lib/cmake/taskwrap/taskwrapTargets.cmake
+lib/libtaskwrap.a
+lib/pkgconfig/taskwrap.pc"
+  got=$(cd "$prefix" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
+  [ "$got" = "$expected" ] || fail "installed files differ:$(diff <(echo "$expected") <(echo "$got"))"
+  echo "installed:"; echo "$got" | sed 's/^/  /'
+  [ -x "$prefix/bin/wasm-taskwrap" ] || fail "bin/wasm-taskwrap is not executable"
+  [ "$("$prefix/bin/wasm-taskwrap" --version)" = "wasm-taskwrap 0.1.0" ] || fail "--version"
+  cmp "$SRC/include/taskwrap.h" "$prefix/include/taskwrap.h"
+
+  # A C project using find_package(taskwrap) and taskwrap::taskwrap.
+  dir=$WORK/consumer-cmake
+  rm -rf "$dir"
+  "$CMAKE" -S "$SRC/tests/install/consumer" -B "$dir" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="${san[*]}" -DCMAKE_EXE_LINKER_FLAGS="${san[*]}"
+  "$CMAKE" --build "$dir"
+  out=$("$dir/consumer") || { echo "$out"; fail "the CMake-built consumer"; }
+  echo "$out"
+  [ "$(tail -n1 <<< "$out")" = "consumer: ok" ] || fail "consumer did not finish"
+  ;;
+
+pkgconfig)
+  export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+  [ "$("$PKG_CONFIG" --modversion taskwrap)" = 0.1.0 ] || fail "pkg-config --modversion"
+  # The .pc file must describe the prefix it was installed into.
+  cflags=$("$PKG_CONFIG" --cflags taskwrap)
+  libs=$("$PKG_CONFIG" --libs taskwrap)
+  tool=$("$PKG_CONFIG" --variable=wasm_taskwrap taskwrap)
+  echo "cflags: $cflags"; echo "libs: $libs"; echo "wasm_taskwrap: $tool"
+  # (compared after realpath: a relocatable .pc file may say ${pcfiledir}/../..)
+  same_path() { [ "$(realpath -m -- "$1")" = "$(realpath -m -- "$2")" ]; }
+  inc=$(sed -n 's/^-I//p' <<< "${cflags// /$'\n'}")
+  lib=$(sed -n 's/^-L//p' <<< "${libs// /$'\n'}")
+  same_path "$inc" "$prefix/include" || fail "--cflags: -I$inc is not $prefix/include"
+  same_path "$lib" "$prefix/lib" || fail "--libs: -L$lib is not $prefix/lib"
+  same_path "$tool" "$prefix/bin/wasm-taskwrap" || fail "wasm_taskwrap variable: $tool"
+  # word splitting of the pkg-config output is intended
+  # shellcheck disable=SC2086
+  "$CC" "${san[@]}" "$SRC/tests/install/consumer/consumer.c" $cflags $libs -o "$WORK/consumer-pc"
+  out=$("$WORK/consumer-pc") || { echo "$out"; fail "the pkg-config-built consumer"; }
+  echo "$out"
+  [ "$(tail -n1 <<< "$out")" = "consumer: ok" ] || fail "consumer did not finish"
+  ;;
+
+example)
+  # Found through CMAKE_PREFIX_PATH despite the toolchain's find-root modes,
+  # even with a root path set (as wasi-sdk's sysroot would be).
+  dir=$WORK/example
+  configure_example "$dir" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_ROOT_PATH="$WORK/no-sysroot"
+  "$CMAKE" --build "$dir" --verbose > "$dir.build.log" 2>&1 || { cat "$dir.build.log"; fail "build"; }
+  grep -q -- "$prefix/bin/wasm-taskwrap --abi task-hook $dir/reactor.wasm -o" "$dir.build.log" ||
+    { cat "$dir.build.log"; fail "the post-link step did not run the installed wasm-taskwrap"; }
+  # The link line has Release's -O3, yet clang must not run wasm-opt on the
+  # linked module (see wasi-p3.cmake): ask the driver (-###) what it runs.
+  link=$(cat "$dir/CMakeFiles/reactor.dir/link.txt")
+  [[ $link == *-O3* ]] || fail "no -O3 on the link line: $link"
+  driver=$(cd "$dir" && eval "$link -###" 2>&1) || { echo "$driver"; fail "clang -###"; }
+  ! grep -q wasm-opt <<< "$driver" || { echo "$driver"; fail "clang would run wasm-opt at link time"; }
+  no_leftovers "$dir"
+  ! has_export "$dir/reactor.wasm" __wasm_task_hook || fail "__wasm_task_hook still exported"
+  plan=$("$prefix/bin/wasm-taskwrap" --dry-run "$dir/reactor.wasm")
+  [ "$(head -n1 <<< "$plan")" = "abi none wrappers=0" ] || { echo "$plan"; fail "rewritten module: $(head -n1 <<< "$plan")"; }
+
+  # The post-link step did what the CLI does to the linked module, here as
+  # the README's pipeline from a build without the step.
+  configure_example "$WORK/example-core" -Dtaskwrap_DIR="$prefix/lib/cmake/taskwrap" -DEXAMPLE_POST_LINK=OFF
+  "$CMAKE" --build "$WORK/example-core" > /dev/null
+  has_export "$WORK/example-core/reactor.wasm" __wasm_task_hook || fail "no hook export before the rewrite"
+  "$prefix/bin/wasm-taskwrap" - -o - < "$WORK/example-core/reactor.wasm" > "$WORK/example-piped.wasm"
+  cmp "$dir/reactor.wasm" "$WORK/example-piped.wasm"
+
+  # A second build has nothing to do: the module stays as it is.
+  cp "$dir/reactor.wasm" "$WORK/example-first.wasm"
+  "$CMAKE" --build "$dir" > "$dir.rebuild.log" 2>&1
+  ! grep -q 'wasm-taskwrap' "$dir.rebuild.log" || fail "the post-link step ran again"
+  cmp "$dir/reactor.wasm" "$WORK/example-first.wasm"
+
+  "$NODE" --no-warnings "$example/run.mjs" "$dir/reactor.wasm"
+  ;;
+
+post-link-failure)
+  # EXAMPLE_BAD_HOOK gives __wasm_task_hook the type [i64] -> [].
+  gen=$GENERATOR
+  tag=$(echo "$gen" | tr ' [:upper:]' '-[:lower:]')
+  ref=$WORK/bad-ref-$tag dir=$WORK/bad-$tag
+  gen_args=(-G "$gen")
+  [ "$gen" = Ninja ] && gen_args+=(-DCMAKE_MAKE_PROGRAM="$NINJA")
+  # What wasm-ld writes: the same build without the post-link step.
+  configure_example "$ref" "${gen_args[@]}" -Dtaskwrap_DIR="$prefix/lib/cmake/taskwrap" \
+    -DEXAMPLE_BAD_HOOK=ON -DEXAMPLE_POST_LINK=OFF
+  "$CMAKE" --build "$ref" > /dev/null
+  has_export "$ref/reactor.wasm" __wasm_task_hook || fail "the reference exports no hook"
+
+  configure_example "$dir" "${gen_args[@]}" -Dtaskwrap_DIR="$prefix/lib/cmake/taskwrap" -DEXAMPLE_BAD_HOOK=ON
+  want='reactor.wasm:0x[0-9a-f]*: error: export "__wasm_task_hook" (hook) has type \[i64\] -> \[\], expected \[i32\] -> \[\]'
+  for attempt in first second; do
+    if "$CMAKE" --build "$dir" > "$dir.$attempt.log" 2>&1; then
+      cat "$dir.$attempt.log"; fail "the $attempt build succeeded"
+    fi
+    grep -q "$want" "$dir.$attempt.log" || { cat "$dir.$attempt.log"; fail "$attempt build: no type error"; }
+    grep -q 'Linking C executable reactor.wasm' "$dir.$attempt.log" || fail "$attempt build did not relink"
+    no_leftovers "$dir"
+    case $gen in
+    Ninja)
+      # The module stays as wasm-ld wrote it; Ninja logs no success for the
+      # failed edge, so the next build relinks and runs the step again.
+      cmp "$ref/reactor.wasm" "$dir/reactor.wasm" || fail "$attempt build changed the linked module"
+      ;;
+    *Makefiles)
+      # The step leaves the module alone, but CMake's makefiles declare
+      # .DELETE_ON_ERROR, so GNU make deletes the target of the failed
+      # recipe (link + post-link); the next build therefore relinks.
+      grep -q "Deleting file 'reactor.wasm'" "$dir.$attempt.log" || { cat "$dir.$attempt.log"; fail "make kept reactor.wasm"; }
+      [ ! -e "$dir/reactor.wasm" ] || fail "reactor.wasm exists after the failed $attempt build"
+      ;;
+    *) fail "no expectation for generator $gen" ;;
+    esac
+    echo "$attempt build failed as expected:"; grep -m1 "$want" "$dir.$attempt.log"
+  done
+  ;;
+
+*) fail "unknown step $step" ;;
+esac
+echo "install-$step: ok"
