@@ -102,14 +102,16 @@ static bool assemble_text(tw_result *r, const tw_options *opts, const uint8_t *d
   return false;
 }
 
-/* The function whose body holds byte `offset` of m, or -1. Bodies are in
- * offset order, so a binary search keeps this cheap on large modules. */
+/* The function whose body holds byte `offset` of m, or -1. A body owns
+ * (start, end]: libwabt reports a missing END at the body's end offset, which
+ * is also where the next body's size starts, and no error points at a size.
+ * Bodies are in offset order, so a binary search keeps this cheap. */
 static long func_at(const tw_module *m, uint64_t offset) {
   size_t lo = 0, hi = m->nbodies;
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
-    if (offset < m->bodies[mid].start) hi = mid;
-    else if (offset >= m->bodies[mid].end) lo = mid + 1;
+    if (offset <= m->bodies[mid].start) hi = mid;
+    else if (offset > m->bodies[mid].end) lo = mid + 1;
     else return (long)(m->nfunc_imports + mid);
   }
   return -1;

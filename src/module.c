@@ -211,13 +211,14 @@ static bool parse_types(tw_module *m, tw_cursor *c) {
 
 /* ---- imports ---------------------------------------------------------------- */
 
-static bool read_limits(tw_cursor *c, const char *what) {
+static bool read_limits(tw_cursor *c, bool table, const char *what) {
   const size_t at = c->pos;
   uint8_t flags = 0;
   if (!tw_read_u8(c, &flags, what)) return false;
   /* bit 0: has max, bit 1: shared (threads), bit 2: 64-bit index (memory64),
-   * bit 3: custom page size (custom-page-sizes proposal). */
-  if (flags & ~0x0fu) {
+   * bit 3: custom page size (custom-page-sizes proposal). Tables are never
+   * shared and have no pages: only bits 0 and 2 (spec 5.3.10, table64). */
+  if (flags & (table ? ~0x05u : ~0x0fu)) {
     MALFORMED(c, at, "%s: malformed limits flags 0x%02x", what, flags);
     return false;
   }
@@ -251,12 +252,21 @@ static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uin
       if (!tw_read_u32(c, &idx, "function type index")) return false;
       (*func_types)[(*nfunc)++] = idx;
       break;
-    case 0x01:
-      if (!read_val_type(c, false, "table element type") || !read_limits(c, "table limits"))
+    case 0x01: {
+      /* A table's element type is a reference type (spec 5.3.4), not any
+       * value type. */
+      const size_t tat = c->pos;
+      if (!read_val_type(c, false, "table element type")) return false;
+      const uint8_t t = c->base[tat];
+      if (t >= 0x7b && t <= 0x7f) {
+        MALFORMED(c, tat, "table element type: malformed reference type 0x%02x", t);
         return false;
+      }
+      if (!read_limits(c, true, "table limits")) return false;
       break;
+    }
     case 0x02:
-      if (!read_limits(c, "memory limits")) return false;
+      if (!read_limits(c, false, "memory limits")) return false;
       break;
     case 0x03:
       if (!read_val_type(c, false, "global type") || !tw_read_u8(c, &b, "global mutability"))
@@ -431,7 +441,8 @@ static bool parse_header(const uint8_t *data, size_t size, tw_err *err) {
     return false;
   }
   if (memcmp(data + 4, magic + 4, 4) != 0) {
-    if (data[6] == 0x01 && data[7] == 0x00)
+    /* Components: version 0x0a.. (0x0d today) and layer 1 (00 61 73 6d 0d 00 01 00). */
+    if (data[4] >= 0x0a && data[5] == 0x00 && data[6] == 0x01 && data[7] == 0x00)
       tw_err_set(err, TW_ERR_UNSUPPORTED, 4,
                  "this is a component, not a core module: run wasm-taskwrap before "
                  "`wasm-tools component new`");
