@@ -97,6 +97,8 @@ static bool assemble_text(tw_result *r, const tw_options *opts, const uint8_t *d
     tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0, "text input needs libwabt, and this build has none");
   else if (st == TW_WABT_NOMEM)
     tw_err_set(&r->err, TW_ERR_NOMEM, 0, "%s", d.message);
+  else if (st == TW_WABT_CRASHED)
+    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0, "cannot read the text: %s", d.message);
   else
     tw_err_set(&r->err, TW_ERR_MALFORMED, d.offset, "%s", d.message);
   return false;
@@ -135,6 +137,10 @@ static bool verify_full(tw_result *r, const tw_module *in, const uint8_t *out, s
   }
   if (st == TW_WABT_NOMEM) {
     tw_err_set(&r->err, TW_ERR_NOMEM, 0, "%s", d.message);
+    return false;
+  }
+  if (st == TW_WABT_CRASHED) {
+    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0, "cannot verify fully: %s", d.message);
     return false;
   }
   if (st == TW_WABT_GAP) {

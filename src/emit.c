@@ -105,16 +105,28 @@ void tw_wrapper_encode(tw_buf *b, const tw_plan *p, const tw_wrapper *w, uint32_
 /* ---- sections ----------------------------------------------------------- */
 
 static void put_slice(tw_buf *b, const tw_module *m, size_t start, size_t end) {
-  tw_buf_put(b, m->data + start, end - start);
+  if (end > start) tw_buf_put(b, m->data + start, end - start);
 }
 
 /* A section: id, size (keeping the original size field's width when the new
- * size fits in it, so unchanged framing stays unchanged), contents. */
-static void put_section(tw_buf *b, uint8_t id, const tw_buf *contents, size_t old_width) {
+ * size fits in it, so unchanged framing stays unchanged), then contents made
+ * of `head`, the input slice [from, to) and `tail`. The slice (the existing
+ * entries: for the code section, most of the module) goes straight into the
+ * output, copied once. */
+static void put_section_parts(tw_buf *b, uint8_t id, const tw_buf *head, const tw_module *m,
+                              size_t from, size_t to, const tw_buf *tail, size_t old_width) {
+  const size_t len = head->len + (to - from) + tail->len;
   tw_buf_put_u8(b, id);
-  tw_buf_put_uleb_width(b, contents->len, tw_leb_size_u64(contents->len) <= old_width ? old_width : 0);
-  if (contents->failed) b->failed = true;
-  tw_buf_put(b, contents->data, contents->len);
+  tw_buf_put_uleb_width(b, len, tw_leb_size_u64(len) <= old_width ? old_width : 0);
+  if (head->failed || tail->failed) b->failed = true;
+  tw_buf_put(b, head->data, head->len);
+  put_slice(b, m, from, to);
+  tw_buf_put(b, tail->data, tail->len);
+}
+
+static void put_section(tw_buf *b, uint8_t id, const tw_buf *contents, size_t old_width) {
+  const tw_buf none = {0};
+  put_section_parts(b, id, contents, NULL, 0, 0, &none, old_width);
 }
 
 static size_t size_width(const tw_module *m, long sec) {
@@ -130,12 +142,18 @@ static size_t count_width(uint64_t count, size_t old_width) {
   return tw_leb_size_u64(count) <= old_width ? old_width : 0;
 }
 
-static void build_function_section(tw_buf *c, const tw_module *m, const tw_plan *p) {
+static void emit_function_section(tw_buf *out, const tw_module *m, const tw_plan *p) {
+  tw_buf head = {0}, tail = {0};
   const uint32_t ndefined = m->nfuncs - m->nfunc_imports;
-  tw_buf_put_uleb_width(c, (uint64_t)ndefined + p->nwrappers,
+  tw_buf_put_uleb_width(&head, (uint64_t)ndefined + p->nwrappers,
                         count_width((uint64_t)ndefined + p->nwrappers, m->funcsec_count_width));
-  if (m->sec_function >= 0) put_slice(c, m, m->funcsec_entries, m->sections[m->sec_function].end);
-  for (uint32_t i = 0; i < p->nwrappers; i++) tw_buf_put_uleb(c, p->wrappers[i].type_index);
+  for (uint32_t i = 0; i < p->nwrappers; i++) tw_buf_put_uleb(&tail, p->wrappers[i].type_index);
+  const bool had = m->sec_function >= 0;
+  put_section_parts(out, TW_SEC_FUNCTION, &head, m, had ? m->funcsec_entries : 0,
+                    had ? m->sections[m->sec_function].end : 0, &tail,
+                    size_width(m, m->sec_function));
+  tw_buf_free(&head);
+  tw_buf_free(&tail);
 }
 
 static void build_export_section(tw_buf *c, const tw_module *m, const tw_plan *p) {
@@ -155,22 +173,26 @@ static void build_export_section(tw_buf *c, const tw_module *m, const tw_plan *p
   }
 }
 
-static void build_code_section(tw_buf *c, const tw_module *m, const tw_plan *p, bool *widened) {
+static void emit_code_section(tw_buf *out, const tw_module *m, const tw_plan *p, bool *widened) {
+  tw_buf head = {0}, tail = {0}, body = {0};
   const uint64_t count = (uint64_t)m->nbodies + p->nwrappers;
-  const size_t w = m->sec_code >= 0 ? m->code_count_width : 0;
-  *widened = m->sec_code >= 0 && tw_leb_size_u64(count) > w;
-  tw_buf_put_uleb_width(c, count, count_width(count, w));
-  if (m->sec_code >= 0) put_slice(c, m, m->code_entries, m->sections[m->sec_code].end);
-  tw_buf body = {0};
+  const bool had = m->sec_code >= 0;
+  const size_t w = had ? m->code_count_width : 0;
+  *widened = had && tw_leb_size_u64(count) > w;
+  tw_buf_put_uleb_width(&head, count, count_width(count, w));
   for (uint32_t i = 0; i < p->nwrappers; i++) {
     const tw_wrapper *wr = &p->wrappers[i];
     const tw_functype *t = tw_module_func_type(m, wr->target);
     body.len = 0;
     tw_wrapper_encode(&body, p, wr, t ? t->nparams : 0);
-    if (body.failed || !t) c->failed = true;
-    tw_buf_put_uleb(c, body.len);
-    tw_buf_put(c, body.data, body.len);
+    if (body.failed || !t) tail.failed = true;
+    tw_buf_put_uleb(&tail, body.len);
+    tw_buf_put(&tail, body.data, body.len);
   }
+  put_section_parts(out, TW_SEC_CODE, &head, m, had ? m->code_entries : 0,
+                    had ? m->sections[m->sec_code].end : 0, &tail, size_width(m, m->sec_code));
+  tw_buf_free(&head);
+  tw_buf_free(&tail);
   tw_buf_free(&body);
 }
 
@@ -221,15 +243,10 @@ typedef enum { NEW_FUNCTION, NEW_CODE } new_section;
 
 static void emit_new(tw_buf *out, const tw_module *m, const tw_plan *p, new_section which,
                      bool *widened) {
-  tw_buf c = {0};
-  if (which == NEW_FUNCTION) {
-    build_function_section(&c, m, p);
-    put_section(out, TW_SEC_FUNCTION, &c, size_width(m, m->sec_function));
-  } else {
-    build_code_section(&c, m, p, widened);
-    put_section(out, TW_SEC_CODE, &c, size_width(m, m->sec_code));
-  }
-  tw_buf_free(&c);
+  if (which == NEW_FUNCTION)
+    emit_function_section(out, m, p);
+  else
+    emit_code_section(out, m, p, widened);
 }
 
 bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *notes,
@@ -251,6 +268,9 @@ bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *n
       if (r > 0 && r < tw_section_rank(TW_SEC_CODE)) after_code = (long)i;
     }
     bool widened = false;
+    /* One allocation for the whole output: the input's size plus a generous
+     * allowance for the new entries (the buffer still grows if needed). */
+    tw_buf_reserve(out, m->size + 64 + (size_t)p->nwrappers * 32 + (size_t)m->nexports * 8);
     tw_buf_put(out, m->data, 8);
     if (insert_func && after_func < 0) emit_new(out, m, p, NEW_FUNCTION, &widened);
     if (insert_code && after_code < 0) emit_new(out, m, p, NEW_CODE, &widened);

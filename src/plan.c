@@ -334,9 +334,10 @@ static bool is_async(tw_role r) {
 }
 
 /* An export whose function is already a wrapper of the same role (the output
- * of an earlier run kept with --keep-hook-export) is not wrapped twice. The
- * wrapped callee is the first `call` of something other than the hook; the
- * body must then be, byte for byte, the wrapper this ABI gives that callee. */
+ * of an earlier run kept with --keep-hook-export) is not wrapped twice. Each
+ * `call` in the wrapper-shaped prefix of the body is a candidate callee (the
+ * hook itself too: a module may export the hook under another name); the
+ * body must be, byte for byte, the wrapper this ABI gives one of them. */
 static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func, tw_role role) {
   if (func < m->nfunc_imports) return false;
   const tw_body *b = &m->bodies[func - m->nfunc_imports];
@@ -353,8 +354,7 @@ static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func,
     if (op == 0x41 && tw_read_s32(&c, &k, "i32.const")) continue;
     if (op == 0x20 && tw_read_u32(&c, &idx, "local.get")) continue;
     if (op != 0x10 || !tw_read_u32(&c, &idx, "call")) return false;
-    if (idx == p->hook || idx == p->init_async) continue;
-    if (idx >= m->nfuncs || m->func_types[idx] != m->func_types[func]) return false;
+    if (idx >= m->nfuncs || m->func_types[idx] != m->func_types[func]) continue;
     const tw_functype *t = tw_module_func_type(m, idx);
     if (!t) return false;
     tw_wrapper w = {idx, role, m->func_types[idx], 0, false};
@@ -364,7 +364,7 @@ static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func,
     const bool same = !want.failed && want.len == (size_t)(b->end - b->code) &&
                       memcmp(want.data, m->data + b->code, want.len) == 0;
     tw_buf_free(&want);
-    return same;
+    if (same) return true;
   }
   return false;
 }

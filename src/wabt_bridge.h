@@ -25,7 +25,8 @@ typedef enum tw_wabt_status {
   TW_WABT_NOMEM = 2,
   TW_WABT_UNAVAILABLE = 3, /* built without libwabt */
   TW_WABT_UNREADABLE = 4,  /* wabt's binary reader stopped (diag says where) */
-  TW_WABT_GAP = 5          /* a valid construct wabt 1.0.32 refuses; diag names it */
+  TW_WABT_GAP = 5,         /* a valid construct wabt 1.0.32 refuses; diag names it */
+  TW_WABT_CRASHED = 6      /* libwabt aborted (in its worker process) */
 } tw_wabt_status;
 
 int tw_wabt_available(void);
