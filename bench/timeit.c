@@ -1,0 +1,44 @@
+/* timeit: run a command once as a whole process and print
+ *   WALL_SECONDS PEAK_RSS_KB EXIT_STATUS
+ * Wall time is CLOCK_MONOTONIC around fork..wait4; peak resident memory is
+ * wait4's ru_maxrss (what `/usr/bin/time -f %M` prints), with microsecond
+ * wall resolution instead of time(1)'s 10 ms.
+ * If RM is not "-", that file is removed first (untimed), so every tool
+ * writes a new file instead of replacing one.
+ * usage: timeit RM CMD [ARGS...]   (the command's stdout goes to /dev/null) */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: timeit RM|- CMD [ARGS...]\n");
+    return 2;
+  }
+  if (strcmp(argv[1], "-") != 0) unlink(argv[1]);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  pid_t pid = fork();
+  if (pid < 0) return perror("fork"), 2;
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, 1);
+    execvp(argv[2], argv + 2);
+    perror(argv[2]);
+    _exit(127);
+  }
+  int status;
+  struct rusage ru;
+  if (wait4(pid, &status, 0, &ru) < 0) return perror("wait4"), 2;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double wall = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  printf("%.6f %ld %d\n", wall, ru.ru_maxrss, code);
+  return 0;
+}
