@@ -8,6 +8,7 @@ packages=(
   libcmocka-dev                      # unit tests
   wabt binaryen xxd                  # wat2wasm/wasm2wat/wast2json/wasm-validate, wasm-opt, hex fixtures
   clang lld wasi-libc libclang-rt-14-dev-wasm32   # C programs for wasm32-wasi
+  libclang-rt-14-dev                 # libFuzzer and the sanitizer runtimes for clang
 )
 missing=()
 for p in "${packages[@]}"; do
