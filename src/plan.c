@@ -240,15 +240,17 @@ static const char *role_expected_type(tw_role role, const char **params, const c
 }
 
 static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_err *err) {
+  /* The name is formatted only on the error paths: this runs per export. */
   char nm[200], have[200];
-  describe_name(m, e, nm, sizeof nm);
   if (e->kind != 0) {
+    describe_name(m, e, nm, sizeof nm);
     tw_err_set(err, TW_ERR_TYPE_MISMATCH, e->start, "export \"%s\" is a %s, expected a function",
                nm, kind_name(e->kind));
     return false;
   }
   const tw_functype *t = tw_module_func_type(m, e->index);
   if (t == NULL) {
+    describe_name(m, e, nm, sizeof nm);
     tw_err_set(err, TW_ERR_MALFORMED, e->start,
                "export \"%s\" names function %u, which has no function type", nm, e->index);
     return false;
@@ -256,6 +258,7 @@ static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_
   const char *params, *results;
   const char *want = role_expected_type(role, &params, &results);
   if (want && !type_is(m, t, params, results)) {
+    describe_name(m, e, nm, sizeof nm);
     tw_module_format_type(m, t, have, sizeof have);
     tw_err_set(err, TW_ERR_TYPE_MISMATCH, e->start,
                "export \"%s\" (%s) has type %s, expected %s", nm, tw_role_name(role), have, want);
@@ -341,6 +344,12 @@ static bool is_async(tw_role r) {
 static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func, tw_role role) {
   if (func < m->nfunc_imports) return false;
   const tw_body *b = &m->bodies[func - m->nfunc_imports];
+  /* A wrapper of this type is at most: locals (3), two hook calls and the
+   * callback finish (under 40), the call (6) and one local.get per parameter
+   * (at most 6 each). Longer bodies are not wrappers; without this bound,
+   * many exports of one long function would each scan it (quadratic). */
+  const tw_functype *ft = tw_module_func_type(m, func);
+  if (!ft || b->end - b->code > 64 + (size_t)ft->nparams * 6) return false;
   tw_err e = {0};
   tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &e);
   uint32_t groups = 0, count = 0, idx = 0;
@@ -467,14 +476,15 @@ bool tw_plan_build(tw_plan *p, const tw_module *m, const tw_options *opts, tw_er
     if (!check_type(m, e, r, err)) goto done;
     const bool async_init = p->abi == TW_ABI_INIT_TASK && is_async(r) && p->has_init_async;
     pe->hooks = tw_role_hooks(r, p->abi, async_init);
-    if (already_wrapped(m, p, e->index, r)) {
-      pe->already_wrapped = 1;
-      continue;
-    }
-    /* One wrapper per (function, role) pair, however many exports share it. */
+    /* One wrapper per (function, role) pair, however many exports share it:
+     * a pair seen before needs no second look at the body. */
     const uint64_t key = ((uint64_t)e->index << 4) | (uint64_t)r;
     bool found = false;
     size_t s = map_slot(&wrappers, mix(key), key, key_eq, NULL, &found);
+    if (!found && already_wrapped(m, p, e->index, r)) {
+      pe->already_wrapped = 1;
+      continue;
+    }
     if (!found) {
       if (p->nwrappers >= UINT32_MAX - m->nfuncs) {
         tw_err_set(err, TW_ERR_UNSUPPORTED, e->start, "too many functions");

@@ -1,0 +1,29 @@
+# Fuzzing (issue 6, item 4). tests/fuzz/run.sh builds the libFuzzer targets
+# of fuzz_rewrite.c with clang straight from src/ (instrumented for coverage,
+# with ASan and UBSan), whatever compiler this build uses, then fuzzes for a
+# bounded time. Needs clang with libFuzzer (Debian: clang-14 and
+# libclang-rt-14-dev), wat2wasm and xxd for the seeds. See README.md there.
+find_program(TW_CLANG clang REQUIRED)
+find_program(TW_WAT2WASM wat2wasm REQUIRED)
+find_program(TW_XXD xxd REQUIRED)
+set(TW_FUZZ_RUN bash ${CMAKE_CURRENT_LIST_DIR}/run.sh --build ${CMAKE_CURRENT_BINARY_DIR}/fuzz
+                --shared ${TW_SHARED} --clang ${TW_CLANG})
+if(TW_SANITIZE)
+  # This build already runs everything under ASan and UBSan, and a fuzz run
+  # is sanitized whatever the build: fuzz once, in the plain build. Here only
+  # replay the seeds (every fixture, the bad-* regressions among them) and
+  # the kept corpus through the invariants, once each.
+  add_test(NAME fuzz-rewrite-replay COMMAND ${TW_FUZZ_RUN} --runs 0)
+  set(TW_FUZZ_TESTS fuzz-rewrite-replay)
+else()
+  add_test(NAME fuzz-rewrite COMMAND ${TW_FUZZ_RUN} --time 60)
+  set(TW_FUZZ_TESTS fuzz-rewrite)
+  if(TW_WITH_WABT)
+    # verify full through libwabt: slower per input, so a shorter run.
+    get_target_property(TW_FUZZ_WABT_LIB wabt::wabt LOCATION)
+    add_test(NAME fuzz-rewrite-full
+             COMMAND ${TW_FUZZ_RUN} --full --time 30 --wabt-lib ${TW_FUZZ_WABT_LIB})
+    list(APPEND TW_FUZZ_TESTS fuzz-rewrite-full)
+  endif()
+endif()
+set_tests_properties(${TW_FUZZ_TESTS} PROPERTIES TIMEOUT 600 LABELS fuzz)
