@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "taskwrap.h"
+#include "test_io.h"
 
 typedef struct counts {
   char name[128];
@@ -104,31 +105,6 @@ static int scan_exports(const uint8_t *p, size_t size, uint32_t *nexports, int *
 
 /* ---- one module ------------------------------------------------------------- */
 
-static uint8_t *read_file(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  uint8_t *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    uint8_t *grown = realloc(buf, cap *= 2);
-    if (!grown) free(buf);
-    buf = grown;
-  }
-  const int bad = ferror(f);
-  fclose(f);
-  if (!buf || bad) {
-    free(buf);
-    return NULL;
-  }
-  /* Exactly-sized copy, so that ASan sees any read past the module's end. */
-  uint8_t *exact = malloc(n ? n : 1);
-  if (exact) memcpy(exact, buf, n);
-  free(buf);
-  *size = n;
-  return exact;
-}
 
 static void fail(counts *c, const char *path, const char *what, const tw_result *r) {
   c->failed++;
@@ -141,7 +117,7 @@ static void fail(counts *c, const char *path, const char *what, const tw_result 
 
 static void check_module(counts *c, const char *path) {
   size_t size = 0;
-  uint8_t *data = read_file(path, &size);
+  uint8_t *data = tw_test_read_file(path, &size);
   if (!data) {
     c->modules++;
     fail(c, path, "cannot read the file", NULL);

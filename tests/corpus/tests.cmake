@@ -10,6 +10,7 @@ find_program(TW_CORPUS_CLANG NAMES clang clang-14 REQUIRED)
 # sanitizer flags from the global compile and link options.
 add_executable(tw_corpus_roundtrip ${CMAKE_CURRENT_LIST_DIR}/roundtrip.c)
 target_link_libraries(tw_corpus_roundtrip PRIVATE taskwrap)
+target_include_directories(tw_corpus_roundtrip PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
 
 set(TW_CORPUS_DIR ${CMAKE_CURRENT_BINARY_DIR}/corpus)
 

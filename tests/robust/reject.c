@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "taskwrap.h"
+#include "test_io.h"
 
 enum mode { M_MALFORMED, M_INVALID, M_MALFORMED_TEXT, M_INVALID_TEXT };
 
@@ -177,31 +178,6 @@ static int locate(const uint8_t *p, size_t n, uint64_t off, char *desc, size_t c
 
 /* ---- one module ---------------------------------------------------------------- */
 
-static uint8_t *read_file(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  uint8_t *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    uint8_t *grown = realloc(buf, cap *= 2);
-    if (!grown) free(buf);
-    buf = grown;
-  }
-  const int bad = ferror(f);
-  fclose(f);
-  if (!buf || bad) {
-    free(buf);
-    return NULL;
-  }
-  /* Exactly-sized copy (malloc(0) may return NULL: take 1 byte then). */
-  uint8_t *exact = malloc(n ? n : 1);
-  if (exact && n) memcpy(exact, buf, n);
-  free(buf);
-  *size = n;
-  return exact;
-}
 
 /* Appends at most `max` bytes of hex around `at` to out. */
 static void hex(char *out, size_t cap, const uint8_t *p, size_t n, size_t at, size_t max) {
@@ -252,7 +228,7 @@ static void check(const char *name, const char *path, const char *expected, outc
   o->line[0] = '\0';
   SAY("%s", name);
   size_t size = 0;
-  uint8_t *data = read_file(path, &size);
+  uint8_t *data = tw_test_read_file(path, &size);
   if (!data) {
     SAY(": cannot read %s", path);
     return;

@@ -13,6 +13,7 @@ if(TW_WITH_WABT)
   # sanitizer flags from the global compile and link options.
   add_executable(tw_robust_reject ${CMAKE_CURRENT_LIST_DIR}/reject.c)
   target_link_libraries(tw_robust_reject PRIVATE taskwrap)
+  target_include_directories(tw_robust_reject PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
 
   set(TW_ROBUST_DIR ${CMAKE_CURRENT_BINARY_DIR}/robust)
   # Refusals the spec testsuite makes that a later standard lifted, and
