@@ -239,64 +239,50 @@ static void build_name_section(tw_buf *c, const tw_module *m, const tw_plan *p) 
   tw_buf_free(&sub);
 }
 
-typedef enum { NEW_FUNCTION, NEW_CODE } new_section;
-
-static void emit_new(tw_buf *out, const tw_module *m, const tw_plan *p, new_section which,
-                     bool *widened) {
-  if (which == NEW_FUNCTION)
-    emit_function_section(out, m, p);
-  else
-    emit_code_section(out, m, p, widened);
-}
-
 bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *notes,
              tw_err *err) {
   memset(notes, 0, sizeof *notes);
-  if (!p->changes) {
-    tw_buf_put(out, m->data, m->size);
-  } else {
-    const bool need_new = p->nwrappers > 0;
-    /* A module whose exported functions are all imports has no function or
-     * code section yet: insert them after the last section that must precede
-     * them, before any custom sections that follow it. */
-    const bool insert_func = need_new && m->sec_function < 0;
-    const bool insert_code = need_new && m->sec_code < 0;
-    long after_func = -1, after_code = -1;
-    for (size_t i = 0; i < m->nsections; i++) {
-      const int r = tw_section_rank(m->sections[i].id);
-      if (r > 0 && r < tw_section_rank(TW_SEC_FUNCTION)) after_func = (long)i;
-      if (r > 0 && r < tw_section_rank(TW_SEC_CODE)) after_code = (long)i;
-    }
-    bool widened = false;
-    /* One allocation for the whole output: the input's size plus a generous
-     * allowance for the new entries (the buffer still grows if needed). */
-    tw_buf_reserve(out, m->size + 64 + (size_t)p->nwrappers * 32 + (size_t)m->nexports * 8);
-    tw_buf_put(out, m->data, 8);
-    if (insert_func && after_func < 0) emit_new(out, m, p, NEW_FUNCTION, &widened);
-    if (insert_code && after_code < 0) emit_new(out, m, p, NEW_CODE, &widened);
-    for (size_t i = 0; i < m->nsections; i++) {
-      const tw_section *s = &m->sections[i];
-      tw_buf c = {0};
-      if ((long)i == m->sec_function && need_new) {
-        emit_new(out, m, p, NEW_FUNCTION, &widened);
-      } else if ((long)i == m->sec_code && need_new) {
-        emit_new(out, m, p, NEW_CODE, &widened);
-      } else if ((long)i == m->sec_export) {
-        build_export_section(&c, m, p);
-        put_section(out, TW_SEC_EXPORT, &c, size_width(m, m->sec_export));
-      } else if ((long)i == m->sec_name && m->names_ok && need_new) {
-        build_name_section(&c, m, p);
-        put_section(out, TW_SEC_CUSTOM, &c, size_width(m, m->sec_name));
-      } else {
-        put_slice(out, m, s->start, s->end);
-      }
-      tw_buf_free(&c);
-      if (insert_func && (long)i == after_func) emit_new(out, m, p, NEW_FUNCTION, &widened);
-      if (insert_code && (long)i == after_code) emit_new(out, m, p, NEW_CODE, &widened);
-    }
-    notes->code_count_widened = widened;
-    notes->names_unusable = m->sec_name >= 0 && !m->names_ok && need_new;
+  const bool need_new = p->nwrappers > 0;
+  /* A module whose exported functions are all imports has no function or
+   * code section yet: insert them after the last section that must precede
+   * them, before any custom sections that follow it. */
+  const bool insert_func = need_new && m->sec_function < 0;
+  const bool insert_code = need_new && m->sec_code < 0;
+  long after_func = -1, after_code = -1;
+  for (size_t i = 0; i < m->nsections; i++) {
+    const int r = tw_section_rank(m->sections[i].id);
+    if (r > 0 && r < tw_section_rank(TW_SEC_FUNCTION)) after_func = (long)i;
+    if (r > 0 && r < tw_section_rank(TW_SEC_CODE)) after_code = (long)i;
   }
+  bool widened = false;
+  /* One allocation for the whole output: the input's size plus a generous
+   * allowance for the new entries (the buffer still grows if needed). */
+  tw_buf_reserve(out, m->size + 64 + (size_t)p->nwrappers * 32 + (size_t)m->nexports * 8);
+  tw_buf_put(out, m->data, 8);
+  if (insert_func && after_func < 0) emit_function_section(out, m, p);
+  if (insert_code && after_code < 0) emit_code_section(out, m, p, &widened);
+  for (size_t i = 0; i < m->nsections; i++) {
+    const tw_section *s = &m->sections[i];
+    tw_buf c = {0};
+    if ((long)i == m->sec_function && need_new) {
+      emit_function_section(out, m, p);
+    } else if ((long)i == m->sec_code && need_new) {
+      emit_code_section(out, m, p, &widened);
+    } else if ((long)i == m->sec_export) {
+      build_export_section(&c, m, p);
+      put_section(out, TW_SEC_EXPORT, &c, size_width(m, m->sec_export));
+    } else if ((long)i == m->sec_name && m->names_ok && need_new) {
+      build_name_section(&c, m, p);
+      put_section(out, TW_SEC_CUSTOM, &c, size_width(m, m->sec_name));
+    } else {
+      put_slice(out, m, s->start, s->end);
+    }
+    tw_buf_free(&c);
+    if (insert_func && (long)i == after_func) emit_function_section(out, m, p);
+    if (insert_code && (long)i == after_code) emit_code_section(out, m, p, &widened);
+  }
+  notes->code_count_widened = widened;
+  notes->names_unusable = m->sec_name >= 0 && !m->names_ok && need_new;
   if (out->failed) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while building the output");
     return false;

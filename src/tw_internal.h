@@ -238,6 +238,9 @@ typedef struct tw_emit_notes {
   bool names_unusable;     /* malformed name section left as is, wrappers unnamed */
 } tw_emit_notes;
 
+/* Only for a plan with changes: a module with nothing to rewrite is its own
+ * output (tw_rewrite returns the input's bytes), so it is neither emitted nor
+ * verified. */
 bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *notes,
              tw_err *err);
 bool tw_verify_output(const tw_module *in, const tw_plan *p, const uint8_t *out, size_t out_size,

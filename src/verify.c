@@ -240,11 +240,6 @@ static bool check_hook_gone(const tw_module *out, const tw_plan *p, tw_err *err)
 
 bool tw_verify_output(const tw_module *in, const tw_plan *p, const uint8_t *data, size_t size,
                tw_err *err) {
-  if (!p->changes) {
-    if (size != in->size || memcmp(data, in->data, size) != 0)
-      return FAIL(0, "a module with nothing to rewrite was not copied byte for byte");
-    return true;
-  }
   tw_module out;
   tw_err perr = {0};
   if (!tw_module_parse(&out, data, size, &perr)) {

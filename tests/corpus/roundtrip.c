@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "taskwrap.h"
-#include "test_io.h"
+#include "test_support.h"
 
 typedef struct counts {
   char name[128];
@@ -46,21 +46,6 @@ static int allow_reject = 0;
 static int verify_full = 0;
 
 /* ---- independent export scanner ------------------------------------------- */
-
-static int leb_u32(const uint8_t *p, size_t end, size_t *pos, uint32_t *out) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (*pos >= end) return 0;
-    const uint8_t b = p[(*pos)++];
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      if (v > UINT32_MAX) return 0;
-      *out = (uint32_t)v;
-      return 1;
-    }
-  }
-  return 0;
-}
 
 static int is_hook_name(const uint8_t *s, uint32_t n) {
   static const char *const names[] = {"__wasm_task_hook", "__wasm_init_task",
@@ -80,20 +65,20 @@ static int scan_exports(const uint8_t *p, size_t size, uint32_t *nexports, int *
   while (pos < size) {
     const uint8_t id = p[pos++];
     uint32_t len = 0;
-    if (!leb_u32(p, size, &pos, &len) || len > size - pos) return 0;
+    if (!tw_test_leb_u32(p, size, &pos, &len) || len > size - pos) return 0;
     const size_t end = pos + len;
     if (id == 7) {
       size_t q = pos;
       uint32_t n = 0;
-      if (!leb_u32(p, end, &q, &n)) return 0;
+      if (!tw_test_leb_u32(p, end, &q, &n)) return 0;
       for (uint32_t i = 0; i < n; i++) {
         uint32_t nlen = 0, index = 0;
-        if (!leb_u32(p, end, &q, &nlen) || nlen > end - q) return 0;
+        if (!tw_test_leb_u32(p, end, &q, &nlen) || nlen > end - q) return 0;
         const uint8_t *name = p + q;
         q += nlen;
         if (q >= end) return 0;
         const uint8_t kind = p[q++];
-        if (!leb_u32(p, end, &q, &index)) return 0;
+        if (!tw_test_leb_u32(p, end, &q, &index)) return 0;
         if (kind == 0 && is_hook_name(name, nlen)) *hooked = 1;
       }
       *nexports += n;

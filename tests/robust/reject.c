@@ -49,7 +49,7 @@
 #include <unistd.h>
 
 #include "taskwrap.h"
-#include "test_io.h"
+#include "test_support.h"
 
 enum mode { M_MALFORMED, M_INVALID, M_MALFORMED_TEXT, M_INVALID_TEXT };
 
@@ -93,21 +93,6 @@ static int allow_unverifiable = 0;
 
 /* ---- independent section scanner: where does an offset fall? ---------------- */
 
-static int leb_u32(const uint8_t *p, size_t end, size_t *pos, uint32_t *out) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (*pos >= end) return 0;
-    const uint8_t b = p[(*pos)++];
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      if (v > UINT32_MAX) return 0;
-      *out = (uint32_t)v;
-      return 1;
-    }
-  }
-  return 0;
-}
-
 enum { W_DECODED, W_COPIED };
 
 static const char *section_name(uint8_t id) {
@@ -128,7 +113,7 @@ static int locate(const uint8_t *p, size_t n, uint64_t off, char *desc, size_t c
     const size_t start = pos;
     const uint8_t id = p[pos++];
     uint32_t len = 0;
-    if (!leb_u32(p, n, &pos, &len)) {
+    if (!tw_test_leb_u32(p, n, &pos, &len)) {
       snprintf(desc, cap, "framing of a %s section at 0x%zx", section_name(id), start);
       return W_DECODED;
     }
@@ -144,18 +129,18 @@ static int locate(const uint8_t *p, size_t n, uint64_t off, char *desc, size_t c
       if (id == 0) {
         size_t q = body;
         uint32_t nl = 0;
-        if (!leb_u32(p, end, &q, &nl) || nl > end - q || off < q + nl)
+        if (!tw_test_leb_u32(p, end, &q, &nl) || nl > end - q || off < q + nl)
           return snprintf(desc, cap, "custom section name"), W_DECODED;
         return snprintf(desc, cap, "custom section contents"), W_COPIED;
       }
       if (id == 10) {
         size_t q = body;
         uint32_t count = 0, blen = 0;
-        if (!leb_u32(p, end, &q, &count) || off < q)
+        if (!tw_test_leb_u32(p, end, &q, &count) || off < q)
           return snprintf(desc, cap, "code section count"), W_DECODED;
         for (uint32_t i = 0; i < count && q < end; i++) {
           const size_t bstart = q;
-          if (!leb_u32(p, end, &q, &blen) || off < q) {
+          if (!tw_test_leb_u32(p, end, &q, &blen) || off < q) {
             snprintf(desc, cap, "code section, size of body %u", i);
             return W_DECODED;
           }
