@@ -93,9 +93,9 @@ void set_diag(tw_wabt_diag* diag, const wabt::Errors& errors, bool binary, const
 
 // Read a binary module into IR. Custom-section errors are not module errors
 // (the spec lets engines ignore custom sections), so they do not fail here.
-wabt::Result read_binary(const uint8_t* data, size_t size, bool names, wabt::Errors* errors,
-                         wabt::Module* module) {
-  wabt::ReadBinaryOptions options(all_features(), nullptr, names,
+wabt::Result read_binary(const wabt::Features& features, const uint8_t* data, size_t size,
+                         bool names, wabt::Errors* errors, wabt::Module* module) {
+  wabt::ReadBinaryOptions options(features, nullptr, names,
                                   /*stop_on_first_error=*/true,
                                   /*fail_on_custom_section_error=*/false);
   return wabt::ReadBinaryIr("module", data, size, options, errors, module);
@@ -121,9 +121,7 @@ tw_wabt_status validate_with(const wabt::Features& features, const uint8_t* data
                              tw_wabt_diag* diag) {
   wabt::Errors errors;
   wabt::Module module;
-  wabt::ReadBinaryOptions options(features, nullptr, false, /*stop_on_first_error=*/true,
-                                  /*fail_on_custom_section_error=*/false);
-  if (wabt::Failed(wabt::ReadBinaryIr("module", data, size, options, &errors, &module))) {
+  if (wabt::Failed(read_binary(features, data, size, false, &errors, &module))) {
     set_diag(diag, errors, true, "libwabt could not read the module");
     if (const char* gap = errors.empty() ? nullptr : known_gap(errors.front().message)) {
       std::snprintf(diag->message, sizeof diag->message, "%s", gap);
@@ -289,7 +287,7 @@ tw_wabt_status do_wasm_to_wat(const void* ctx, std::vector<uint8_t>* out, tw_wab
   const Names* n = static_cast<const Names*>(ctx);
   wabt::Errors errors;
   wabt::Module module;
-  if (wabt::Failed(read_binary(n->data, n->size, n->names, &errors, &module))) {
+  if (wabt::Failed(read_binary(all_features(), n->data, n->size, n->names, &errors, &module))) {
     set_diag(diag, errors, true, "libwabt could not read the module");
     return TW_WABT_INVALID;
   }
