@@ -62,7 +62,19 @@ typedef struct tw_options {
   tw_verify verify;     /* default TW_VERIFY_FAST */
   int keep_hook_export; /* non-zero: leave the hook export(s) in place */
   const char *input_name; /* for diagnostics of text input; may be NULL */
+  /* Hosts without the component model (README, "Running on any host"). */
+  int init_once;        /* non-zero: every function export first runs
+                           _initialize once per instance (a guard global) */
+  int stub_wasi;        /* non-zero: every wasi_snapshot_preview1 function
+                           import becomes an in-module stub */
+  const char *stub_output_module; /* with stub_wasi, both set: fd_write to fd */
+  const char *stub_output_name;   /* 1 and 2 also calls this import (fd, ptr, len) */
+  int strip_debug;      /* non-zero: drop the .debug_* custom sections */
 } tw_options;
+
+/* With stub_wasi: the exported mutable i32 global proc_exit stores its code
+ * in. It holds -1 until proc_exit is called. */
+#define TW_EXIT_CODE_GLOBAL "taskwrap_exit_code"
 
 void tw_options_init(tw_options *opts);
 

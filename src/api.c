@@ -23,6 +23,8 @@ struct tw_result {
   int err_line, err_column;
   char *out_text;
   size_t out_text_size;
+  tw_host host;         /* --init-once / --stub-wasi stage */
+  tw_buf stage_input;   /* that stage's input, when the task-hook stage changed it */
 };
 
 void (*tw_test_corrupt_output)(uint8_t *data, size_t size) = NULL;
@@ -166,6 +168,80 @@ static bool verify_full(tw_result *r, const tw_module *in, const uint8_t *out, s
   return false;
 }
 
+/* Warnings of the host stage. */
+static void host_warnings(tw_result *r, const tw_module *m, const tw_host *h,
+                          const tw_options *opts) {
+  for (uint32_t i = 0; i < h->nstubs; i++) {
+    const tw_host_stub *s = &h->stubs[i];
+    if (!s->signature_mismatch) continue;
+    char type[200] = "";
+    const tw_functype *t = tw_module_func_type(m, s->import_func);
+    if (t) tw_module_format_type(m, t, type, sizeof type);
+    add_warning(r, "--stub-wasi: wasi_snapshot_preview1.%.*s has type %s, not WASI's: its stub %s",
+                (int)s->name_len, (const char *)m->data + s->name, type,
+                s->kind == TW_STUB_TRAP ? "traps" : tw_stub_kind_name(s->kind));
+  }
+  if (h->has_dwarf && h->code_moved && !opts->strip_debug)
+    add_warning(r, "DWARF code offsets change (a function index or the function count no longer "
+                   "fits its LEB128): the .debug_* sections are stale; --strip-debug drops them");
+  if (h->dropped_branch_hints)
+    add_warning(r, "dropped the metadata.code.* sections: their function indices and offsets "
+                   "change");
+  if (h->names_dropped)
+    add_warning(r, "dropped the name section: it cannot be renumbered (malformed or unsorted)");
+}
+
+/* Remap the task-hook plan's wrapper indices to the final output. */
+static void remap_plan(tw_plan *p, const tw_host *h) {
+  for (size_t i = 0; i < p->nentries; i++)
+    if (p->entries[i].wrapper >= 0 && p->entries[i].wrapper < (int64_t)h->nold)
+      p->entries[i].wrapper = h->map[p->entries[i].wrapper];
+}
+
+/* The task-hook stage, then --init-once / --stub-wasi (src/host.c) on its
+ * output: the guard then calls the task wrappers, so _initialize runs as a
+ * task of its own before the export's task (README, "Order of calls"). */
+static bool rewrite_for_hosts(tw_result *r, const tw_module *m, const tw_options *opts) {
+  bool ok = tw_plan_build(&r->plan, m, opts, &r->err);
+  if (ok && opts->abi != TW_ABI_AUTO && r->plan.abi == TW_ABI_NONE)
+    add_warning(r, "--abi %s: the module does not export %s; nothing to do", tw_abi_name(opts->abi),
+                opts->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task");
+  tw_module stage;
+  const tw_module *in = m;
+  if (ok && r->plan.changes) {
+    tw_emit_notes notes;
+    ok = tw_emit(m, &r->plan, &r->stage_input, &notes, &r->err);
+    if (ok && notes.code_count_widened)
+      add_warning(r, "the code section's function count no longer fits its %zu-byte LEB128; "
+                     "DWARF code offsets of existing functions shift by the difference",
+                  m->code_count_width);
+    ok = ok &&
+         (opts->verify == TW_VERIFY_NONE ||
+          tw_verify_output(m, &r->plan, r->stage_input.data, r->stage_input.len, &r->err)) &&
+         tw_module_parse(&stage, r->stage_input.data, r->stage_input.len, &r->err);
+    if (!ok) return false;
+    in = &stage;
+  }
+  tw_host *h = &r->host;
+  ok = ok && tw_host_plan(h, in, opts, &r->err) && tw_host_emit(in, h, opts, &r->output, &r->err);
+  if (ok) {
+    host_warnings(r, in, h, opts);
+    remap_plan(&r->plan, h);
+    if (tw_test_corrupt_output) tw_test_corrupt_output(r->output.data, r->output.len);
+  }
+  if (ok && opts->verify == TW_VERIFY_FULL)
+    ok = verify_full(r, m, r->output.data, r->output.len);
+  if (ok && opts->verify != TW_VERIFY_NONE && h->active)
+    ok = tw_host_verify(in, h, opts, r->output.data, r->output.len, &r->err);
+  /* Only --strip-debug and nothing to strip: the output is the input. */
+  if (ok && r->output.len == r->input_size && memcmp(r->output.data, r->input, r->input_size) == 0) {
+    tw_buf_free(&r->output);
+    r->output_is_input = true;
+  }
+  if (in == &stage) tw_module_free(&stage);
+  return ok;
+}
+
 tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts, tw_result **out) {
   if (out == NULL) return TW_ERR_INVALID_ARG;
   tw_result *r = calloc(1, sizeof *r);
@@ -187,9 +263,23 @@ tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts, t
   if (looks_like_text(data, size) && !assemble_text(r, opts, data, size))
     return finish(r, r->err.code);
 
+  if (opts->stub_wasi == 0 && (opts->stub_output_module || opts->stub_output_name)) {
+    tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "an output import needs stub_wasi");
+    return finish(r, r->err.code);
+  }
+  if ((opts->stub_output_module == NULL) != (opts->stub_output_name == NULL)) {
+    tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "the output import needs a module and a name");
+    return finish(r, r->err.code);
+  }
+
   tw_module m;
   if (!tw_module_parse(&m, r->input ? r->input : (const uint8_t *)"", r->input_size, &r->err))
     return finish(r, r->err.code);
+  if (opts->init_once || opts->stub_wasi || opts->strip_debug) {
+    const bool ok = rewrite_for_hosts(r, &m, opts);
+    tw_module_free(&m);
+    return finish(r, ok ? TW_OK : r->err.code);
+  }
   bool ok = tw_plan_build(&r->plan, &m, opts, &r->err);
   if (ok && opts->abi != TW_ABI_AUTO && r->plan.abi == TW_ABI_NONE)
     add_warning(r, "--abi %s: the module does not export %s; nothing to do", tw_abi_name(opts->abi),
@@ -334,6 +424,69 @@ static char *finish_text(tw_buf *b) {
   return (char *)b->data;
 }
 
+/* The --init-once / --stub-wasi lines of the plan. */
+static void put_host_text(tw_buf *b, const tw_result *r) {
+  const tw_host *h = &r->host;
+  if (!h->active) return;
+  const uint8_t *data = r->stage_input.len ? r->stage_input.data : r->input;
+  if (h->guard_global != UINT32_MAX) {
+    put_fmt(b, "init-once _initialize=func:%lld", h->map[h->initialize]);
+    put_fmt(b, " guard=global:%lld", h->guard_global);
+    put_fmt(b, " guards=%lld\n", h->nguards);
+  }
+  if (h->nstubs) {
+    put_fmt(b, "stub-wasi stubs=%lld", h->nstubs);
+    put_fmt(b, " exit-code=global:%lld (\"" TW_EXIT_CODE_GLOBAL "\")", h->exit_global);
+    if (h->output_func != UINT32_MAX) put_fmt(b, " output=func:%lld", h->output_func);
+    put_str(b, "\n");
+  }
+  for (uint32_t i = 0; i < h->nstubs; i++) {
+    const tw_host_stub *s = &h->stubs[i];
+    put_str(b, "stub ");
+    put_quoted(b, (const char *)data + s->name, s->name_len, false);
+    put_fmt(b, " func:%lld", s->import_func);
+    put_fmt(b, " -> func:%lld ", s->index);
+    put_str(b, tw_stub_kind_name(s->kind));
+    put_str(b, s->signature_mismatch ? " (not WASI's type)\n" : "\n");
+  }
+  for (uint32_t i = 0; i < h->nguards; i++) {
+    const tw_host_guard *g = &h->guards[i];
+    put_fmt(b, "guard func:%lld", h->map[g->target]);
+    put_fmt(b, " -> func:%lld\n", g->index);
+  }
+}
+
+static void put_host_json(tw_buf *b, const tw_result *r) {
+  const tw_host *h = &r->host;
+  if (!h->active) return;
+  const uint8_t *data = r->stage_input.len ? r->stage_input.data : r->input;
+  put_str(b, ",\"host\":{");
+  if (h->guard_global != UINT32_MAX) {
+    put_fmt(b, "\"init_once\":{\"initialize\":%lld", h->map[h->initialize]);
+    put_fmt(b, ",\"guard_global\":%lld,\"guards\":[", h->guard_global);
+    for (uint32_t i = 0; i < h->nguards; i++) {
+      put_fmt(b, i ? ",{\"target\":%lld" : "{\"target\":%lld", h->map[h->guards[i].target]);
+      put_fmt(b, ",\"guard\":%lld}", h->guards[i].index);
+    }
+    put_str(b, "]}");
+  } else {
+    put_str(b, "\"init_once\":null");
+  }
+  if (h->exit_global != UINT32_MAX) put_fmt(b, ",\"exit_code_global\":%lld", h->exit_global);
+  if (h->output_func != UINT32_MAX) put_fmt(b, ",\"output_import\":%lld", h->output_func);
+  put_str(b, ",\"stubs\":[");
+  for (uint32_t i = 0; i < h->nstubs; i++) {
+    const tw_host_stub *s = &h->stubs[i];
+    put_str(b, i ? ",{\"name\":" : "{\"name\":");
+    put_quoted(b, (const char *)data + s->name, s->name_len, true);
+    put_fmt(b, ",\"import\":%lld", s->import_func);
+    put_fmt(b, ",\"func\":%lld,\"behaviour\":\"", s->index);
+    put_str(b, tw_stub_kind_name(s->kind));
+    put_str(b, s->signature_mismatch ? "\",\"wasi_type\":false}" : "\",\"wasi_type\":true}");
+  }
+  put_str(b, "]}");
+}
+
 const char *tw_result_plan_text(tw_result *r) {
   if (!r) return NULL;
   if (r->plan_text) return r->plan_text;
@@ -367,6 +520,7 @@ const char *tw_result_plan_text(tw_result *r) {
     if (e->already_wrapped) put_str(&b, " already-wrapped");
     put_str(&b, "\n");
   }
+  put_host_text(&b, r);
   r->plan_text = finish_text(&b);
   return r->plan_text;
 }
@@ -411,7 +565,9 @@ const char *tw_result_plan_json(tw_result *r) {
     put_str(&b, e->removed ? ",\"removed\":true" : ",\"removed\":false");
     put_str(&b, e->already_wrapped ? ",\"already_wrapped\":true}" : ",\"already_wrapped\":false}");
   }
-  put_str(&b, "]}\n");
+  put_str(&b, "]");
+  put_host_json(&b, r);
+  put_str(&b, "}\n");
   r->plan_json = finish_text(&b);
   return r->plan_json;
 }
@@ -426,5 +582,7 @@ void tw_result_free(tw_result *r) {
   free(r->plan_json);
   free(r->assembled);
   free(r->out_text);
+  tw_host_free(&r->host);
+  tw_buf_free(&r->stage_input);
   free(r);
 }

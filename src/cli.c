@@ -40,6 +40,16 @@ static const char usage_text[] =
     "                         full: first validate the whole output with libwabt\n"
     "                         (every feature wabt 1.0.32 knows), then as fast;\n"
     "                         none: no check at all (for benchmarking only)\n"
+    "      --init-once        every function export first runs _initialize, once\n"
+    "                         per instance (for hosts that never call it)\n"
+    "      --stub-wasi        replace every wasi_snapshot_preview1 function import\n"
+    "                         with an in-module stub (README: \"What --stub-wasi\n"
+    "                         does\"); proc_exit's code is in the exported global\n"
+    "                         " "taskwrap_exit_code" "\n"
+    "      --stub-wasi-output MODULE:NAME\n"
+    "                         with --stub-wasi: fd_write to fd 1 and 2 also\n"
+    "                         calls this new import (fd, ptr, len: i32) -> ()\n"
+    "      --strip-debug      drop the .debug_* custom sections\n"
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n"
     "\n"
@@ -60,6 +70,7 @@ typedef struct cli {
   const char *output;
   int dry_run, plan, json, text;
   tw_options opts;
+  char *output_module; /* --stub-wasi-output's module part */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -119,6 +130,21 @@ static int parse_args(cli *c, int argc, char **argv) {
       else if (strcmp(v, "task-hook") == 0) c->opts.abi = TW_ABI_TASK_HOOK;
       else if (strcmp(v, "init-task") == 0) c->opts.abi = TW_ABI_INIT_TASK;
       else return usage_error("unknown ABI '%s' (auto, task-hook or init-task)", v);
+    } else if (strcmp(a, "--init-once") == 0) {
+      c->opts.init_once = 1;
+    } else if (strcmp(a, "--stub-wasi") == 0) {
+      c->opts.stub_wasi = 1;
+    } else if (strcmp(a, "--strip-debug") == 0) {
+      c->opts.strip_debug = 1;
+    } else if (strncmp(a, "--stub-wasi-output", 18) == 0) {
+      v = option_value(argc, argv, &i, "--stub-wasi-output");
+      /* The last colon splits: module names like "wasi:cli/stdout" have one. */
+      const char *colon = v ? strrchr(v, ':') : NULL;
+      if (!colon || colon == v || colon[1] == 0)
+        return usage_error("%s needs MODULE:NAME", a);
+      c->output_module = strndup(v, (size_t)(colon - v));
+      c->opts.stub_output_module = c->output_module;
+      c->opts.stub_output_name = colon + 1;
     } else if (strncmp(a, "--verify", 8) == 0) {
       v = option_value(argc, argv, &i, "--verify");
       if (!v) return usage_error("%s needs fast, full or none", a);
@@ -131,6 +157,8 @@ static int parse_args(cli *c, int argc, char **argv) {
     }
   }
   if (!c->input) return usage_error("%s", "no input file");
+  if (c->opts.stub_output_module && !c->opts.stub_wasi)
+    return usage_error("%s", "--stub-wasi-output needs --stub-wasi");
   if (!c->dry_run && !c->output)
     return usage_error("%s", "no output: pass -o FILE (or -o - for standard output), or --dry-run");
   if (c->dry_run && c->output) return usage_error("%s", "--dry-run writes nothing; drop -o");
@@ -258,10 +286,19 @@ static void report_error(const char *name, const tw_result *res) {
             (unsigned long long)tw_result_error_offset(res), tw_result_error_message(res));
 }
 
+static int run(cli *cp);
+
 int main(int argc, char **argv) {
   cli c;
   int rc = parse_args(&c, argc, argv);
-  if (rc >= 0) return rc;
+  if (rc < 0) rc = run(&c);
+  free(c.output_module);
+  return rc;
+}
+
+static int run(cli *cp) {
+  cli c = *cp;
+  int rc = -1;
   if (c.output && same_file(c.input, c.output)) {
     fprintf(stderr,
             "wasm-taskwrap: %s: error: the output is the input file; write to another file "

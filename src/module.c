@@ -72,7 +72,7 @@ static void note_gap(tw_cursor *c, const char *what) {
   if (c->gap && !*c->gap) *c->gap = what;
 }
 
-static bool read_heap_type(tw_cursor *c, const char *what) {
+bool tw_read_heap_type(tw_cursor *c, const char *what) {
   const size_t at = c->pos;
   if (c->pos < c->end && is_abstract_heap(c->base[c->pos])) {
     c->pos++;
@@ -88,7 +88,7 @@ static bool read_heap_type(tw_cursor *c, const char *what) {
   return true;
 }
 
-static bool read_val_type(tw_cursor *c, bool storage, const char *what) {
+bool tw_read_val_type(tw_cursor *c, bool storage, const char *what) {
   const size_t at = c->pos;
   uint8_t b = 0;
   if (!tw_read_u8(c, &b, what)) return false;
@@ -100,7 +100,7 @@ static bool read_val_type(tw_cursor *c, bool storage, const char *what) {
   }
   if (b == 0x63 || b == 0x64) {                          /* ref null ht, ref ht */
     note_gap(c, "typed references (ref ht)");
-    if (read_heap_type(c, what)) return true;
+    if (tw_read_heap_type(c, what)) return true;
     c->pos = at;
     return false;
   }
@@ -115,7 +115,7 @@ static bool read_val_types(tw_cursor *c, uint32_t *n, size_t *start, size_t *end
   if (!read_count(c, n, 1, what)) return false;
   *start = c->pos;
   for (uint32_t i = 0; i < *n; i++) {
-    if (!read_val_type(c, false, what)) {
+    if (!tw_read_val_type(c, false, what)) {
       c->pos = saved;
       return false;
     }
@@ -127,7 +127,7 @@ static bool read_val_types(tw_cursor *c, uint32_t *n, size_t *start, size_t *end
 static bool read_field_type(tw_cursor *c) {
   uint8_t mut = 0;
   const size_t at = c->pos;
-  if (!read_val_type(c, true, "field type")) return false;
+  if (!tw_read_val_type(c, true, "field type")) return false;
   if (!tw_read_u8(c, &mut, "field mutability")) return false;
   if (mut > 1) {
     MALFORMED(c, at, "malformed mutability 0x%02x", mut);
@@ -256,7 +256,7 @@ static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uin
       /* A table's element type is a reference type (spec 5.3.4), not any
        * value type. */
       const size_t tat = c->pos;
-      if (!read_val_type(c, false, "table element type")) return false;
+      if (!tw_read_val_type(c, false, "table element type")) return false;
       const uint8_t t = c->base[tat];
       if (t >= 0x7b && t <= 0x7f) {
         MALFORMED(c, tat, "table element type: malformed reference type 0x%02x", t);
@@ -269,7 +269,7 @@ static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uin
       if (!read_limits(c, false, "memory limits")) return false;
       break;
     case 0x03:
-      if (!read_val_type(c, false, "global type") || !tw_read_u8(c, &b, "global mutability"))
+      if (!tw_read_val_type(c, false, "global type") || !tw_read_u8(c, &b, "global mutability"))
         return false;
       if (b > 1) return MALFORMED(c, c->pos - 1, "malformed mutability 0x%02x", b), false;
       break;
@@ -563,7 +563,7 @@ static size_t format_val_types(const tw_module *m, size_t p, size_t end, char *o
       /* (ref null? ht): decoding already succeeded, so this cannot fail. */
       tw_err e = {0};
       tw_cursor c = tw_cursor_make(m->data, p + 1, end, &e);
-      read_heap_type(&c, "heap type");
+      tw_read_heap_type(&c, "heap type");
       snprintf(tmp, sizeof tmp, "(ref %s...)", b == 0x63 ? "null " : "");
       name = tmp;
       p = c.pos;

@@ -79,6 +79,36 @@ bool tw_read_name(tw_cursor *c, size_t *start, uint32_t *len, const char *what);
 bool tw_skip(tw_cursor *c, size_t n, const char *what);
 bool tw_utf8_valid(const uint8_t *p, size_t n);
 
+/* Value and heap types (spec 5.3), shared by the module reader and the
+ * instruction decoder. `storage` also admits the packed types i8 and i16. */
+bool tw_read_val_type(tw_cursor *c, bool storage, const char *what);
+bool tw_read_heap_type(tw_cursor *c, const char *what);
+
+/* ---- instructions (src/instr.c) -------------------------------------------
+ * One instruction of the spec (wasm 3.0) and of the proposals binaryen and
+ * wabt implement: SIMD and relaxed SIMD, threads, legacy and new exception
+ * handling, tail calls, typed function references, GC, bulk memory,
+ * multi-memory and memory64. Only immediates are decoded; nothing is
+ * validated beyond their encoding. */
+enum { TW_NEST_NONE = 0, TW_NEST_OPEN = 1, TW_NEST_CLOSE = -1 };
+typedef struct tw_instr {
+  uint8_t prefix;     /* 0 for one-byte opcodes, else 0xfb 0xfc 0xfd 0xfe */
+  uint32_t code;      /* the opcode byte, or the sub-opcode after a prefix */
+  size_t start, end;  /* absolute offsets of the whole instruction */
+  int nest;           /* TW_NEST_OPEN: block loop if try try_table;
+                         TW_NEST_CLOSE: end, delegate */
+  bool has_func;      /* call, return_call, ref.func: a function index */
+  uint32_t func;
+  size_t func_pos, func_len; /* where that index's LEB128 is */
+} tw_instr;
+
+/* Decode the instruction at c->pos; on failure the cursor is unchanged and
+ * the error (TW_ERR_MALFORMED, or TW_ERR_UNSUPPORTED for an opcode the
+ * decoder does not know) names the offset. */
+bool tw_instr_next(tw_cursor *c, tw_instr *out);
+/* Skip a body's local declarations (vec of count + value type). */
+bool tw_skip_locals(tw_cursor *c);
+
 /* ---- output buffer ---------------------------------------------------------
  * One growable buffer with a sticky failure flag: callers append freely and
  * check once at the end. */
@@ -245,6 +275,89 @@ bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *n
              tw_err *err);
 bool tw_verify_output(const tw_module *in, const tw_plan *p, const uint8_t *out, size_t out_size,
                tw_err *err);
+
+/* ---- WASI preview 1 stubs (src/stubs.c) ----------------------------------- */
+typedef enum tw_stub_kind {
+  TW_STUB_FD_WRITE, TW_STUB_CLOCK_TIME_GET, TW_STUB_CLOCK_RES_GET, TW_STUB_RANDOM_GET,
+  TW_STUB_SIZES_ZERO, TW_STUB_SUCCESS, TW_STUB_POLL_ONEOFF, TW_STUB_PROC_EXIT,
+  TW_STUB_EBADF, TW_STUB_ENOSYS, TW_STUB_NO_RESULT, TW_STUB_TRAP
+} tw_stub_kind;
+
+/* The virtual clock: first reading and step, in nanoseconds. */
+#define TW_STUB_CLOCK_START INT64_C(1700000000000000000) /* 2023-11-14T22:13:20Z */
+#define TW_STUB_CLOCK_STEP INT64_C(1000000)              /* 1 ms */
+#define TW_STUB_RANDOM_SEED INT64_C(0x2545f4914f6cdd1d)
+
+/* Indices the stub bodies refer to (UINT32_MAX: none). */
+typedef struct tw_stub_env {
+  uint32_t output_func;   /* --stub-wasi-output import */
+  uint32_t exit_global, clock_global, random_global;
+} tw_stub_env;
+
+/* The stub for import `name` of type t; *signature_mismatch when the name is
+ * a known function but its type is not WASI's. */
+tw_stub_kind tw_stub_classify(const tw_module *m, const uint8_t *name, size_t len,
+                              const tw_functype *t, bool *signature_mismatch);
+const char *tw_stub_kind_name(tw_stub_kind k);
+bool tw_stub_needs_memory(tw_stub_kind k);
+/* The body (locals, instructions, end) without its size. */
+void tw_stub_encode(tw_buf *b, tw_stub_kind kind, const tw_stub_env *env);
+
+/* ---- hosts without the component model (src/host.c, issue 8) -------------
+ * A second stage after the task-hook rewrite: --init-once guards and
+ * --stub-wasi stubs are appended as new functions, removed imports shift the
+ * function index space, and every function index is renumbered. */
+typedef struct tw_host_stub {
+  uint32_t import_func; /* its function index before */
+  uint32_t index;       /* the stub's function index after */
+  uint32_t type;
+  tw_stub_kind kind;
+  size_t name;          /* the import's field name, offset in the stage input */
+  uint32_t name_len;
+  bool signature_mismatch;
+} tw_host_stub;
+
+typedef struct tw_host_guard {
+  uint32_t target;      /* function index before (the export's target) */
+  uint32_t index;       /* the guard's function index after */
+  uint32_t export_i;    /* first export it serves */
+} tw_host_guard;
+
+typedef struct tw_patch { /* a function index LEB128 to rewrite */
+  size_t pos;
+  uint32_t len, value;
+} tw_patch;
+
+typedef struct tw_host {
+  bool active;             /* init_once or stub_wasi requested */
+  uint32_t nold;           /* functions before */
+  uint32_t *map;           /* function index before -> after */
+  bool renumbered;         /* map is not the identity */
+  uint32_t nkept_imports;  /* function imports kept (before the output import) */
+  uint32_t new_nfuncs;
+  tw_host_stub *stubs;
+  uint32_t nstubs;
+  tw_host_guard *guards;
+  uint32_t nguards;
+  uint32_t *guard_of;      /* per function before: index into guards, or UINT32_MAX */
+  uint32_t initialize;     /* --init-once: _initialize's target before */
+  uint32_t initialize_export;
+  uint32_t guard_global, exit_global, clock_global, random_global; /* UINT32_MAX: none */
+  uint32_t nglobals;       /* globals before */
+  uint32_t output_func, output_type; /* UINT32_MAX: none */
+  bool output_type_new;
+  bool *import_removed;    /* per import entry */
+  /* Filled by tw_host_emit. */
+  bool has_dwarf, code_moved, dropped_debug, dropped_branch_hints, names_dropped;
+} tw_host;
+
+#define TW_EXIT_CODE_EXPORT TW_EXIT_CODE_GLOBAL
+
+bool tw_host_plan(tw_host *h, const tw_module *m, const tw_options *o, tw_err *err);
+bool tw_host_emit(const tw_module *m, tw_host *h, const tw_options *o, tw_buf *out, tw_err *err);
+bool tw_host_verify(const tw_module *in, const tw_host *h, const tw_options *o,
+                    const uint8_t *out, size_t out_size, tw_err *err);
+void tw_host_free(tw_host *h);
 
 /* Test-only: when set, called on the output before verification so tests can
  * corrupt it and prove that verification catches it. */
