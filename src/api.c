@@ -177,9 +177,12 @@ static void host_warnings(tw_result *r, const tw_module *m, const tw_host *h,
     char type[200] = "";
     const tw_functype *t = tw_module_func_type(m, s->import_func);
     if (t) tw_module_format_type(m, t, type, sizeof type);
+    const char *does = s->kind == TW_STUB_TRAP        ? "traps"
+                     : s->kind == TW_STUB_NO_RESULT ? "returns nothing"
+                     : s->kind == TW_STUB_EBADF     ? "returns EBADF (8)"
+                                                    : "returns ENOSYS (52)";
     add_warning(r, "--stub-wasi: wasi_snapshot_preview1.%.*s has type %s, not WASI's: its stub %s",
-                (int)s->name_len, (const char *)m->data + s->name, type,
-                s->kind == TW_STUB_TRAP ? "traps" : tw_stub_kind_name(s->kind));
+                (int)s->name_len, (const char *)m->data + s->name, type, does);
   }
   if (h->has_dwarf && h->code_moved && !opts->strip_debug)
     add_warning(r, "DWARF code offsets change (a function index or the function count no longer "
@@ -433,6 +436,8 @@ static void put_host_text(tw_buf *b, const tw_result *r) {
     put_fmt(b, "init-once _initialize=func:%lld", h->map[h->initialize]);
     put_fmt(b, " guard=global:%lld", h->guard_global);
     put_fmt(b, " guards=%lld\n", h->nguards);
+  } else if (h->already_guarded) {
+    put_fmt(b, "init-once already-guarded guard=global:%lld\n", h->already_guarded_global);
   }
   if (h->nstubs) {
     put_fmt(b, "stub-wasi stubs=%lld", h->nstubs);

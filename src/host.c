@@ -190,7 +190,7 @@ static bool plan_globals(tw_host *h, const tw_module *m, const tw_options *o, co
   uint32_t g = h->nglobals = count_globals(m, ims, nims, err);
   if (tw_err_failed(err)) return false;
   h->guard_global = h->exit_global = h->clock_global = h->random_global = NONE;
-  if (o->init_once) h->guard_global = g++;
+  if (o->init_once && !h->already_guarded) h->guard_global = g++;
   if (h->nstubs) h->exit_global = g++; /* always there, so hosts can rely on it */
   for (uint32_t i = 0; i < h->nstubs; i++) {
     if (h->stubs[i].kind == TW_STUB_CLOCK_TIME_GET && h->clock_global == NONE) h->clock_global = g++;
@@ -204,6 +204,27 @@ static bool is_hook_export(const tw_module *m, const tw_export *e) {
   return name_is(m, e->name, e->name_len, "__wasm_task_hook") ||
          name_is(m, e->name, e->name_len, "__wasm_init_task") ||
          name_is(m, e->name, e->name_len, "__wasm_init_async_task");
+}
+
+/* Is f already an init-once guard of _initialize (a second run of the
+ * tool)? Its body is exactly: no locals; global.get G; i32.eqz; if; i32.const
+ * 1; global.set G; call X; end; end. */
+static bool is_guard(const tw_module *m, uint32_t f, uint32_t *global) {
+  if (f < m->nfunc_imports || f >= m->nfuncs) return false;
+  const tw_body *b = &m->bodies[f - m->nfunc_imports];
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &scratch);
+  uint32_t g1 = 0, g2 = 0, x = 0;
+  uint8_t op[8] = {0};
+  bool ok = tw_read_u8(&c, &op[0], "") && op[0] == 0 && tw_read_u8(&c, &op[1], "") &&
+            op[1] == 0x23 && tw_read_u32(&c, &g1, "");
+  static const uint8_t mid[] = {0x45, 0x04, 0x40, 0x41, 0x01, 0x24};
+  for (size_t i = 0; ok && i < sizeof mid; i++) ok = tw_read_u8(&c, &op[2], "") && op[2] == mid[i];
+  ok = ok && tw_read_u32(&c, &g2, "") && g1 == g2 && tw_read_u8(&c, &op[3], "") && op[3] == 0x10 &&
+       tw_read_u32(&c, &x, "") && tw_read_u8(&c, &op[4], "") && op[4] == 0x0b &&
+       tw_read_u8(&c, &op[5], "") && op[5] == 0x0b && c.pos == c.end;
+  if (ok) *global = g1;
+  return ok;
 }
 
 static bool plan_guards(tw_host *h, const tw_module *m, tw_err *err) {
@@ -228,6 +249,10 @@ static bool plan_guards(tw_host *h, const tw_module *m, tw_err *err) {
     return false;
   }
   if (!(h->guards = alloc_array(m->nexports, sizeof(tw_host_guard), err))) return false;
+  if (is_guard(m, h->initialize, &h->already_guarded_global)) {
+    h->already_guarded = true; /* idempotent: guards are not guarded again */
+    return true;
+  }
   for (uint32_t i = 0; i < m->nexports; i++) {
     const tw_export *e = &m->exports[i];
     if (e->kind != 0 || is_hook_export(m, e)) continue;
@@ -257,10 +282,10 @@ bool tw_host_plan(tw_host *h, const tw_module *m, const tw_options *o, tw_err *e
   uint32_t nims = 0;
   bool ok = (h->map = alloc_array(m->nfuncs, sizeof(uint32_t), err)) &&
             (h->guard_of = alloc_array(m->nfuncs, sizeof(uint32_t), err)) &&
-            read_imports(m, &ims, &nims, err) && plan_stubs(h, m, o, ims, nims, err) &&
-            plan_globals(h, m, o, ims, nims, err);
+            read_imports(m, &ims, &nims, err) && plan_stubs(h, m, o, ims, nims, err);
   for (uint32_t i = 0; ok && i < m->nfuncs; i++) h->guard_of[i] = NONE;
   if (ok && o->init_once) ok = plan_guards(h, m, err);
+  ok = ok && plan_globals(h, m, o, ims, nims, err);
   free(ims);
   if (!ok) return false;
   /* After: kept imports, the output import, the defined functions, the
@@ -1006,7 +1031,7 @@ static bool check_exports_renumbered(const tw_module *in, const tw_module *out, 
       return FAIL(b->start, "export %u changed its name or kind", i);
     if (a->kind != 0 || a->index >= h->nold) {
       if (b->index != a->index) return FAIL(b->start, "export %u was re-pointed", i);
-    } else if (o->init_once && !is_hook_export(in, a)) {
+    } else if (o->init_once && !h->already_guarded && !is_hook_export(in, a)) {
       const uint32_t gi = b->index - (h->new_nfuncs - h->nguards);
       if (b->index < h->new_nfuncs - h->nguards || b->index >= h->new_nfuncs ||
           h->guards[gi].target != a->index)

@@ -342,6 +342,8 @@ typedef struct tw_host {
   uint32_t *guard_of;      /* per function before: index into guards, or UINT32_MAX */
   uint32_t initialize;     /* --init-once: _initialize's target before */
   uint32_t initialize_export;
+  bool already_guarded;    /* _initialize's export is already a guard */
+  uint32_t already_guarded_global;
   uint32_t guard_global, exit_global, clock_global, random_global; /* UINT32_MAX: none */
   uint32_t nglobals;       /* globals before */
   uint32_t output_func, output_type; /* UINT32_MAX: none */

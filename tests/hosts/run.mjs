@@ -1,0 +1,109 @@
+// Run WASI command modules rewritten with `wasm-taskwrap --stub-wasi` in a
+// host that supplies no WASI at all, and check wasi-testsuite expectations.
+//
+//   node run.mjs WASM JSON [WASM JSON ...]      (JSON '-' = no expectation file)
+//
+// Expectation JSON (wasi-testsuite format): exit_code (default 0), stdout,
+// args, env, root. args/env (non-empty) and root cannot be honoured by the
+// stubs (no arguments, no environment, no preopens), so such an expectation
+// is a failure here; the driver leaves those programs out of scope.
+// Extensions used by tests/hosts/c: stderr (exact text routed from fd 2) and
+// exit_via ("return": _start returned, proc_exit never called; "proc_exit":
+// proc_exit was called and trapped).
+//
+// A module must have no imports at all, except that when the expectation
+// checks stdout/stderr it was rewritten with --stub-wasi-output=host:write and
+// must import exactly host.write(fd, ptr, len), which collects the text.
+//
+// Exit code of a run: taskwrap_exit_code when it is not -1 (proc_exit stored
+// it and trapped: that trap is expected); else 0 when _start returned. A trap
+// without proc_exit is a failure. Prints one line per module; exits 1 if any
+// module fails.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+const argv = process.argv.slice(2);
+if (argv.length === 0 || argv.length % 2 !== 0) {
+  console.error('usage: node run.mjs WASM JSON|- [WASM JSON|- ...]');
+  process.exit(2);
+}
+
+function runOne(wasmPath, jsonPath) {
+  const exp = jsonPath === '-' ? {} : JSON.parse(readFileSync(jsonPath, 'utf8'));
+  if (exp.root !== undefined) throw new Error('expectation needs a preopened directory (root)');
+  if (Array.isArray(exp.args) && exp.args.length > 0) throw new Error('expectation needs args');
+  if (exp.env && Object.keys(exp.env).length > 0) throw new Error('expectation needs env');
+  const wantOutput = exp.stdout !== undefined || exp.stderr !== undefined;
+
+  const mod = new WebAssembly.Module(readFileSync(wasmPath));
+  const imports = WebAssembly.Module.imports(mod);
+  const names = imports.map((i) => `${i.module}.${i.name}:${i.kind}`).join(', ');
+  if (wantOutput) {
+    if (imports.length !== 1 || names !== 'host.write:function')
+      throw new Error(`expected exactly the import host.write, got [${names}]`);
+  } else if (imports.length !== 0) {
+    throw new Error(`imports left after --stub-wasi: [${names}]`);
+  }
+
+  const out = { 1: [], 2: [] };
+  let memory = null;
+  const importObject = wantOutput ? {
+    host: {
+      write(fd, ptr, len) {
+        if (fd !== 1 && fd !== 2) throw new Error(`host.write called with fd ${fd}`);
+        // Copy now: memory may grow (detaching the buffer) later.
+        out[fd].push(Buffer.from(new Uint8Array(memory.buffer, ptr >>> 0, len >>> 0)));
+      },
+    },
+  } : {};
+  // Must succeed with {} (no imports left) when no output is checked.
+  const inst = new WebAssembly.Instance(mod, importObject);
+  const ex = inst.exports;
+  memory = ex.memory;
+  if (typeof ex._start !== 'function') throw new Error('no _start export');
+  if (!(ex.taskwrap_exit_code instanceof WebAssembly.Global))
+    throw new Error('no taskwrap_exit_code global export');
+  if (ex.taskwrap_exit_code.value !== -1)
+    throw new Error(`taskwrap_exit_code is ${ex.taskwrap_exit_code.value} before _start, not -1`);
+
+  let trap = null;
+  try { ex._start(); } catch (e) { trap = e; }
+  const recorded = ex.taskwrap_exit_code.value;
+  let code, via;
+  if (recorded !== -1) {
+    if (trap === null) throw new Error(`proc_exit(${recorded}) recorded but _start returned`);
+    if (!(trap instanceof WebAssembly.RuntimeError))
+      throw new Error(`proc_exit(${recorded}) then a non-trap exception: ${trap}`);
+    code = recorded; via = 'proc_exit';
+  } else {
+    if (trap !== null) throw new Error(`trap without proc_exit: ${trap && trap.message}`);
+    code = 0; via = 'return';
+  }
+
+  const problems = [];
+  const wantCode = exp.exit_code ?? 0;
+  if (code !== wantCode) problems.push(`exit code ${code}, expected ${wantCode}`);
+  if (exp.exit_via !== undefined && via !== exp.exit_via)
+    problems.push(`exit via ${via}, expected ${exp.exit_via}`);
+  const text = { 1: Buffer.concat(out[1]).toString('utf8'), 2: Buffer.concat(out[2]).toString('utf8') };
+  for (const [key, fd] of [['stdout', 1], ['stderr', 2]]) {
+    if (exp[key] !== undefined && text[fd] !== exp[key])
+      problems.push(`${key} ${JSON.stringify(text[fd])}, expected ${JSON.stringify(exp[key])}`);
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+  const shown = wantOutput ? ` stdout=${JSON.stringify(text[1])} stderr=${JSON.stringify(text[2])}` : '';
+  return `exit ${code} via ${via}${shown}`;
+}
+
+let failed = 0;
+for (let i = 0; i < argv.length; i += 2) {
+  const name = basename(argv[i]);
+  try {
+    console.log(`PASS ${name}: ${runOne(argv[i], argv[i + 1])}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message}`);
+  }
+}
+console.log(`${argv.length / 2 - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
