@@ -5,7 +5,7 @@ pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 
 set(TW_UNITS leb reader classify encode rewrite)
 if(TW_WITH_WABT)
-  list(APPEND TW_UNITS wabt) # --verify=full, text in and out (issue 4)
+  list(APPEND TW_UNITS wabt host) # --verify=full, text in and out (issue 4); host stage (issue 8)
 endif()
 foreach(tw_unit ${TW_UNITS})
   add_executable(unit-${tw_unit} ${CMAKE_CURRENT_LIST_DIR}/test_${tw_unit}.c)
