@@ -408,9 +408,10 @@ static void put_quoted(tw_buf *b, const char *s, size_t n, bool json) {
 static void put_str(tw_buf *b, const char *s) { tw_buf_put(b, s, strlen(s)); }
 
 static void put_fmt(tw_buf *b, const char *fmt, long long v) {
-  char tmp[48];
-  int n = snprintf(tmp, sizeof tmp, fmt, v);
-  if (n > 0) tw_buf_put(b, tmp, (size_t)n);
+  char tmp[96];
+  const int n = snprintf(tmp, sizeof tmp, fmt, v);
+  /* snprintf returns the untruncated length: never copy past tmp. */
+  if (n > 0) tw_buf_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 static const char *kind_name(uint8_t kind) {
@@ -441,7 +442,8 @@ static void put_host_text(tw_buf *b, const tw_result *r) {
   }
   if (h->nstubs) {
     put_fmt(b, "stub-wasi stubs=%lld", h->nstubs);
-    put_fmt(b, " exit-code=global:%lld (\"" TW_EXIT_CODE_GLOBAL "\")", h->exit_global);
+    put_fmt(b, " exit-code=global:%lld", h->exit_global);
+    put_str(b, " (\"" TW_EXIT_CODE_GLOBAL "\")");
     if (h->output_func != UINT32_MAX) put_fmt(b, " output=func:%lld", h->output_func);
     put_str(b, "\n");
   }

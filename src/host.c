@@ -206,25 +206,47 @@ static bool is_hook_export(const tw_module *m, const tw_export *e) {
          name_is(m, e->name, e->name_len, "__wasm_init_async_task");
 }
 
-/* Is f already an init-once guard of _initialize (a second run of the
- * tool)? Its body is exactly: no locals; global.get G; i32.eqz; if; i32.const
- * 1; global.set G; call X; end; end. */
-static bool is_guard(const tw_module *m, uint32_t f, uint32_t *global) {
+/* The guard prelude: no locals; global.get G; i32.eqz; if; i32.const 1;
+ * global.set G; call X; end. */
+static bool read_guard_prelude(tw_cursor *c, uint32_t *global, uint32_t *init) {
+  uint32_t g1 = 0, g2 = 0;
+  uint8_t op = 0;
+  if (!tw_read_u8(c, &op, "") || op != 0 || !tw_read_u8(c, &op, "") || op != 0x23 ||
+      !tw_read_u32(c, &g1, ""))
+    return false;
+  static const uint8_t mid[] = {0x45, 0x04, 0x40, 0x41, 0x01, 0x24};
+  for (size_t i = 0; i < sizeof mid; i++)
+    if (!tw_read_u8(c, &op, "") || op != mid[i]) return false;
+  if (!tw_read_u32(c, &g2, "") || g1 != g2 || !tw_read_u8(c, &op, "") || op != 0x10 ||
+      !tw_read_u32(c, init, "") || !tw_read_u8(c, &op, "") || op != 0x0b)
+    return false;
+  *global = g1;
+  return true;
+}
+
+bool tw_guard_target(const tw_module *m, uint32_t f, uint32_t *target, uint32_t *global) {
   if (f < m->nfunc_imports || f >= m->nfuncs) return false;
   const tw_body *b = &m->bodies[f - m->nfunc_imports];
   tw_err scratch = {0};
   tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &scratch);
-  uint32_t g1 = 0, g2 = 0, x = 0;
-  uint8_t op[8] = {0};
-  bool ok = tw_read_u8(&c, &op[0], "") && op[0] == 0 && tw_read_u8(&c, &op[1], "") &&
-            op[1] == 0x23 && tw_read_u32(&c, &g1, "");
-  static const uint8_t mid[] = {0x45, 0x04, 0x40, 0x41, 0x01, 0x24};
-  for (size_t i = 0; ok && i < sizeof mid; i++) ok = tw_read_u8(&c, &op[2], "") && op[2] == mid[i];
-  ok = ok && tw_read_u32(&c, &g2, "") && g1 == g2 && tw_read_u8(&c, &op[3], "") && op[3] == 0x10 &&
-       tw_read_u32(&c, &x, "") && tw_read_u8(&c, &op[4], "") && op[4] == 0x0b &&
-       tw_read_u8(&c, &op[5], "") && op[5] == 0x0b && c.pos == c.end;
-  if (ok) *global = g1;
-  return ok;
+  uint32_t init = 0, idx = 0;
+  uint8_t op = 0;
+  if (!read_guard_prelude(&c, global, &init)) return false;
+  *target = init; /* _initialize's own guard: no forward call */
+  for (uint32_t i = 0; tw_read_u8(&c, &op, ""); i++) {
+    if (op == 0x0b) return c.pos == c.end;
+    if (op == 0x20 && tw_read_u32(&c, &idx, "") && idx == i) continue;
+    if (op != 0x10 || !tw_read_u32(&c, target, "") || !tw_read_u8(&c, &op, "") || op != 0x0b)
+      return false;
+    return c.pos == c.end;
+  }
+  return false;
+}
+
+/* Is _initialize's export already its guard (a second run of the tool)? */
+static bool is_guard(const tw_module *m, uint32_t f, uint32_t *global) {
+  uint32_t target = 0;
+  return tw_guard_target(m, f, &target, global);
 }
 
 static bool plan_guards(tw_host *h, const tw_module *m, tw_err *err) {
@@ -237,7 +259,7 @@ static bool plan_guards(tw_host *h, const tw_module *m, tw_err *err) {
     }
   }
   if (h->initialize == NONE) {
-    tw_err_set(err, TW_ERR_INVALID_ARG, 0,
+    tw_err_set(err, TW_ERR_UNSUPPORTED, 0,
                "--init-once: the module exports no _initialize function (a command module "
                "runs _start instead; leave out --init-once)");
     return false;

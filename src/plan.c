@@ -342,6 +342,11 @@ static bool is_async(tw_role r) {
  * hook itself too: a module may export the hook under another name); the
  * body must be, byte for byte, the wrapper this ABI gives one of them. */
 static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func, tw_role role) {
+  /* An --init-once guard forwards to what this run would have wrapped. */
+  uint32_t inner = 0, flag = 0;
+  if (tw_guard_target(m, func, &inner, &flag) && inner < m->nfuncs &&
+      m->func_types[inner] == m->func_types[func])
+    func = inner;
   if (func < m->nfunc_imports) return false;
   const tw_body *b = &m->bodies[func - m->nfunc_imports];
   /* A wrapper of this type is at most: locals (3), two hook calls and the

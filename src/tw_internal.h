@@ -355,6 +355,9 @@ typedef struct tw_host {
 
 #define TW_EXIT_CODE_EXPORT TW_EXIT_CODE_GLOBAL
 
+/* Is f an init-once guard? Then *target is the function it forwards to (for
+ * _initialize's own guard: the one it initialises with) and *global its flag. */
+bool tw_guard_target(const tw_module *m, uint32_t f, uint32_t *target, uint32_t *global);
 bool tw_host_plan(tw_host *h, const tw_module *m, const tw_options *o, tw_err *err);
 bool tw_host_emit(const tw_module *m, tw_host *h, const tw_options *o, tw_buf *out, tw_err *err);
 bool tw_host_verify(const tw_module *in, const tw_host *h, const tw_options *o,

@@ -4,6 +4,10 @@
  *   bits 0-1  abi: 0 auto, 1 task-hook, 2 init-task, 3 auto
  *   bit 2     keep_hook_export
  *   bit 3     verify none instead of fast (this target only)
+ *   bit 4     init_once   (issue 8: the host stage, with renumbering)
+ *   bit 5     stub_wasi
+ *   bit 6     strip_debug
+ *   bit 7     with stub_wasi: an output import
  * Built as two binaries from this one file (tests/fuzz/run.sh):
  *   fuzz_rewrite       library with src/wabt_none.c: pure C, fast, every
  *                      instruction of coverage is ours.
@@ -23,7 +27,8 @@
  *     wrote something its own checker rejects (full: only when libwabt
  *     accepted the input)
  *   - on success the output is non-NULL; it differs from the input exactly
- *     when tw_result_changed says so; "abi none" means byte-identical
+ *     when tw_result_changed says so; "abi none" without host options means
+ *     byte-identical
  *   - rewriting the output again with the same options succeeds, changes
  *     nothing and returns identical bytes (idempotence)
  *   - verify none: the same input with verify fast gives the same bytes */
@@ -82,6 +87,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tw_options_init(&o);
   o.abi = (sel & 3) == 3 ? TW_ABI_AUTO : (tw_abi)(sel & 3);
   o.keep_hook_export = (sel >> 2) & 1;
+  o.init_once = (sel >> 4) & 1;
+  o.stub_wasi = (sel >> 5) & 1;
+  o.strip_debug = (sel >> 6) & 1;
+  if (o.stub_wasi && (sel >> 7)) {
+    o.stub_output_module = "host";
+    o.stub_output_name = "write";
+  }
+  const int host = o.init_once || o.stub_wasi || o.strip_debug;
 #ifdef TW_FUZZ_FULL
   o.verify = TW_VERIFY_FULL;
 #else
@@ -114,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const int text = tw_result_input_was_text(r);
   if (!text) {
     CHECK(tw_result_changed(r) == !same_bytes(in, n, out, on));
-    if (tw_result_abi(r) == TW_ABI_NONE) CHECK(same_bytes(in, n, out, on));
+    if (tw_result_abi(r) == TW_ABI_NONE && !host) CHECK(same_bytes(in, n, out, on));
   }
 
   /* Idempotence: a copy of exactly the output's size again. */

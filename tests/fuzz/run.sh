@@ -70,7 +70,8 @@ fi
 
 # ---- seeds -----------------------------------------------------------------
 # Every seed is an options byte followed by a module (see fuzz_rewrite.c): the
-# options a fixture is tested with, and the same with keep_hook_export flipped.
+# options a fixture is tested with, the same with keep_hook_export flipped,
+# and the same with the host stage (init_once | stub_wasi: 0x30) added.
 seeds=$build/seeds
 rm -rf "$seeds"
 mkdir -p "$seeds" "$build/tmp"
@@ -79,7 +80,9 @@ add_seed() { # add_seed MODULE-FILE NAME ARGS
   local sel=0
   case " $3 " in *" --abi task-hook "*) sel=1 ;; *" --abi init-task "*) sel=2 ;; esac
   case " $3 " in *" --keep-hook-export "*) sel=$((sel | 4)) ;; esac
-  for s in $sel $((sel ^ 4)); do
+  case " $3 " in *" --init-once "*) sel=$((sel | 16)) ;; esac
+  case " $3 " in *" --stub-wasi "*) sel=$((sel | 32)) ;; esac
+  for s in $sel $((sel ^ 4)) $((sel | 48)); do
     { printf '%b' "\\x$(printf %02x "$s")"; cat "$1"; } > "$seeds/$2.$s"
     nseeds=$((nseeds + 1))
   done
