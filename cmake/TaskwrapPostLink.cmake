@@ -1,12 +1,19 @@
 # taskwrap_post_link(<target> [ABI task-hook|init-task|auto]
-#                    [VERIFY fast|full] [KEEP_HOOK_EXPORT])
+#                    [VERIFY fast|full] [KEEP_HOOK_EXPORT]
+#                    [INIT_ONCE] [STUB_WASI] [STUB_WASI_OUTPUT module:name]
+#                    [STRIP_DEBUG])
+#
+# INIT_ONCE, STUB_WASI, STUB_WASI_OUTPUT and STRIP_DEBUG are the options
+# --init-once, --stub-wasi, --stub-wasi-output and --strip-debug (for hosts
+# without the component model; README, "Running on any host").
 #
 # After <target> (a core module linked by wasm-ld) is built, rewrite it in
 # place with wasm-taskwrap. The tool writes <file>.taskwrap (through its own
 # temporary file), which is then renamed over the linked module: a failure
 # fails the build and leaves the linked module as wasm-ld wrote it.
 function(taskwrap_post_link target)
-  cmake_parse_arguments(PARSE_ARGV 1 TW "KEEP_HOOK_EXPORT" "ABI;VERIFY" "")
+  cmake_parse_arguments(PARSE_ARGV 1 TW "KEEP_HOOK_EXPORT;INIT_ONCE;STUB_WASI;STRIP_DEBUG"
+                        "ABI;VERIFY;STUB_WASI_OUTPUT" "")
   if(TW_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "taskwrap_post_link: unknown arguments: ${TW_UNPARSED_ARGUMENTS}")
   endif()
@@ -32,6 +39,21 @@ function(taskwrap_post_link target)
   endif()
   if(TW_KEEP_HOOK_EXPORT)
     list(APPEND args --keep-hook-export)
+  endif()
+  if(TW_INIT_ONCE)
+    list(APPEND args --init-once)
+  endif()
+  if(TW_STUB_WASI)
+    list(APPEND args --stub-wasi)
+  endif()
+  if(DEFINED TW_STUB_WASI_OUTPUT)
+    if(NOT TW_STUB_WASI)
+      message(FATAL_ERROR "taskwrap_post_link: STUB_WASI_OUTPUT needs STUB_WASI")
+    endif()
+    list(APPEND args --stub-wasi-output ${TW_STUB_WASI_OUTPUT})
+  endif()
+  if(TW_STRIP_DEBUG)
+    list(APPEND args --strip-debug)
   endif()
   set(module "$<TARGET_FILE:${target}>")
   add_custom_command(TARGET ${target} POST_BUILD

@@ -136,6 +136,11 @@ example)
   cmp "$dir/reactor.wasm" "$WORK/example-first.wasm"
 
   "$NODE" --no-warnings "$example/run.mjs" "$dir/reactor.wasm"
+  # The INIT_ONCE STUB_WASI target: no imports, _initialize run once by the
+  # first export a host calls.
+  grep -q -- "$prefix/bin/wasm-taskwrap --abi task-hook --init-once --stub-wasi $dir/reactor-host.wasm -o" "$dir.build.log" ||
+    { cat "$dir.build.log"; fail "the post-link step of reactor-host did not pass INIT_ONCE STUB_WASI"; }
+  "$NODE" --no-warnings "$example/run-host.mjs" "$dir/reactor-host.wasm"
   ;;
 
 post-link-failure)
