@@ -192,10 +192,14 @@ static bool plan_globals(tw_host *h, const tw_module *m, const tw_options *o, co
   h->guard_global = h->exit_global = h->clock_global = h->random_global = NONE;
   if (o->init_once && !h->already_guarded) h->guard_global = g++;
   if (h->nstubs) h->exit_global = g++; /* always there, so hosts can rely on it */
+  /* In the order build_globals writes them: guard, exit code, clock, random. */
+  bool clock = false, random = false;
   for (uint32_t i = 0; i < h->nstubs; i++) {
-    if (h->stubs[i].kind == TW_STUB_CLOCK_TIME_GET && h->clock_global == NONE) h->clock_global = g++;
-    if (h->stubs[i].kind == TW_STUB_RANDOM_GET && h->random_global == NONE) h->random_global = g++;
+    clock |= h->stubs[i].kind == TW_STUB_CLOCK_TIME_GET;
+    random |= h->stubs[i].kind == TW_STUB_RANDOM_GET;
   }
+  if (clock) h->clock_global = g++;
+  if (random) h->random_global = g++;
   return true;
 }
 
