@@ -287,6 +287,11 @@ static bool plan_guards(tw_host *h, const tw_module *m, tw_err *err) {
                  m->nfuncs);
       return false;
     }
+    if (!tw_module_func_type(m, e->index)) {
+      tw_err_set(err, TW_ERR_MALFORMED, e->start, "export names function %u, whose type %u is "
+                 "not a function type", e->index, m->func_types[e->index]);
+      return false;
+    }
     if (h->guard_of[e->index] != NONE) continue; /* one guard per function */
     h->guard_of[e->index] = h->nguards;
     tw_host_guard *g = &h->guards[h->nguards++];
