@@ -106,14 +106,26 @@ static bool read_block_type(tw_cursor *c) {
   if (b == 0x40) return tw_skip(c, 1, "block type");
   if ((b & 0xc0) == 0x40 || b == 0x63 || b == 0x64) /* a value type (negative s33) */
     return tw_read_val_type(c, false, "block type");
+  const size_t at = c->pos;
   int64_t idx = 0;
-  return tw_read_s33(c, &idx, "block type index"); /* non-negative: a type index */
+  if (!tw_read_s33(c, &idx, "block type index")) return false;
+  if (idx < 0) { /* negative block types are the one-byte forms above */
+    tw_err_set(c->err, TW_ERR_MALFORMED, at, "malformed block type");
+    c->pos = at;
+    return false;
+  }
+  return true;
 }
 
 static bool read_memarg(tw_cursor *c) {
   uint32_t align = 0, mem = 0;
   uint64_t offset = 0;
+  const size_t at = c->pos;
   if (!tw_read_u32(c, &align, "memory alignment")) return false;
+  if (align >= 128) { /* bits 0-5 alignment, bit 6 memory index (spec 5.4.6) */
+    tw_err_set(c->err, TW_ERR_MALFORMED, at, "malformed memory argument flags %u", align);
+    return false;
+  }
   if ((align & 0x40) && !tw_read_u32(c, &mem, "memory index")) return false; /* multi-memory */
   return tw_read_u64(c, &offset, "memory offset"); /* u64 covers memory64 */
 }
@@ -173,7 +185,12 @@ static bool read_immediates(tw_cursor *c, enum imm kind, tw_instr *out) {
   case I_F64: return tw_skip(c, 8, "f64 constant");
   case I_HEAP: return tw_read_heap_type(c, "heap type");
   case I_BR_ON_CAST:
-    return tw_read_u8(c, &b, "cast flags") && tw_read_u32(c, &u, "label") &&
+    if (!tw_read_u8(c, &b, "cast flags")) return false;
+    if (b > 3) { /* bit 0: source nullable, bit 1: target nullable */
+      tw_err_set(c->err, TW_ERR_MALFORMED, c->pos - 1, "malformed cast flags 0x%02x", b);
+      return false;
+    }
+    return tw_read_u32(c, &u, "label") &&
            tw_read_heap_type(c, "heap type") && tw_read_heap_type(c, "heap type");
   case I_FENCE:
     if (!tw_read_u8(c, &b, "atomic.fence flags")) return false;
@@ -231,9 +248,17 @@ bool tw_instr_next(tw_cursor *c, tw_instr *out) {
 bool tw_skip_locals(tw_cursor *c) {
   const size_t at = c->pos;
   uint32_t n = 0, count = 0;
+  uint64_t total = 0;
   if (!tw_read_u32(c, &n, "local declarations")) return false;
   for (uint32_t i = 0; i < n; i++) {
+    const size_t decl = c->pos;
     if (!tw_read_u32(c, &count, "local count") || !tw_read_val_type(c, false, "local type")) {
+      c->pos = at;
+      return false;
+    }
+    total += count;
+    if (total > UINT32_MAX) { /* spec 5.5.13: fewer than 2^32 locals */
+      tw_err_set(c->err, TW_ERR_MALFORMED, decl, "too many locals");
       c->pos = at;
       return false;
     }
