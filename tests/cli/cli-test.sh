@@ -45,6 +45,10 @@ expect_status 2 "bad --verify" "$cli" --verify=slow in.wasm -o x.wasm
 expect_status 2 "two inputs" "$cli" in.wasm in.wasm -o x.wasm
 expect_status 2 "--dry-run with -o" "$cli" in.wasm --dry-run -o x.wasm
 expect_status 2 "-o without a file" "$cli" in.wasm -o
+expect_status 2 "--stub-wasi-output without --stub-wasi" "$cli" --stub-wasi-output=h:w in.wasm -o x.wasm
+expect_status 2 "--stub-wasi-output without a colon" "$cli" --stub-wasi --stub-wasi-output=hw in.wasm -o x.wasm
+expect_status 2 "--stub-wasi-output with an empty name" "$cli" --stub-wasi --stub-wasi-output=h: in.wasm -o x.wasm
+expect_status 2 "--stub-wasi-output with no value" "$cli" in.wasm -o x.wasm --stub-wasi --stub-wasi-output
 [ ! -e x.wasm ] && ok "usage errors write nothing" || no "usage error wrote x.wasm"
 
 # --help and --version.
