@@ -446,20 +446,16 @@ static bool scan_tables(tw_cursor *c, const tw_host *h, patches *p) {
 }
 
 /* [from, to) with the patches from *k on applied; each patched index keeps
- * its width when the new value fits. Returns the size change. */
-static long put_patched(tw_buf *out, const tw_module *m, size_t from, size_t to,
+ * its width when the new value fits. */
+static void put_patched(tw_buf *out, const tw_module *m, size_t from, size_t to,
                         const patches *p, size_t *k) {
-  long delta = 0;
   for (; *k < p->n && p->v[*k].pos < to; ++*k) {
     const tw_patch *q = &p->v[*k];
     tw_buf_put(out, m->data + from, q->pos - from);
-    const size_t before = out->len;
     tw_buf_put_uleb_width(out, q->value, q->len);
-    delta += (long)(out->len - before) - (long)q->len;
     from = q->pos + q->len;
   }
   tw_buf_put(out, m->data + from, to - from);
-  return delta;
 }
 
 static long patched_delta(const patches *p, size_t from, size_t to, size_t k) {
@@ -942,9 +938,8 @@ bool tw_host_emit(const tw_module *m, tw_host *h, const tw_options *o, tw_buf *o
     h->has_dwarf |= debug;
     if (s->id != TW_SEC_CUSTOM) {
       if (!emit_missing_before(out, &x, tw_section_rank(s->id), done)) return false;
-      if (rewrites(h, s->id) ? !emit_one(out, &x, s->id, s)
-                             : (tw_buf_put(out, m->data + s->start, s->end - s->start), false))
-        return false;
+      if (!rewrites(h, s->id)) tw_buf_put(out, m->data + s->start, s->end - s->start);
+      else if (!emit_one(out, &x, s->id, s)) return false;
       continue;
     }
     if (debug && o->strip_debug) {
