@@ -30,64 +30,6 @@ static void *alloc_array(size_t n, size_t elem, tw_err *err) {
   return p;
 }
 
-/* ---- the import section, entry by entry ----------------------------------- */
-
-typedef struct import {
-  size_t start, end;
-  size_t mod, name;
-  uint32_t mod_len, name_len;
-  uint8_t kind;
-  uint32_t type;   /* functions */
-  uint8_t flags;   /* memories: limits flags */
-} import;
-
-static bool skip_limits(tw_cursor *c, uint8_t *flags) {
-  uint64_t v = 0;
-  uint32_t ps = 0;
-  if (!tw_read_u8(c, flags, "limits")) return false;
-  for (int k = 0; k < ((*flags & 1) ? 2 : 1); k++)
-    if (!tw_read_u64(c, &v, "limits")) return false;
-  return !(*flags & 0x08) || tw_read_u32(c, &ps, "page size");
-}
-
-/* Framing was checked by tw_module_parse; this reads what it skipped. */
-static bool read_imports(const tw_module *m, import **out, uint32_t *n, tw_err *err) {
-  *n = 0;
-  *out = NULL;
-  if (m->sec_import < 0) return true;
-  const tw_section *s = &m->sections[m->sec_import];
-  tw_cursor c = tw_cursor_make(m->data, s->body, s->end, err);
-  uint32_t count = 0;
-  if (!tw_read_u32(&c, &count, "import section")) return false;
-  if (!(*out = alloc_array(count, sizeof(import), err))) return false;
-  for (uint32_t i = 0; i < count; i++) {
-    import *im = &(*out)[i];
-    uint8_t b = 0;
-    uint32_t u = 0;
-    im->start = c.pos;
-    if (!tw_read_name(&c, &im->mod, &im->mod_len, "import module name") ||
-        !tw_read_name(&c, &im->name, &im->name_len, "import name") ||
-        !tw_read_u8(&c, &im->kind, "import kind"))
-      return false;
-    switch (im->kind) {
-    case 0: if (!tw_read_u32(&c, &im->type, "type index")) return false; break;
-    case 1:
-      if (!tw_read_val_type(&c, false, "table type") || !skip_limits(&c, &b)) return false;
-      break;
-    case 2: if (!skip_limits(&c, &im->flags)) return false; break;
-    case 3:
-      if (!tw_read_val_type(&c, false, "global type") || !tw_read_u8(&c, &b, "mutability"))
-        return false;
-      break;
-    case 4: if (!tw_read_u8(&c, &b, "tag") || !tw_read_u32(&c, &u, "tag type")) return false; break;
-    default: return MALFORMED(err, c.pos - 1, "malformed import kind"), false;
-    }
-    im->end = c.pos;
-    *n = i + 1;
-  }
-  return true;
-}
-
 static long find_section(const tw_module *m, uint8_t id) {
   for (size_t i = 0; i < m->nsections; i++)
     if (m->sections[i].id == id) return (long)i;
@@ -95,23 +37,24 @@ static long find_section(const tw_module *m, uint8_t id) {
 }
 
 /* Memory 0: imported or defined; *is64 when it is a memory64 memory. */
-static bool memory0(const tw_module *m, const import *ims, uint32_t n, bool *is64, tw_err *err) {
-  for (uint32_t i = 0; i < n; i++)
-    if (ims[i].kind == 2) return *is64 = ims[i].flags & 0x04, true;
+static bool memory0(const tw_module *m, bool *is64, tw_err *err) {
+  for (uint32_t i = 0; i < m->nimports; i++)
+    if (m->imports[i].kind == 2) return *is64 = m->imports[i].flags & 0x04, true;
   const long s = find_section(m, TW_SEC_MEMORY);
   if (s < 0) return false;
   tw_cursor c = tw_cursor_make(m->data, m->sections[s].body, m->sections[s].end, err);
   uint32_t count = 0;
   uint8_t flags = 0;
-  if (!tw_read_u32(&c, &count, "memory section") || count == 0 || !skip_limits(&c, &flags))
+  if (!tw_read_u32(&c, &count, "memory section") || count == 0 ||
+      !tw_read_limits(&c, false, &flags, "memory limits"))
     return false;
   *is64 = flags & 0x04;
   return true;
 }
 
-static uint32_t count_globals(const tw_module *m, const import *ims, uint32_t n, tw_err *err) {
+static uint32_t count_globals(const tw_module *m, tw_err *err) {
   uint32_t k = 0, defined = 0;
-  for (uint32_t i = 0; i < n; i++) k += ims[i].kind == 3;
+  for (uint32_t i = 0; i < m->nimports; i++) k += m->imports[i].kind == 3;
   const long s = find_section(m, TW_SEC_GLOBAL);
   if (s >= 0) {
     tw_cursor c = tw_cursor_make(m->data, m->sections[s].body, m->sections[s].end, err);
@@ -133,15 +76,16 @@ static uint32_t find_output_type(const tw_module *m) {
 
 /* ---- planning ------------------------------------------------------------ */
 
-static bool plan_stubs(tw_host *h, const tw_module *m, const tw_options *o, const import *ims,
-                       uint32_t nims, tw_err *err) {
+static bool plan_stubs(tw_host *h, const tw_module *m, const tw_options *o, tw_err *err) {
+  const tw_import *ims = m->imports;
+  const uint32_t nims = m->nimports;
   if (!(h->import_removed = alloc_array(nims, sizeof(bool), err))) return false;
   if (!(h->stubs = alloc_array(m->nfunc_imports, sizeof(tw_host_stub), err))) return false;
   uint32_t func = 0;
   bool memory_needed = false, fd_write = false;
   const char *needs = NULL;
   for (uint32_t i = 0; i < nims; i++) {
-    const import *im = &ims[i];
+    const tw_import *im = &ims[i];
     if (im->kind != 0) continue;
     if (o->stub_wasi && name_is(m, im->mod, im->mod_len, wasi_module)) {
       tw_host_stub *s = &h->stubs[h->nstubs++];
@@ -163,7 +107,7 @@ static bool plan_stubs(tw_host *h, const tw_module *m, const tw_options *o, cons
   if (memory_needed) {
     bool is64 = false;
     tw_err scratch = {0};
-    if (!memory0(m, ims, nims, &is64, &scratch)) {
+    if (!memory0(m, &is64, &scratch)) {
       tw_err_set(err, TW_ERR_UNSUPPORTED, 0,
                  "--stub-wasi: the %s stub writes to memory 0, and the module has no memory", needs);
       return false;
@@ -185,9 +129,8 @@ static bool plan_stubs(tw_host *h, const tw_module *m, const tw_options *o, cons
   return true;
 }
 
-static bool plan_globals(tw_host *h, const tw_module *m, const tw_options *o, const import *ims,
-                         uint32_t nims, tw_err *err) {
-  uint32_t g = h->nglobals = count_globals(m, ims, nims, err);
+static bool plan_globals(tw_host *h, const tw_module *m, const tw_options *o, tw_err *err) {
+  uint32_t g = h->nglobals = count_globals(m, err);
   if (tw_err_failed(err)) return false;
   h->guard_global = h->exit_global = h->clock_global = h->random_global = NONE;
   if (o->init_once && !h->already_guarded) h->guard_global = g++;
@@ -203,11 +146,11 @@ static bool plan_globals(tw_host *h, const tw_module *m, const tw_options *o, co
   return true;
 }
 
-/* The names the task-hook ABIs reserve: kept hook exports stay unguarded. */
+/* The names the task-hook ABIs reserve (ABI.md's roles hook and init, as
+ * plan.c classifies them): kept hook exports stay unguarded. */
 static bool is_hook_export(const tw_module *m, const tw_export *e) {
-  return name_is(m, e->name, e->name_len, "__wasm_task_hook") ||
-         name_is(m, e->name, e->name_len, "__wasm_init_task") ||
-         name_is(m, e->name, e->name_len, "__wasm_init_async_task");
+  const tw_role r = tw_classify_name(m->data + e->name, e->name_len, TW_ABI_AUTO);
+  return r == TW_ROLE_HOOK || r == TW_ROLE_INIT;
 }
 
 /* The guard prelude: no locals; global.get G; i32.eqz; if; i32.const 1;
@@ -309,16 +252,12 @@ bool tw_host_plan(tw_host *h, const tw_module *m, const tw_options *o, tw_err *e
   h->active = o->init_once || o->stub_wasi;
   if (!h->active) return true;
   h->nold = m->nfuncs;
-  import *ims = NULL;
-  uint32_t nims = 0;
   bool ok = (h->map = alloc_array(m->nfuncs, sizeof(uint32_t), err)) &&
             (h->guard_of = alloc_array(m->nfuncs, sizeof(uint32_t), err)) &&
-            read_imports(m, &ims, &nims, err) && plan_stubs(h, m, o, ims, nims, err);
+            plan_stubs(h, m, o, err);
   for (uint32_t i = 0; ok && i < m->nfuncs; i++) h->guard_of[i] = NONE;
   if (ok && o->init_once) ok = plan_guards(h, m, err);
-  ok = ok && plan_globals(h, m, o, ims, nims, err);
-  free(ims);
-  if (!ok) return false;
+  if (!ok || !plan_globals(h, m, o, err)) return false;
   /* After: kept imports, the output import, the defined functions, the
    * stubs, the guards. */
   const uint32_t first_defined = h->nkept_imports + (h->output_func != NONE);
@@ -434,12 +373,13 @@ static bool scan_globals(tw_cursor *c, const tw_host *h, patches *p) {
  * initialiser (function references). */
 static bool scan_tables(tw_cursor *c, const tw_host *h, patches *p) {
   uint32_t n = 0;
-  uint8_t b = 0;
   if (!tw_read_u32(c, &n, "table section")) return false;
   for (uint32_t i = 0; i < n; i++) {
     const bool init = c->pos + 1 < c->end && c->base[c->pos] == 0x40 && c->base[c->pos + 1] == 0;
     if (init) c->pos += 2;
-    if (!tw_read_val_type(c, false, "table type") || !skip_limits(c, &b)) return false;
+    if (!tw_read_val_type(c, false, "table type") ||
+        !tw_read_limits(c, true, NULL, "table limits"))
+      return false;
     if (init && !scan_instrs(c, 0, h, p)) return false;
   }
   return true;
@@ -519,18 +459,13 @@ static void build_imports(tw_buf *c, const emit_ctx *x, const tw_section *s) {
   uint32_t n = 0, kept = 0;
   size_t w = 0, after = 0;
   if (s && !read_count_at(m, s, &n, &w, &after, x->err)) return;
-  for (uint32_t i = 0; i < n; i++) kept += !x->h->import_removed[i];
+  for (uint32_t i = 0; i < m->nimports; i++) kept += !x->h->import_removed[i];
   const bool output = x->h->output_func != NONE;
   put_count(c, (uint64_t)kept + output, w);
-  /* Entries are re-read for their extents: the plan kept only flags. */
-  import *ims = NULL;
-  uint32_t nims = 0;
-  if (!read_imports(m, &ims, &nims, x->err)) return;
-  for (uint32_t i = 0; i < nims; i++) {
+  for (uint32_t i = 0; i < m->nimports; i++) {
     if (x->h->import_removed[i]) continue;
-    tw_buf_put(c, m->data + ims[i].start, ims[i].end - ims[i].start);
+    tw_buf_put(c, m->data + m->imports[i].start, m->imports[i].end - m->imports[i].start);
   }
-  free(ims);
   if (output) {
     put_name(c, x->o->stub_output_module);
     put_name(c, x->o->stub_output_name);
@@ -1096,14 +1031,11 @@ bool tw_host_verify(const tw_module *in, const tw_host *h, const tw_options *o,
   if (out.nfuncs != h->new_nfuncs || out.nfunc_imports != imports)
     ok = FAIL(0, "output has %u functions (%u imported), expected %u (%u)", out.nfuncs,
               out.nfunc_imports, h->new_nfuncs, imports);
-  import *ims = NULL;
-  uint32_t nims = 0;
-  tw_err scratch = {0};
-  if (ok && !read_imports(&out, &ims, &nims, &scratch)) ok = FAIL(0, "cannot read the imports");
-  for (uint32_t i = 0; ok && o->stub_wasi && i < nims; i++)
-    if (ims[i].kind == 0 && name_is(&out, ims[i].mod, ims[i].mod_len, wasi_module))
-      ok = FAIL(ims[i].start, "a %s function import is left", wasi_module);
-  free(ims);
+  for (uint32_t i = 0; ok && o->stub_wasi && i < out.nimports; i++) {
+    const tw_import *im = &out.imports[i];
+    if (im->kind == 0 && name_is(&out, im->mod, im->mod_len, wasi_module))
+      ok = FAIL(im->start, "a %s function import is left", wasi_module);
+  }
   for (uint32_t f = 0; ok && f < in->nfuncs; f++)
     if (out.func_types[h->map[f]] != in->func_types[f])
       ok = FAIL(0, "function %u (was %u) changed its type", h->map[f], f);

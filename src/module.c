@@ -211,10 +211,11 @@ static bool parse_types(tw_module *m, tw_cursor *c) {
 
 /* ---- imports ---------------------------------------------------------------- */
 
-static bool read_limits(tw_cursor *c, bool table, const char *what) {
+bool tw_read_limits(tw_cursor *c, bool table, uint8_t *flags_out, const char *what) {
   const size_t at = c->pos;
   uint8_t flags = 0;
   if (!tw_read_u8(c, &flags, what)) return false;
+  if (flags_out) *flags_out = flags;
   /* bit 0: has max, bit 1: shared (threads), bit 2: 64-bit index (memory64),
    * bit 3: custom page size (custom-page-sizes proposal). Tables are never
    * shared and have no pages: only bits 0 and 2 (spec 5.3.10, table64). */
@@ -238,19 +239,23 @@ static bool read_limits(tw_cursor *c, bool table, const char *what) {
 static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uint32_t *nfunc) {
   uint32_t n = 0;
   if (!read_count(c, &n, 4, "import section")) return false;
-  if (!array_alloc((void **)func_types, n, sizeof(uint32_t), c->err, c->pos)) return false;
+  if (!array_alloc((void **)func_types, n, sizeof(uint32_t), c->err, c->pos) ||
+      !array_alloc((void **)&m->imports, n, sizeof(tw_import), c->err, c->pos))
+    return false;
   for (uint32_t i = 0; i < n; i++) {
-    size_t s = 0;
-    uint32_t l = 0, idx = 0;
-    uint8_t kind = 0, b = 0;
-    if (!tw_read_name(c, &s, &l, "import module name") || !tw_read_name(c, &s, &l, "import name"))
+    tw_import *im = &m->imports[i];
+    uint32_t idx = 0;
+    uint8_t b = 0;
+    im->start = c->pos;
+    if (!tw_read_name(c, &im->mod, &im->mod_len, "import module name") ||
+        !tw_read_name(c, &im->name, &im->name_len, "import name"))
       return false;
     const size_t at = c->pos;
-    if (!tw_read_u8(c, &kind, "import kind")) return false;
-    switch (kind) {
+    if (!tw_read_u8(c, &im->kind, "import kind")) return false;
+    switch (im->kind) {
     case 0x00:
-      if (!tw_read_u32(c, &idx, "function type index")) return false;
-      (*func_types)[(*nfunc)++] = idx;
+      if (!tw_read_u32(c, &im->type, "function type index")) return false;
+      (*func_types)[(*nfunc)++] = im->type;
       break;
     case 0x01: {
       /* A table's element type is a reference type (spec 5.3.4), not any
@@ -262,11 +267,11 @@ static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uin
         MALFORMED(c, tat, "table element type: malformed reference type 0x%02x", t);
         return false;
       }
-      if (!read_limits(c, true, "table limits")) return false;
+      if (!tw_read_limits(c, true, NULL, "table limits")) return false;
       break;
     }
     case 0x02:
-      if (!read_limits(c, false, "memory limits")) return false;
+      if (!tw_read_limits(c, false, &im->flags, "memory limits")) return false;
       break;
     case 0x03:
       if (!tw_read_val_type(c, false, "global type") || !tw_read_u8(c, &b, "global mutability"))
@@ -279,9 +284,11 @@ static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uin
       if (b != 0) return MALFORMED(c, c->pos - 1, "malformed tag attribute 0x%02x", b), false;
       break;
     default:
-      MALFORMED(c, at, "malformed import kind 0x%02x", kind);
+      MALFORMED(c, at, "malformed import kind 0x%02x", im->kind);
       return false;
     }
+    im->end = c->pos;
+    m->nimports = i + 1;
   }
   m->nfunc_imports = *nfunc;
   return true;
@@ -421,7 +428,7 @@ static void note_table_gap(tw_module *m, const tw_section *s) {
       note_gap(&c, "table initialisers");
       return;
     }
-    if (!tw_read_val_type(&c, false, "table type") || !read_limits(&c, true, "table limits"))
+    if (!tw_read_val_type(&c, false, "table type") || !tw_read_limits(&c, true, NULL, "table limits"))
       return;
   }
 }
@@ -549,6 +556,7 @@ void tw_module_free(tw_module *m) {
   free(m->types);
   free(m->func_types);
   free(m->exports);
+  free(m->imports);
   free(m->bodies);
   const uint8_t *d = m->data;
   const size_t n = m->size;

@@ -83,6 +83,9 @@ bool tw_utf8_valid(const uint8_t *p, size_t n);
  * instruction decoder. `storage` also admits the packed types i8 and i16. */
 bool tw_read_val_type(tw_cursor *c, bool storage, const char *what);
 bool tw_read_heap_type(tw_cursor *c, const char *what);
+/* Table or memory limits (spec 5.3.7, with memory64, threads and custom page
+ * sizes); *flags (if non-NULL) gets the flags byte. */
+bool tw_read_limits(tw_cursor *c, bool table, uint8_t *flags, const char *what);
 
 /* ---- instructions (src/instr.c) -------------------------------------------
  * One instruction of the spec (wasm 3.0) and of the proposals binaryen and
@@ -166,6 +169,15 @@ typedef struct tw_export {
   uint32_t index;
 } tw_export;
 
+typedef struct tw_import {
+  size_t start, end;  /* the whole entry */
+  size_t mod, name;   /* absolute offsets of the module and field names */
+  uint32_t mod_len, name_len;
+  uint8_t kind;
+  uint32_t type;      /* functions: type index */
+  uint8_t flags;      /* memories: limits flags */
+} tw_import;
+
 typedef struct tw_body {
   size_t start;       /* the size LEB */
   size_t code;        /* first byte after the size LEB */
@@ -184,6 +196,8 @@ typedef struct tw_module {
   tw_functype *types;
   uint32_t ntypes;
 
+  tw_import *imports;   /* every import entry, in order */
+  uint32_t nimports;
   uint32_t nfunc_imports;
   uint32_t *func_types; /* type index of every function, imports first */
   uint32_t nfuncs;      /* imports + defined */
