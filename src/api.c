@@ -168,6 +168,29 @@ static bool verify_full(tw_result *r, const tw_module *in, const uint8_t *out, s
   return false;
 }
 
+/* The task-hook plan, with the warning for an --abi the module lacks. */
+static bool plan_task_hooks(tw_result *r, const tw_module *m, const tw_options *opts) {
+  if (!tw_plan_build(&r->plan, m, opts, &r->err)) return false;
+  if (opts->abi != TW_ABI_AUTO && r->plan.abi == TW_ABI_NONE)
+    add_warning(r, "--abi %s: the module does not export %s; nothing to do", tw_abi_name(opts->abi),
+                opts->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task");
+  return true;
+}
+
+/* The task-hook output into out, with the emitter's warnings. */
+static bool emit_task_hooks(tw_result *r, const tw_module *m, tw_buf *out) {
+  tw_emit_notes notes;
+  if (!tw_emit(m, &r->plan, out, &notes, &r->err)) return false;
+  if (notes.code_count_widened)
+    add_warning(r,
+                "the code section's function count no longer fits its %zu-byte LEB128; "
+                "DWARF code offsets of existing functions shift by the difference",
+                m->code_count_width);
+  if (notes.names_unusable)
+    add_warning(r, "the name section is malformed: left unchanged, wrappers are unnamed");
+  return true;
+}
+
 /* Warnings of the host stage. */
 static void host_warnings(tw_result *r, const tw_module *m, const tw_host *h,
                           const tw_options *opts) {
@@ -205,20 +228,11 @@ static void remap_plan(tw_plan *p, const tw_host *h) {
  * output: the guard then calls the task wrappers, so _initialize runs as a
  * task of its own before the export's task (README, "Order of calls"). */
 static bool rewrite_for_hosts(tw_result *r, const tw_module *m, const tw_options *opts) {
-  bool ok = tw_plan_build(&r->plan, m, opts, &r->err);
-  if (ok && opts->abi != TW_ABI_AUTO && r->plan.abi == TW_ABI_NONE)
-    add_warning(r, "--abi %s: the module does not export %s; nothing to do", tw_abi_name(opts->abi),
-                opts->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task");
+  bool ok = plan_task_hooks(r, m, opts);
   tw_module stage;
   const tw_module *in = m;
   if (ok && r->plan.changes) {
-    tw_emit_notes notes;
-    ok = tw_emit(m, &r->plan, &r->stage_input, &notes, &r->err);
-    if (ok && notes.code_count_widened)
-      add_warning(r, "the code section's function count no longer fits its %zu-byte LEB128; "
-                     "DWARF code offsets of existing functions shift by the difference",
-                  m->code_count_width);
-    ok = ok &&
+    ok = emit_task_hooks(r, m, &r->stage_input) &&
          (opts->verify == TW_VERIFY_NONE ||
           tw_verify_output(m, &r->plan, r->stage_input.data, r->stage_input.len, &r->err)) &&
          tw_module_parse(&stage, r->stage_input.data, r->stage_input.len, &r->err);
@@ -283,22 +297,11 @@ tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts, t
     tw_module_free(&m);
     return finish(r, ok ? TW_OK : r->err.code);
   }
-  bool ok = tw_plan_build(&r->plan, &m, opts, &r->err);
-  if (ok && opts->abi != TW_ABI_AUTO && r->plan.abi == TW_ABI_NONE)
-    add_warning(r, "--abi %s: the module does not export %s; nothing to do", tw_abi_name(opts->abi),
-                opts->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task");
+  bool ok = plan_task_hooks(r, &m, opts);
   if (ok && !r->plan.changes) {
     r->output_is_input = true; /* byte-identical by construction */
   } else if (ok) {
-    tw_emit_notes notes;
-    ok = tw_emit(&m, &r->plan, &r->output, &notes, &r->err);
-    if (ok && notes.code_count_widened)
-      add_warning(r,
-                  "the code section's function count no longer fits its %zu-byte LEB128; "
-                  "DWARF code offsets of existing functions shift by the difference",
-                  m.code_count_width);
-    if (ok && notes.names_unusable)
-      add_warning(r, "the name section is malformed: left unchanged, wrappers are unnamed");
+    ok = emit_task_hooks(r, &m, &r->output);
     if (ok && tw_test_corrupt_output) tw_test_corrupt_output(r->output.data, r->output.len);
   }
   /* Full: the independent, complete validator first, so that what it finds
