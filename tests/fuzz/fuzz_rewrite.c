@@ -54,6 +54,14 @@ static int same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) 
   return an == bn && (an == 0 || memcmp(a, b, an) == 0);
 }
 
+/* A run that must succeed: says why if it did not. */
+static void check_ok(const char *what, tw_status st, const tw_result *r) {
+  if (st != TW_OK)
+    fprintf(stderr, "fuzz_rewrite: %s: %s at 0x%llx: %s\n", what, tw_status_name(st),
+            (unsigned long long)tw_result_error_offset(r), tw_result_error_message(r));
+  CHECK(st == TW_OK);
+}
+
 static tw_result *rewrite(const uint8_t *data, size_t size, const tw_options *o, tw_status *st) {
   tw_result *r = NULL;
   *st = tw_rewrite(data, size, o, &r);
@@ -136,10 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (on) memcpy(again_in, out, on);
   tw_status st2;
   tw_result *r2 = rewrite(again_in, on, &o, &st2);
-  if (st2 != TW_OK)
-    fprintf(stderr, "fuzz_rewrite: second run: %s at 0x%llx: %s\n", tw_status_name(st2),
-            (unsigned long long)tw_result_error_offset(r2), tw_result_error_message(r2));
-  CHECK(st2 == TW_OK);
+  check_ok("second run", st2, r2);
   size_t on2 = 0;
   const uint8_t *out2 = tw_result_output(r2, &on2);
   CHECK(!tw_result_changed(r2));
@@ -159,10 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     o.verify = TW_VERIFY_FAST;
     tw_status st3;
     tw_result *r3 = rewrite(in, n, &o, &st3);
-    if (st3 != TW_OK)
-      fprintf(stderr, "fuzz_rewrite: verify fast: %s at 0x%llx: %s\n", tw_status_name(st3),
-              (unsigned long long)tw_result_error_offset(r3), tw_result_error_message(r3));
-    CHECK(st3 == TW_OK);
+    check_ok("verify fast", st3, r3);
     size_t on3 = 0;
     const uint8_t *out3 = tw_result_output(r3, &on3);
     CHECK(same_bytes(out, on, out3, on3));
