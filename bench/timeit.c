@@ -3,9 +3,16 @@
  * Wall time is CLOCK_MONOTONIC around fork..wait4; peak resident memory is
  * wait4's ru_maxrss (what `/usr/bin/time -f %M` prints), with microsecond
  * wall resolution instead of time(1)'s 10 ms.
- * If RM is not "-", that file is removed first (untimed), so every tool
+ * If RM is not "-", that file is removed first (untimed), so the tool
  * writes a new file instead of replacing one.
- * usage: timeit RM CMD [ARGS...]   (the command's stdout goes to /dev/null) */
+ * Options, before RM (both untimed):
+ *   -e FILE  FILE must exist before the run (the tool writes onto an existing
+ *            output); if it does not, exit 2 without running anything
+ *   -s       sync() first, so no dirty data of earlier runs is written back
+ *            while this one is timed (the existing output is on disk, as it
+ *            is when a build replaces the output of an earlier build)
+ * usage: timeit [-s] [-e FILE] RM|- CMD [ARGS...]
+ * (the command's stdout goes to /dev/null) */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,11 +24,29 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
+  int do_sync = 0;
+  const char *must_exist = NULL;
+  for (;;) {
+    if (argc > 1 && strcmp(argv[1], "-s") == 0) {
+      do_sync = 1;
+      argv++, argc--;
+    } else if (argc > 2 && strcmp(argv[1], "-e") == 0) {
+      must_exist = argv[2];
+      argv += 2, argc -= 2;
+    } else {
+      break;
+    }
+  }
   if (argc < 3) {
-    fprintf(stderr, "usage: timeit RM|- CMD [ARGS...]\n");
+    fprintf(stderr, "usage: timeit [-s] [-e FILE] RM|- CMD [ARGS...]\n");
     return 2;
   }
   if (strcmp(argv[1], "-") != 0) unlink(argv[1]);
+  if (must_exist && access(must_exist, F_OK) != 0) {
+    fprintf(stderr, "timeit: %s does not exist (the tool must write onto an existing output)\n", must_exist);
+    return 2;
+  }
+  if (do_sync) sync();
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   pid_t pid = fork();

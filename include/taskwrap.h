@@ -1,7 +1,7 @@
 /* wasm-taskwrap: emit WASI preview 3 task-init wrappers inside a core module.
  *
  * The contract (roles, wrapper bodies, hook codes, byte-identity) is
- * ABI.md in the project's shared specification; the README summarises it.
+ * docs/abi.md; what every byte of the output is, docs/output-layout.md.
  *
  * Usage:
  *   tw_options opts;
@@ -39,7 +39,8 @@ typedef enum tw_status {
   TW_ERR_VERIFY = 4,        /* the built-in verification of the output failed */
   TW_ERR_NOMEM = 5,         /* out of memory */
   TW_ERR_INVALID_ARG = 6,   /* the caller passed something unusable */
-  TW_ERR_UNSUPPORTED = 7    /* well-formed but outside what the tool can rewrite */
+  TW_ERR_UNSUPPORTED = 7,   /* well-formed but outside what the tool can rewrite */
+  TW_ERR_IO = 8             /* reading the input or writing the output failed */
 } tw_status;
 
 /* Which task-init ABI to emit. */
@@ -70,6 +71,9 @@ typedef struct tw_options {
   const char *stub_output_module; /* with stub_wasi, both set: fd_write to fd */
   const char *stub_output_name;   /* 1 and 2 also calls this import (fd, ptr, len) */
   int strip_debug;      /* non-zero: drop the .debug_* custom sections */
+  int fsync;            /* non-zero: tw_result_write fsyncs the file before
+                           renaming it into place (default: it does not, as
+                           cp, ld, wasm-opt and wasm-tools do not) */
 } tw_options;
 
 /* With stub_wasi: the exported mutable i32 global proc_exit stores its code
@@ -103,19 +107,55 @@ const char *tw_status_name(tw_status status);
 
 typedef struct tw_result tw_result;
 
-/* One row of the plan: what happens to one export. */
+/* Hook codes in a plan entry: the task-hook ABI's codes 0..13 (docs/abi.md),
+ * and these. */
+#define TW_HOOK_CALLBACK_RESULT 100 /* 4 or 5, by the callback's result */
+#define TW_HOOK_INIT 101            /* init-task ABI: call __wasm_init_task */
+#define TW_HOOK_INIT_ASYNC 102      /* init-task ABI: call __wasm_init_async_task */
+
+/* Why an export has its role. Values are pinned. */
+typedef enum tw_reason {
+  TW_REASON_NONE = 0, /* not a function export */
+  TW_REASON_NAME = 1  /* by its name (no WIT world decides) */
+} tw_reason;
+
+/* One row of the plan: what happens to one export. Every function index is
+ * an index of the OUTPUT, except `index`, the one the export names in the
+ * input. */
 typedef struct tw_plan_entry {
   const char *name;     /* export name (NUL-terminated copy) */
   size_t name_len;      /* its length in bytes (names may contain NUL) */
   uint8_t kind;         /* export kind byte: 0 func, 1 table, 2 memory, ... */
-  uint32_t index;       /* the index the export named in the input */
+  uint32_t index;       /* the index the export names in the input */
   tw_role role;
-  const char *hooks;    /* hook codes in call order, e.g. "0,1", "2,4|5",
-                           "init", "init-async"; "-" when not wrapped */
-  int64_t wrapper;      /* function index of the wrapper, -1 if none */
+  tw_reason reason;
+  uint8_t nhooks;       /* hook codes its wrapper calls, in order; 0: none */
+  uint8_t hooks[2];     /* 0..13 or TW_HOOK_* */
+  int64_t wrapper;      /* output function index of its wrapper, -1 if none */
+  int64_t guard;        /* output function index of its --init-once guard, -1 */
+  int64_t target;       /* output index the export names; -1 when removed */
   int removed;          /* non-zero: the export is removed (hook exports) */
   int already_wrapped;  /* non-zero: it already names a wrapper of this ABI */
 } tw_plan_entry;
+
+/* --stub-wasi: one removed import and its stub. */
+typedef struct tw_stub_entry {
+  const char *name;     /* the wasi_snapshot_preview1 function's name */
+  size_t name_len;
+  uint32_t import_func; /* its function index in the input */
+  uint32_t func;        /* the stub's output function index */
+  const char *behaviour;/* "fd_write", "clock", "random", "ebadf", ... (README) */
+  int wasi_type;        /* non-zero when its type is WASI's */
+} tw_stub_entry;
+
+/* --init-once: one guard. */
+typedef struct tw_guard_entry {
+  uint32_t func;        /* the guard's output function index */
+  uint32_t target;      /* output index it forwards to; UINT32_MAX for
+                           _initialize's own guard, which only initialises */
+  uint32_t init;        /* output index it calls once (_initialize or its wrapper) */
+  uint32_t export_index;/* the first export it serves (index into the plan) */
+} tw_guard_entry;
 
 /* Non-zero when the library can use libwabt: text input and output and
  * TW_VERIFY_FULL. Without it those report TW_ERR_UNSUPPORTED. */
@@ -127,12 +167,27 @@ int tw_have_wabt(void);
  * even the result could not be allocated (TW_ERR_NOMEM) or out is NULL. */
 tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts,
                      tw_result **out);
+/* The same for a file ("-": standard input). A regular file is mapped, not
+ * read: only what the rewrite decodes is ever read, and tw_result_write
+ * copies the rest file to file in the kernel. */
+tw_status tw_rewrite_file(const char *path, const tw_options *opts, tw_result **out);
+
+/* Is `output` exactly what a rewrite of `input` with `opts` must produce?
+ * TW_OK if so; otherwise TW_ERR_VERIFY with the first violation, at its
+ * offset in OUTPUT (or the input's own error, at its offset in INPUT). */
+tw_status tw_check(const uint8_t *input, size_t input_size, const uint8_t *output,
+                   size_t output_size, const tw_options *opts, tw_result **out);
+tw_status tw_check_files(const char *input, const char *output, const tw_options *opts,
+                         tw_result **out);
 
 tw_status tw_result_status(const tw_result *res);
 /* Byte offset in the input the error refers to (or in the output, for a
  * verification failure); message is never NULL. */
 uint64_t tw_result_error_offset(const tw_result *res);
 const char *tw_result_error_message(const tw_result *res);
+/* Non-zero when the error is about the output: a failed check (its offset
+ * is in OUTPUT) or an output file that cannot be read or written. */
+int tw_result_error_in_output(const tw_result *res);
 /* For errors in text input: 1-based line and column, 0 otherwise. */
 int tw_result_error_line(const tw_result *res);
 int tw_result_error_column(const tw_result *res);
@@ -149,6 +204,28 @@ tw_status tw_result_output_text(tw_result *res, const char **text, size_t *size)
 /* Non-zero when the output differs from the input. */
 int tw_result_changed(const tw_result *res);
 
+/* The output as segments, in order: ranges of the input and new bytes (owned
+ * by the result), so that a caller can write it without a copy. */
+typedef enum tw_segment_kind { TW_SEGMENT_INPUT = 0, TW_SEGMENT_BYTES = 1 } tw_segment_kind;
+typedef struct tw_segment {
+  tw_segment_kind kind;
+  uint64_t input_offset; /* TW_SEGMENT_INPUT: where in the input */
+  const uint8_t *bytes;  /* TW_SEGMENT_BYTES: the bytes */
+  uint64_t size;
+} tw_segment;
+size_t tw_result_segment_count(const tw_result *res);
+int tw_result_segment(const tw_result *res, size_t i, tw_segment *seg);
+
+/* Write the output to path: a temporary file beside it, renamed over it, so
+ * that path is either the whole new module or left as it was (fsynced first
+ * when the options asked for it). Returns TW_OK or TW_ERR_IO (message in
+ * tw_result_error_message). */
+tw_status tw_result_write(tw_result *res, const char *path);
+/* Write the output to an open descriptor (a pipe, standard output, ...). */
+tw_status tw_result_write_fd(tw_result *res, int fd);
+/* Write the output as text (tw_result_output_text) to path, as tw_result_write. */
+tw_status tw_result_write_text(tw_result *res, const char *path);
+
 tw_abi tw_result_abi(const tw_result *res);
 /* Non-zero when async exports use __wasm_init_task because the module has
  * no __wasm_init_async_task (init-task ABI only). */
@@ -156,6 +233,10 @@ int tw_result_async_uses_init_task(const tw_result *res);
 size_t tw_result_plan_count(const tw_result *res);
 const tw_plan_entry *tw_result_plan_entry(const tw_result *res, size_t i);
 uint32_t tw_result_wrapper_count(const tw_result *res);
+size_t tw_result_stub_count(const tw_result *res);
+const tw_stub_entry *tw_result_stub(const tw_result *res, size_t i);
+size_t tw_result_guard_count(const tw_result *res);
+const tw_guard_entry *tw_result_guard(const tw_result *res, size_t i);
 
 /* Warnings (for example a function count that grew wider, shifting DWARF
  * code offsets); each is a NUL-terminated message. */

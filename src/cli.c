@@ -14,7 +14,9 @@
 enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-    "Usage: wasm-taskwrap [OPTIONS] INPUT\n"
+    "Usage: wasm-taskwrap [OPTIONS] INPUT -o FILE\n"
+    "       wasm-taskwrap --check [OPTIONS] INPUT OUTPUT\n"
+    "       wasm-taskwrap -h | --help | --version\n"
     "\n"
     "Emit the WASI preview 3 task-init wrappers inside a linked core module:\n"
     "every lifted export is re-pointed at an in-module wrapper that calls the\n"
@@ -43,36 +45,45 @@ static const char usage_text[] =
     "      --init-once        every function export first runs _initialize, once\n"
     "                         per instance (for hosts that never call it)\n"
     "      --stub-wasi        replace every wasi_snapshot_preview1 function import\n"
-    "                         with an in-module stub (README: \"What --stub-wasi\n"
-    "                         does\"); proc_exit's code is in the exported global\n"
+    "                         with an in-module stub (README: \"What the stubs\n"
+    "                         do\"); proc_exit's code is in the exported global\n"
     "                         " "taskwrap_exit_code" "\n"
     "      --stub-wasi-output MODULE:NAME\n"
     "                         with --stub-wasi: fd_write to fd 1 and 2 also\n"
     "                         calls this new import (fd, ptr, len: i32) -> ()\n"
     "      --strip-debug      drop the .debug_* custom sections\n"
+    "      --check            write nothing: verify that OUTPUT is exactly what\n"
+    "                         a rewrite of INPUT with these options writes; the\n"
+    "                         first violation is reported at its offset in OUTPUT\n"
+    "      --fsync            fsync the output before renaming it into place\n"
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n"
     "\n"
-    "The plan has one line per export: its name, role, kind:index, the hook\n"
-    "codes its wrapper calls in order, and the wrapper's function index.\n"
-    "With --init-once or --stub-wasi it also lists the guards and stubs\n"
-    "(func:BEFORE -> func:AFTER). --stub-wasi removes imports, so it renumbers\n"
-    "every function index in the module; an index keeps its LEB128 width when\n"
-    "it fits, and a warning says when DWARF code offsets change.\n"
+    "The plan has one line per export: its name, role, its kind:index in the\n"
+    "input and, after '->', what it names in the output, the hook codes its\n"
+    "wrapper calls in order, and the wrapper's function index; then one line\n"
+    "per --init-once guard and per --stub-wasi stub (which replaces a removed\n"
+    "import). Every other index is an index of the output. --stub-wasi removes\n"
+    "imports, so it renumbers every function index in the module; an index\n"
+    "keeps its LEB128 width when it fits, and a warning says when DWARF code\n"
+    "offsets change.\n"
     "The output is written to a temporary file beside FILE and renamed into\n"
-    "place, so FILE is either the complete new module or left as it was.\n"
+    "place, so FILE is either the complete new module or left as it was. It\n"
+    "is not fsynced unless --fsync is given, as cp, ld and wasm-opt do not.\n"
     "FILE may not be INPUT itself; to rewrite in place after linking, write\n"
     "to FILE.new and rename it (CMake: taskwrap_post_link does this).\n"
     "\n"
     "Exit status:\n"
     "  0  success (including a module with nothing to rewrite)\n"
-    "  1  bad input, a type mismatch, a failed verification, or an I/O error\n"
+    "  1  bad input, a type mismatch, a failed verification or --check, or an\n"
+    "     I/O error\n"
     "  2  usage error\n";
 
 typedef struct cli {
   const char *input;
   const char *output;
-  int dry_run, plan, json, text;
+  const char *checked; /* --check: the OUTPUT to verify */
+  int dry_run, plan, json, text, check;
   tw_options opts;
   char *output_module; /* --stub-wasi-output's module part */
 } cli;
@@ -102,8 +113,9 @@ static int parse_args(cli *c, int argc, char **argv) {
     const char *a = argv[i];
     const char *v;
     if (only_positional || a[0] != '-' || strcmp(a, "-") == 0) {
-      if (c->input) return usage_error("more than one input: '%s'", a);
-      c->input = a;
+      if (!c->input) c->input = a;
+      else if (!c->checked) c->checked = a;
+      else return usage_error("more than one input: '%s'", a);
     } else if (strcmp(a, "--") == 0) {
       only_positional = 1;
     } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -140,6 +152,10 @@ static int parse_args(cli *c, int argc, char **argv) {
       c->opts.stub_wasi = 1;
     } else if (strcmp(a, "--strip-debug") == 0) {
       c->opts.strip_debug = 1;
+    } else if (strcmp(a, "--check") == 0) {
+      c->check = 1;
+    } else if (strcmp(a, "--fsync") == 0) {
+      c->opts.fsync = 1;
     } else if (strncmp(a, "--stub-wasi-output", 18) == 0) {
       v = option_value(argc, argv, &i, "--stub-wasi-output");
       /* The last colon splits: module names like "wasi:cli/stdout" have one. */
@@ -161,6 +177,13 @@ static int parse_args(cli *c, int argc, char **argv) {
     }
   }
   if (!c->input) return usage_error("%s", "no input file");
+  if (c->check) {
+    if (!c->checked) return usage_error("%s", "--check needs INPUT and OUTPUT");
+    if (c->output || c->dry_run || c->text || c->plan || c->json)
+      return usage_error("%s", "--check writes nothing: drop -o, --dry-run, -t, --plan and --json");
+    return -1;
+  }
+  if (c->checked) return usage_error("more than one input: '%s'", c->checked);
   if (c->opts.stub_output_module && !c->opts.stub_wasi)
     return usage_error("%s", "--stub-wasi-output needs --stub-wasi");
   if (!c->dry_run && !c->output)
@@ -175,109 +198,48 @@ static const char *display_name(const char *path) {
   return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
-static int io_error(const char *path, const char *what) {
-  fprintf(stderr, "wasm-taskwrap: %s: error: %s: %s\n", path, what, strerror(errno));
-  return EXIT_BAD;
-}
-
-static int read_all(const char *path, uint8_t **data, size_t *size) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) return io_error(path, "cannot open input");
-  /* A regular file's size is known: one exact allocation keeps peak memory
-   * at input + output rather than up to twice the input while growing. */
-  struct stat st;
-  size_t cap = 1 << 16, len = 0;
-  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-      (uintmax_t)st.st_size < SIZE_MAX)
-    cap = (size_t)st.st_size + 1; /* +1: end of file shows as a short read */
-  uint8_t *buf = malloc(cap);
-  int rc = EXIT_OK;
-  for (;;) {
-    if (!buf) {
-      errno = ENOMEM;
-      rc = io_error(display_name(path), "cannot read input");
-      break;
-    }
-    const size_t n = fread(buf + len, 1, cap - len, f);
-    len += n;
-    if (n == 0) {
-      if (ferror(f)) rc = io_error(display_name(path), "cannot read input");
-      break;
-    }
-    if (len == cap) {
-      uint8_t *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-      if (!nb) free(buf);
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  if (f != stdin) fclose(f);
-  if (rc != EXIT_OK) {
-    free(buf);
-    return rc;
-  }
-  *data = buf;
-  *size = len;
-  return EXIT_OK;
-}
-
-static int write_fd(int fd, const uint8_t *p, size_t n) {
-  while (n > 0) {
-    const ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
-/* Write to a temporary file in the destination's directory, then rename:
- * the destination is either the whole new module or untouched. */
-static int write_output(const char *path, const uint8_t *p, size_t n) {
-  if (strcmp(path, "-") == 0) {
-    if (write_fd(STDOUT_FILENO, p, n) != 0) return io_error("<stdout>", "cannot write output");
-    return EXIT_OK;
-  }
-  const size_t len = strlen(path);
-  char *tmp = malloc(len + 16);
-  if (!tmp) return io_error(path, "cannot write output");
-  memcpy(tmp, path, len);
-  memcpy(tmp + len, ".tmp-XXXXXX", 12);
-  const int fd = mkstemp(tmp);
-  if (fd < 0) {
-    const int e = errno;
-    free(tmp);
-    errno = e;
-    return io_error(path, "cannot create output");
-  }
-  /* A new file gets the usual 0666 & ~umask; a file being replaced keeps its
-   * permission bits (a post-link step must not turn wasm-ld's 0755 into 0644). */
-  const mode_t mask = umask(0);
-  umask(mask);
-  struct stat old;
-  const mode_t mode = stat(path, &old) == 0 ? (old.st_mode & 07777) : (0666 & ~mask);
-  int rc = EXIT_OK;
-  if (fchmod(fd, mode) != 0 || write_fd(fd, p, n) != 0 || fsync(fd) != 0) {
-    rc = io_error(path, "cannot write output");
-    close(fd);
-  } else if (close(fd) != 0) {
-    rc = io_error(path, "cannot write output");
-  } else if (rename(tmp, path) != 0) {
-    rc = io_error(path, "cannot rename output into place");
-  }
-  if (rc != EXIT_OK) unlink(tmp);
-  free(tmp);
-  return rc;
-}
-
 static int same_file(const char *a, const char *b) {
   struct stat sa, sb;
   if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0) return 0;
   if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return 0;
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static void report_error(const char *name, const tw_result *res);
+
+static int write_error(const char *path, const tw_result *res) {
+  fprintf(stderr, "wasm-taskwrap: %s: error: %s\n", path, tw_result_error_message(res));
+  return EXIT_BAD;
+}
+
+static int write_binary(const cli *c, tw_result *res) {
+  if (strcmp(c->output, "-") == 0)
+    return tw_result_write_fd(res, STDOUT_FILENO) == TW_OK ? EXIT_OK : write_error("<stdout>", res);
+  return tw_result_write(res, c->output) == TW_OK ? EXIT_OK : write_error(c->output, res);
+}
+
+/* Text output goes through the same writer as bytes: a one-segment module. */
+static int write_text(const cli *c, tw_result *res) {
+  const char *text = NULL;
+  size_t n = 0;
+  if (tw_result_output_text(res, &text, &n) != TW_OK) {
+    report_error(display_name(c->input), res);
+    return EXIT_BAD;
+  }
+  if (strcmp(c->output, "-") == 0) {
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t w = write(STDOUT_FILENO, text + done, n - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) {
+        fprintf(stderr, "wasm-taskwrap: <stdout>: error: cannot write output: %s\n", strerror(errno));
+        return EXIT_BAD;
+      }
+      done += (size_t)w;
+    }
+    return EXIT_OK;
+  }
+  return tw_result_write_text(res, c->output) == TW_OK ? EXIT_OK : write_error(c->output, res);
 }
 
 /* FILE:0xOFFSET for binary input, FILE:LINE:COLUMN for text (wabt's). */
@@ -300,9 +262,27 @@ int main(int argc, char **argv) {
   return rc;
 }
 
+/* --check INPUT OUTPUT: exit 0 when OUTPUT is the rewrite of INPUT. */
+static int run_check(const cli *c) {
+  tw_options opts = c->opts;
+  opts.input_name = display_name(c->input);
+  tw_result *res = NULL;
+  const tw_status st = tw_check_files(c->input, c->checked, &opts, &res);
+  int rc = EXIT_OK;
+  if (st != TW_OK) {
+    /* A violation is at an offset in OUTPUT; a bad input, in INPUT. */
+    const int about_output = st == TW_ERR_VERIFY || tw_result_error_in_output(res);
+    report_error(display_name(about_output ? c->checked : c->input), res);
+    rc = EXIT_BAD;
+  }
+  tw_result_free(res);
+  return rc;
+}
+
 static int run(cli *cp) {
   cli c = *cp;
-  int rc = -1;
+  int rc = EXIT_OK;
+  if (c.check) return run_check(&c);
   if (c.output && same_file(c.input, c.output)) {
     fprintf(stderr,
             "wasm-taskwrap: %s: error: the output is the input file; write to another file "
@@ -310,19 +290,13 @@ static int run(cli *cp) {
             c.output);
     return EXIT_BAD;
   }
-  uint8_t *data = NULL;
-  size_t size = 0;
-  rc = read_all(c.input, &data, &size);
-  if (rc != EXIT_OK) return rc;
-
   const char *name = display_name(c.input);
   c.opts.input_name = name;
   tw_result *res = NULL;
-  const tw_status st = tw_rewrite(data, size, &c.opts, &res);
+  const tw_status st = tw_rewrite_file(c.input, &c.opts, &res);
   if (st != TW_OK) {
     report_error(name, res);
     tw_result_free(res);
-    free(data);
     return EXIT_BAD;
   }
   for (size_t i = 0; i < tw_result_warning_count(res); i++)
@@ -340,20 +314,7 @@ static int run(cli *cp) {
       fflush(to);
     }
   }
-  if (rc == EXIT_OK && !c.dry_run) {
-    size_t n = 0;
-    const uint8_t *out = tw_result_output(res, &n);
-    if (c.text) {
-      const char *text = NULL;
-      if (tw_result_output_text(res, &text, &n) != TW_OK) {
-        report_error(name, res);
-        rc = EXIT_BAD;
-      }
-      out = (const uint8_t *)text;
-    }
-    if (rc == EXIT_OK) rc = write_output(c.output, out, n);
-  }
+  if (rc == EXIT_OK && !c.dry_run) rc = c.text ? write_text(&c, res) : write_binary(&c, res);
   tw_result_free(res);
-  free(data);
-  return rc == -1 ? EXIT_OK : rc;
+  return rc;
 }

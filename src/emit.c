@@ -1,291 +1,602 @@
-/* Building the output: untouched sections are copied as input slices; the
- * function, export and code sections (and the name section's function-names
- * subsection) are rewritten, with existing entries still copied as ranges. */
-#include <stdio.h>
+/* The one emitter: a finalised edit becomes the output as a list of
+ * segments, input ranges and new bytes (docs/output-layout.md says what
+ * each section becomes). Untouched sections and untouched bodies are input
+ * ranges: the emitter never reads their bytes. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_internal.h"
+#include "edit.h"
+#include "opcodes.h"
 
-enum { OP_CALL = 0x10, OP_SELECT = 0x1b, OP_LOCAL_GET = 0x20, OP_LOCAL_SET = 0x21,
-       OP_I32_CONST = 0x41, OP_END = 0x0b, VT_I32 = 0x7f };
+/* ---- segments ------------------------------------------------------------ */
 
-static void put_hook(tw_buf *b, uint32_t hook, int32_t code) {
-  tw_buf_put_u8(b, OP_I32_CONST);
-  tw_buf_put_sleb(b, code);
-  tw_buf_put_u8(b, OP_CALL);
-  tw_buf_put_uleb(b, hook);
-}
-
-static void put_forward_call(tw_buf *b, uint32_t target, uint32_t nparams) {
-  for (uint32_t i = 0; i < nparams; i++) {
-    tw_buf_put_u8(b, OP_LOCAL_GET);
-    tw_buf_put_uleb(b, i);
-  }
-  tw_buf_put_u8(b, OP_CALL);
-  tw_buf_put_uleb(b, target);
-}
-
-/* `local.set r; H(r != 0 ? 4 : 5); local.get r`, computed the way
- * wit-component does: i32.const 4; i32.const 5; local.get r; select. */
-static void put_callback_finish(tw_buf *b, uint32_t hook, uint32_t r) {
-  tw_buf_put_u8(b, OP_LOCAL_SET);
-  tw_buf_put_uleb(b, r);
-  tw_buf_put_u8(b, OP_I32_CONST);
-  tw_buf_put_sleb(b, 4);
-  tw_buf_put_u8(b, OP_I32_CONST);
-  tw_buf_put_sleb(b, 5);
-  tw_buf_put_u8(b, OP_LOCAL_GET);
-  tw_buf_put_uleb(b, r);
-  tw_buf_put_u8(b, OP_SELECT);
-  tw_buf_put_u8(b, OP_CALL);
-  tw_buf_put_uleb(b, hook);
-  tw_buf_put_u8(b, OP_LOCAL_GET);
-  tw_buf_put_uleb(b, r);
-}
-
-/* ABI.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish).
- * NO_HOOK leaves that side out; CALLBACK_RESULT is the finish hook chosen by
- * the callback result (4 or 5), which needs one extra i32 local. */
-enum { NO_HOOK = -1, CALLBACK_RESULT = -2 };
-static const struct {
-  tw_role role;
-  int start, finish;
-} task_hook_bodies[] = {
-    {TW_ROLE_SYNC, 0, 1},
-    {TW_ROLE_SYNC_POST, 0, NO_HOOK}, /* the finish hook runs in the post-return wrapper */
-    {TW_ROLE_POST_RETURN, NO_HOOK, 1},
-    {TW_ROLE_ASYNC_CALLBACK, 2, CALLBACK_RESULT},
-    {TW_ROLE_CALLBACK, 3, CALLBACK_RESULT},
-    {TW_ROLE_ASYNC_STACKFUL, 2, 5},
-    {TW_ROLE_REALLOC, 12, 13},
-    {TW_ROLE_DTOR, 8, 9},
-    {TW_ROLE_INITIALIZE, 6, 7},
-};
-
-static void encode_task_hook(tw_buf *b, uint32_t hook, const tw_wrapper *w, uint32_t n) {
-  for (size_t i = 0; i < sizeof task_hook_bodies / sizeof task_hook_bodies[0]; i++) {
-    if (task_hook_bodies[i].role != w->role) continue;
-    const int start = task_hook_bodies[i].start, finish = task_hook_bodies[i].finish;
-    if (finish == CALLBACK_RESULT) { /* one local declaration: 1 x i32 */
-      tw_buf_put_u8(b, 1);
-      tw_buf_put_u8(b, 1);
-      tw_buf_put_u8(b, VT_I32);
-    } else {
-      tw_buf_put_u8(b, 0);
+static tw_seg *push_seg(tw_out *o) {
+  if (o->nsegs == o->cap) {
+    const size_t nc = o->cap ? o->cap * 2 : 64;
+    tw_seg *p = nc > SIZE_MAX / sizeof *p ? NULL : realloc(o->segs, nc * sizeof *p);
+    if (!p) {
+      o->failed = true;
+      return NULL;
     }
-    if (start != NO_HOOK) put_hook(b, hook, start);
-    put_forward_call(b, w->target, n);
-    if (finish == CALLBACK_RESULT) put_callback_finish(b, hook, n); /* r is local n */
-    else if (finish != NO_HOOK) put_hook(b, hook, finish);
-    tw_buf_put_u8(b, OP_END);
+    o->segs = p;
+    o->cap = nc;
+  }
+  return &o->segs[o->nsegs++];
+}
+
+void tw_out_free(tw_out *o) {
+  if (!o) return;
+  free(o->segs);
+  tw_buf_free(&o->pool);
+  memset(o, 0, sizeof *o);
+}
+
+void tw_out_input(tw_out *o, uint64_t from, uint64_t to) {
+  if (to <= from) return;
+  tw_seg *last = o->nsegs ? &o->segs[o->nsegs - 1] : NULL;
+  o->size += to - from;
+  if (last && last->kind == TW_SEG_INPUT && last->src + last->len == from) {
+    last->len += to - from;
     return;
   }
-  b->failed = true; /* not a wrapped role: the plan never asks for it */
+  tw_seg *s = push_seg(o);
+  if (s) *s = (tw_seg){from, to - from, 0, TW_SEG_INPUT};
 }
 
-/* ABI.md, "Init-task ABI: wrapper bodies": `call init; call f`. */
-static void encode_init_task(tw_buf *b, const tw_plan *p, const tw_wrapper *w, uint32_t n) {
-  tw_buf_put_u8(b, 0);
-  tw_buf_put_u8(b, OP_CALL);
-  tw_buf_put_uleb(b, w->async_init ? p->init_async : p->hook);
-  put_forward_call(b, w->target, n);
-  tw_buf_put_u8(b, OP_END);
+void tw_out_bytes(tw_out *o, const void *p, size_t n) {
+  if (n == 0) return;
+  const size_t at = o->pool.len;
+  tw_buf_put(&o->pool, p, n);
+  if (o->pool.failed) {
+    o->failed = true;
+    return;
+  }
+  o->size += n;
+  tw_seg *last = o->nsegs ? &o->segs[o->nsegs - 1] : NULL;
+  if (last && last->kind == TW_SEG_NEW && last->src + last->len == at) {
+    last->len += n;
+    return;
+  }
+  tw_seg *s = push_seg(o);
+  if (s) *s = (tw_seg){at, n, 0, TW_SEG_NEW};
 }
 
-void tw_wrapper_encode(tw_buf *b, const tw_plan *p, const tw_wrapper *w, uint32_t nparams) {
-  if (p->abi == TW_ABI_TASK_HOOK)
-    encode_task_hook(b, p->hook, w, nparams);
-  else if (p->abi == TW_ABI_INIT_TASK)
-    encode_init_task(b, p, w, nparams);
-  else
-    b->failed = true;
+void tw_out_byte(tw_out *o, uint8_t v) { tw_out_bytes(o, &v, 1); }
+
+void tw_out_uleb(tw_out *o, uint64_t v, size_t width) {
+  uint8_t tmp[16];
+  tw_out_bytes(o, tmp, tw_leb_write_u64(tmp, v, width));
 }
 
-/* ---- sections ----------------------------------------------------------- */
+/* A field whose value is known only after what follows it is emitted (a
+ * section's size, a count): room in the pool, a zero-length segment, filled
+ * in later. */
+enum { HOLE_ROOM = 11 }; /* an id byte and a 10-byte LEB128 */
+typedef struct hole {
+  size_t seg;        /* its segment, or SIZE_MAX when out of memory */
+  uint64_t after;    /* o->size right after it: where what it measures starts */
+} hole;
 
-static void put_slice(tw_buf *b, const tw_module *m, size_t start, size_t end) {
-  if (end > start) tw_buf_put(b, m->data + start, end - start);
+static hole dig(tw_out *o) {
+  hole h = {SIZE_MAX, 0};
+  const size_t at = o->pool.len;
+  static const uint8_t room[HOLE_ROOM] = {0};
+  tw_buf_put(&o->pool, room, sizeof room);
+  tw_seg *s = o->pool.failed ? NULL : push_seg(o);
+  if (!s) {
+    o->failed = true;
+    return h;
+  }
+  *s = (tw_seg){at, 0, 0, TW_SEG_NEW};
+  h.seg = o->nsegs - 1;
+  h.after = o->size;
+  return h;
 }
 
-/* A section: id, size (keeping the original size field's width when the new
- * size fits in it, so unchanged framing stays unchanged), then contents made
- * of `head`, the input slice [from, to) and `tail`. The slice (the existing
- * entries: for the code section, most of the module) goes straight into the
- * output, copied once. */
-static void put_section_parts(tw_buf *b, uint8_t id, const tw_buf *head, const tw_module *m,
-                              size_t from, size_t to, const tw_buf *tail, size_t old_width) {
-  const size_t len = head->len + (to - from) + tail->len;
-  tw_buf_put_u8(b, id);
-  tw_buf_put_uleb_width(b, len, tw_leb_size_u64(len) <= old_width ? old_width : 0);
-  if (head->failed || tail->failed) b->failed = true;
-  tw_buf_put(b, head->data, head->len);
-  put_slice(b, m, from, to);
-  tw_buf_put(b, tail->data, tail->len);
+static void fill(tw_out *o, hole h, int id, uint64_t v, size_t width) {
+  if (h.seg == SIZE_MAX || o->failed) return;
+  tw_seg *s = &o->segs[h.seg];
+  uint8_t *p = o->pool.data + s->src;
+  size_t n = 0;
+  if (id >= 0) p[n++] = (uint8_t)id;
+  n += tw_leb_write_u64(p + n, v, width);
+  s->len = n;
+  o->size += n;
 }
 
-static void put_section(tw_buf *b, uint8_t id, const tw_buf *contents, size_t old_width) {
-  const tw_buf none = {0};
-  put_section_parts(b, id, contents, NULL, 0, 0, &none, old_width);
+/* The width rule (docs/output-layout.md): the input's width when the value
+ * fits in it, minimal otherwise (and for new fields, width 0). */
+static size_t width_for(uint64_t v, size_t old_width) {
+  return tw_leb_size_u64(v) <= old_width ? old_width : 0;
 }
 
-static size_t size_width(const tw_module *m, long sec) {
-  if (sec < 0) return 0;
-  const tw_section *s = &m->sections[sec];
-  return s->body - s->start - 1;
+/* A section or subsection: its id and size, measured when it closes. */
+static hole open_section(tw_out *o) { return dig(o); }
+static void close_section(tw_out *o, hole h, uint8_t id, size_t old_width) {
+  const uint64_t len = o->size - h.after;
+  fill(o, h, id, len, width_for(len, old_width));
 }
 
-/* A count keeps its original width when it still fits: for the code section
- * this keeps every body at the same offset from the start of the section's
- * contents, which is what DWARF code addresses are relative to (ABI.md). */
-static size_t count_width(uint64_t count, size_t old_width) {
-  return tw_leb_size_u64(count) <= old_width ? old_width : 0;
-}
-
-static void emit_function_section(tw_buf *out, const tw_module *m, const tw_plan *p) {
-  tw_buf head = {0}, tail = {0};
-  const uint32_t ndefined = m->nfuncs - m->nfunc_imports;
-  tw_buf_put_uleb_width(&head, (uint64_t)ndefined + p->nwrappers,
-                        count_width((uint64_t)ndefined + p->nwrappers, m->funcsec_count_width));
-  for (uint32_t i = 0; i < p->nwrappers; i++) tw_buf_put_uleb(&tail, p->wrappers[i].type_index);
-  const bool had = m->sec_function >= 0;
-  put_section_parts(out, TW_SEC_FUNCTION, &head, m, had ? m->funcsec_entries : 0,
-                    had ? m->sections[m->sec_function].end : 0, &tail,
-                    size_width(m, m->sec_function));
-  tw_buf_free(&head);
-  tw_buf_free(&tail);
-}
-
-static void build_export_section(tw_buf *c, const tw_module *m, const tw_plan *p) {
-  uint32_t kept = 0;
-  for (uint32_t i = 0; i < m->nexports; i++) kept += !p->export_removed[i];
-  tw_buf_put_uleb_width(c, kept, count_width(kept, m->exports_count_width));
-  for (uint32_t i = 0; i < m->nexports; i++) {
-    const tw_export *e = &m->exports[i];
-    if (p->export_removed[i]) continue;
-    if (p->export_target[i] == e->index) {
-      put_slice(c, m, e->start, e->end); /* unchanged entry, original bytes */
-    } else {
-      put_slice(c, m, e->start, e->name + e->name_len);
-      tw_buf_put_u8(c, e->kind);
-      tw_buf_put_uleb(c, p->export_target[i]);
+bool tw_out_read(const tw_out *o, const uint8_t *input, uint64_t pos, void *dst, size_t n) {
+  uint8_t *d = dst;
+  uint64_t at = 0;
+  for (size_t i = 0; i < o->nsegs && n > 0; i++) {
+    const tw_seg *s = &o->segs[i];
+    if (pos >= at + s->len) {
+      at += s->len;
+      continue;
     }
+    const uint64_t off = pos - at, k = s->len - off < n ? s->len - off : n;
+    memcpy(d, s->kind == TW_SEG_INPUT ? input + s->src + off : o->pool.data + s->src + off, k);
+    d += k, pos += k, n -= k, at += s->len;
   }
+  return n == 0;
 }
 
-static void emit_code_section(tw_buf *out, const tw_module *m, const tw_plan *p, bool *widened) {
-  tw_buf head = {0}, tail = {0}, body = {0};
-  const uint64_t count = (uint64_t)m->nbodies + p->nwrappers;
-  const bool had = m->sec_code >= 0;
-  const size_t w = had ? m->code_count_width : 0;
-  *widened = had && tw_leb_size_u64(count) > w;
-  tw_buf_put_uleb_width(&head, count, count_width(count, w));
-  for (uint32_t i = 0; i < p->nwrappers; i++) {
-    const tw_wrapper *wr = &p->wrappers[i];
-    const tw_functype *t = tw_module_func_type(m, wr->target);
-    body.len = 0;
-    tw_wrapper_encode(&body, p, wr, t ? t->nparams : 0);
-    if (body.failed || !t) tail.failed = true;
-    tw_buf_put_uleb(&tail, body.len);
-    tw_buf_put(&tail, body.data, body.len);
-  }
-  put_section_parts(out, TW_SEC_CODE, &head, m, had ? m->code_entries : 0,
-                    had ? m->sections[m->sec_code].end : 0, &tail, size_width(m, m->sec_code));
-  tw_buf_free(&head);
-  tw_buf_free(&tail);
-  tw_buf_free(&body);
+/* ---- sections ------------------------------------------------------------ */
+
+typedef struct emitter {
+  const tw_module *m;
+  const tw_edit *e;
+  tw_out *o;
+  tw_err *err;
+  tw_buf scratch;
+} emitter;
+
+static size_t size_width(const tw_section *s) { return s->body - s->start - 1; }
+
+/* A section's leading count, its width and the offset after it. */
+static bool read_count_at(emitter *x, const tw_section *s, uint32_t *n, size_t *width,
+                          size_t *after) {
+  tw_cursor c = tw_cursor_make(x->m->data, s->body, s->end, x->err);
+  if (!tw_read_u32(&c, n, "section count")) return false;
+  *width = c.pos - s->body;
+  *after = c.pos;
+  return true;
 }
 
-/* Function names for the wrappers: "taskwrap:<export name>", appended after
- * the existing entries (wrappers have the highest indices, so the map stays
- * sorted as the name section requires). */
-static void put_wrapper_names(tw_buf *c, const tw_module *m, const tw_plan *p) {
-  static const char prefix[] = "taskwrap:";
-  for (uint32_t i = 0; i < p->nwrappers; i++) {
-    const tw_export *e = &m->exports[p->wrappers[i].export_i];
-    tw_buf_put_uleb(c, (uint64_t)m->nfuncs + i);
-    tw_buf_put_uleb(c, sizeof prefix - 1 + e->name_len);
-    tw_buf_put(c, prefix, sizeof prefix - 1);
-    tw_buf_put(c, m->data + e->name, e->name_len);
-  }
+static void put_name(tw_out *o, const char *s) {
+  tw_out_uleb(o, strlen(s), 0);
+  tw_out_bytes(o, s, strlen(s));
 }
 
-static void build_name_section(tw_buf *c, const tw_module *m, const tw_plan *p) {
-  const tw_section *s = &m->sections[m->sec_name];
-  const size_t contents = s->name_start + s->name_len;
-  put_slice(c, m, s->body, contents); /* the custom section's own name */
-  tw_buf sub = {0};
-  if (m->names_func_start) {
-    put_slice(c, m, contents, m->names_func_start);
-    const uint64_t count = (uint64_t)m->names_func_count + p->nwrappers;
-    tw_buf_put_uleb_width(&sub, count, count_width(count, m->names_func_count_width));
-    put_slice(&sub, m, m->names_func_entries, m->names_func_end);
-    put_wrapper_names(&sub, m, p);
-    tw_buf_put_u8(c, 1);
-    tw_buf_put_uleb_width(c, sub.len,
-                          count_width(sub.len, m->names_func_body - m->names_func_start - 1));
-    tw_buf_put(c, sub.data, sub.len);
-    put_slice(c, m, m->names_func_end, s->end);
-  } else {
-    put_slice(c, m, contents, m->names_insert_at);
-    tw_buf_put_uleb(&sub, p->nwrappers);
-    put_wrapper_names(&sub, m, p);
-    tw_buf_put_u8(c, 1);
-    tw_buf_put_uleb(c, sub.len);
-    tw_buf_put(c, sub.data, sub.len);
-    put_slice(c, m, m->names_insert_at, s->end);
+/* [from, to) of the input with the patches from *k on applied, each keeping
+ * its width when the new value fits. */
+static void put_patched(emitter *x, size_t from, size_t to, const tw_patches *p, size_t *k) {
+  for (; *k < p->n && p->v[*k].pos < to; ++*k) {
+    const tw_patch *q = &p->v[*k];
+    tw_out_input(x->o, from, q->pos);
+    tw_out_uleb(x->o, q->value, width_for(q->value, q->len));
+    from = q->pos + q->len;
   }
-  if (sub.failed) c->failed = true;
-  tw_buf_free(&sub);
+  tw_out_input(x->o, from, to);
 }
 
-bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *notes,
-             tw_err *err) {
-  memset(notes, 0, sizeof *notes);
-  const bool need_new = p->nwrappers > 0;
-  /* A module whose exported functions are all imports has no function or
-   * code section yet: insert them after the last section that must precede
-   * them, before any custom sections that follow it. */
-  const bool insert_func = need_new && m->sec_function < 0;
-  const bool insert_code = need_new && m->sec_code < 0;
-  long after_func = -1, after_code = -1;
-  for (size_t i = 0; i < m->nsections; i++) {
-    const int r = tw_section_rank(m->sections[i].id);
-    if (r > 0 && r < tw_section_rank(TW_SEC_FUNCTION)) after_func = (long)i;
-    if (r > 0 && r < tw_section_rank(TW_SEC_CODE)) after_code = (long)i;
+static bool emit_types(emitter *x, const tw_section *s) {
+  uint32_t n = 0;
+  size_t w = 0, after = s ? s->body : 0;
+  if (s && !read_count_at(x, s, &n, &w, &after)) return false;
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, (uint64_t)n + 1, width_for((uint64_t)n + 1, w));
+  if (s) tw_out_input(x->o, after, s->end);
+  static const uint8_t output_type[] = {TW_FUNC_FORM, 3, VT_I32, VT_I32, VT_I32, 0};
+  tw_out_bytes(x->o, output_type, sizeof output_type);
+  close_section(x->o, h, TW_SEC_TYPE, s ? size_width(s) : 0);
+  return true;
+}
+
+static bool emit_imports(emitter *x, const tw_section *s) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  const uint64_t kept = (uint64_t)m->nimports - e->nimports_removed + e->nimports_added;
+  if (kept == 0) return true; /* an import section left empty is left out */
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  if (s && !read_count_at(x, s, &n, &w, &after)) return false;
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, kept, width_for(kept, w));
+  for (uint32_t i = 0; i < m->nimports; i++)
+    if (!e->import_removed[i]) tw_out_input(x->o, m->imports[i].start, m->imports[i].end);
+  for (uint32_t k = 0; k < e->nfns; k++) {
+    const tw_fn *f = &e->fns[k];
+    if (f->kind != TW_FN_IMPORT) continue;
+    put_name(x->o, f->imp_module);
+    put_name(x->o, f->imp_name);
+    tw_out_byte(x->o, TW_KIND_FUNC);
+    tw_out_uleb(x->o, f->type, 0);
   }
-  bool widened = false;
-  /* One allocation for the whole output: the input's size plus a generous
-   * allowance for the new entries (the buffer still grows if needed). */
-  tw_buf_reserve(out, m->size + 64 + (size_t)p->nwrappers * 32 + (size_t)m->nexports * 8);
-  tw_buf_put(out, m->data, 8);
-  if (insert_func && after_func < 0) emit_function_section(out, m, p);
-  if (insert_code && after_code < 0) emit_code_section(out, m, p, &widened);
-  for (size_t i = 0; i < m->nsections; i++) {
-    const tw_section *s = &m->sections[i];
-    tw_buf c = {0};
-    if ((long)i == m->sec_function && need_new) {
-      emit_function_section(out, m, p);
-    } else if ((long)i == m->sec_code && need_new) {
-      emit_code_section(out, m, p, &widened);
-    } else if ((long)i == m->sec_export) {
-      build_export_section(&c, m, p);
-      put_section(out, TW_SEC_EXPORT, &c, size_width(m, m->sec_export));
-    } else if ((long)i == m->sec_name && m->names_ok && need_new) {
-      build_name_section(&c, m, p);
-      put_section(out, TW_SEC_CUSTOM, &c, size_width(m, m->sec_name));
-    } else {
-      put_slice(out, m, s->start, s->end);
-    }
-    tw_buf_free(&c);
-    if (insert_func && (long)i == after_func) emit_function_section(out, m, p);
-    if (insert_code && (long)i == after_code) emit_code_section(out, m, p, &widened);
-  }
-  notes->code_count_widened = widened;
-  notes->names_unusable = m->sec_name >= 0 && !m->names_ok && need_new;
-  if (out->failed) {
-    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while building the output");
+  close_section(x->o, h, TW_SEC_IMPORT, s ? size_width(s) : 0);
+  return true;
+}
+
+/* The added defined functions, in output order (src/edit.h). */
+static const tw_fn_kind defined_kinds[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD};
+#define FOR_DEFINED(e, k, f)                                                              \
+  for (size_t d_ = 0; d_ < sizeof defined_kinds / sizeof defined_kinds[0]; d_++)          \
+    for (uint32_t k = 0; k < (e)->nfns; k++)                                              \
+      for (const tw_fn *f = &(e)->fns[k]; f && f->kind == defined_kinds[d_]; f = NULL)
+
+static uint32_t added_defined(const tw_edit *e) { return e->nwrappers + e->nstubs + e->nguards; }
+
+static bool emit_functions(emitter *x, const tw_section *s) {
+  const tw_module *m = x->m;
+  const uint64_t n = (uint64_t)m->nfuncs - m->nfunc_imports + added_defined(x->e);
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, n, width_for(n, s ? m->funcsec_count_width : 0));
+  if (s) tw_out_input(x->o, m->funcsec_entries, s->end);
+  FOR_DEFINED(x->e, k, f) tw_out_uleb(x->o, f->type, 0);
+  close_section(x->o, h, TW_SEC_FUNCTION, s ? size_width(s) : 0);
+  return true;
+}
+
+/* Table, start, element: the input's bytes with function indices patched. */
+static bool emit_patched(emitter *x, const tw_section *s) {
+  tw_patches p = {0};
+  if (!tw_renumber_section(x->e, s->id, s->body, s->end, &p, x->err)) {
+    tw_patches_free(&p);
     return false;
   }
+  if (p.n == 0) {
+    tw_out_input(x->o, s->start, s->end);
+  } else {
+    size_t k = 0;
+    const hole h = open_section(x->o);
+    put_patched(x, s->body, s->end, &p, &k);
+    close_section(x->o, h, s->id, size_width(s));
+  }
+  tw_patches_free(&p);
   return true;
+}
+
+static void put_global(tw_out *o, const tw_global *g) {
+  tw_out_byte(o, g->valtype);
+  tw_out_byte(o, TW_MUT_VAR);
+  tw_out_byte(o, g->valtype == VT_I32 ? OP_I32_CONST : OP_I64_CONST);
+  uint8_t tmp[16];
+  tw_out_bytes(o, tmp, tw_leb_write_s64(tmp, g->init));
+  tw_out_byte(o, OP_END);
+}
+
+static bool emit_globals(emitter *x, const tw_section *s) {
+  const tw_edit *e = x->e;
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  tw_patches p = {0};
+  if (s && (!read_count_at(x, s, &n, &w, &after) ||
+            (e->renumbered && !tw_renumber_section(e, TW_SEC_GLOBAL, s->body, s->end, &p, x->err)))) {
+    tw_patches_free(&p);
+    return false;
+  }
+  if (s && e->nglobals == 0 && p.n == 0) {
+    tw_out_input(x->o, s->start, s->end);
+    return true;
+  }
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, (uint64_t)n + e->nglobals, width_for((uint64_t)n + e->nglobals, w));
+  size_t k = 0;
+  if (s) put_patched(x, after, s->end, &p, &k);
+  for (uint32_t i = 0; i < e->nglobals; i++) put_global(x->o, &e->globals[i]);
+  close_section(x->o, h, TW_SEC_GLOBAL, s ? size_width(s) : 0);
+  tw_patches_free(&p);
+  return true;
+}
+
+/* The output index an export names. */
+static uint32_t export_index(const tw_edit *e, uint32_t i) {
+  const tw_export *x = &e->m->exports[i];
+  if (x->kind != TW_KIND_FUNC || e->exports[i].target >= e->m->nfuncs + e->nfns) return x->index;
+  return e->out[e->exports[i].target];
+}
+
+static bool exports_change(const tw_edit *e) {
+  if (e->add_exit_export) return true;
+  for (uint32_t i = 0; i < e->m->nexports; i++)
+    if (e->exports[i].removed || export_index(e, i) != e->m->exports[i].index) return true;
+  return false;
+}
+
+static bool emit_exports(emitter *x, const tw_section *s) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  if (s && !exports_change(e)) {
+    tw_out_input(x->o, s->start, s->end);
+    return true;
+  }
+  uint64_t kept = e->add_exit_export;
+  for (uint32_t i = 0; i < m->nexports; i++) kept += !e->exports[i].removed;
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, kept, width_for(kept, s ? m->exports_count_width : 0));
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *xp = &m->exports[i];
+    if (e->exports[i].removed) continue;
+    const uint32_t idx = export_index(e, i);
+    if (idx == xp->index) {
+      tw_out_input(x->o, xp->start, xp->end); /* unchanged entry, original bytes */
+    } else {
+      tw_out_input(x->o, xp->start, xp->name + xp->name_len);
+      tw_out_byte(x->o, xp->kind);
+      tw_out_uleb(x->o, idx, 0);
+    }
+  }
+  if (e->add_exit_export) {
+    put_name(x->o, TW_EXIT_CODE_GLOBAL);
+    tw_out_byte(x->o, TW_KIND_GLOBAL);
+    tw_out_uleb(x->o, e->global_of[TW_GLOBAL_EXIT], 0);
+  }
+  close_section(x->o, h, TW_SEC_EXPORT, s ? size_width(s) : 0);
+  return true;
+}
+
+static void encode_fn(tw_buf *b, const tw_edit *e, const tw_fn *f) {
+  switch (f->kind) {
+  case TW_FN_WRAPPER: tw_encode_wrapper(b, e, f); break;
+  case TW_FN_STUB: tw_encode_stub(b, e, f); break;
+  case TW_FN_GUARD: tw_encode_guard(b, e, f); break;
+  case TW_FN_IMPORT: b->failed = true; break; /* never a body */
+  }
+}
+
+/* One existing body, renumbered: when an index changes, the whole body
+ * becomes new bytes (its size, then the patched code). Bodies whose
+ * indices all stay are input ranges. */
+static bool emit_renumbered_body(emitter *x, const tw_body *b) {
+  tw_patches *p = &(tw_patches){0};
+  if (!tw_renumber_body(x->e, b, p, x->err)) {
+    tw_patches_free(p);
+    return false;
+  }
+  if (p->n == 0) {
+    tw_out_input(x->o, b->start, b->end);
+    tw_patches_free(p);
+    return true;
+  }
+  size_t grow = 0;
+  for (size_t i = 0; i < p->n; i++) {
+    const size_t need = tw_leb_size_u64(p->v[i].value);
+    if (need > p->v[i].len) grow += need - p->v[i].len;
+  }
+  const size_t size = b->end - b->code + grow;
+  const size_t w = width_for(size, b->code - b->start);
+  if (grow || w != b->code - b->start) x->o->code_moved = true;
+  tw_buf *t = &x->scratch;
+  t->len = 0;
+  tw_buf_put_uleb_width(t, size, w);
+  size_t from = b->code;
+  for (size_t i = 0; i < p->n; i++) {
+    const tw_patch *q = &p->v[i];
+    tw_buf_put(t, x->m->data + from, q->pos - from);
+    tw_buf_put_uleb_width(t, q->value, width_for(q->value, q->len));
+    from = q->pos + q->len;
+  }
+  tw_buf_put(t, x->m->data + from, b->end - from);
+  if (t->failed) x->o->failed = true;
+  tw_out_bytes(x->o, t->data, t->len);
+  tw_patches_free(p);
+  return true;
+}
+
+static bool emit_code(emitter *x, const tw_section *s) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  const uint64_t count = (uint64_t)m->nbodies + added_defined(e);
+  const size_t w = s ? m->code_count_width : 0;
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, count, width_for(count, w));
+  if (s && tw_leb_size_u64(count) > w) x->o->count_widened = x->o->code_moved = true;
+  if (s && !e->renumbered) {
+    tw_out_input(x->o, m->code_entries, s->end); /* every existing body: one range */
+  } else if (s) {
+    for (uint32_t i = 0; i < m->nbodies; i++)
+      if (!emit_renumbered_body(x, &m->bodies[i])) return false;
+  }
+  tw_buf *body = &x->scratch;
+  FOR_DEFINED(e, k, f) {
+    body->len = 0;
+    encode_fn(body, e, f);
+    if (body->failed) x->o->failed = true;
+    tw_out_uleb(x->o, body->len, 0);
+    tw_out_bytes(x->o, body->data, body->len);
+  }
+  close_section(x->o, h, TW_SEC_CODE, s ? size_width(s) : 0);
+  return true;
+}
+
+/* ---- the name section ----------------------------------------------------- */
+
+/* Names of the added functions, in output index order. */
+static uint32_t put_new_names(emitter *x) {
+  uint32_t n = 0;
+  tw_buf *nm = &x->scratch;
+  FOR_DEFINED(x->e, k, f) {
+    nm->len = 0;
+    tw_fn_name(x->e, f, nm);
+    if (nm->failed) x->o->failed = true;
+    tw_out_uleb(x->o, x->e->out[tw_edit_fn_id(x->e, k)], 0);
+    tw_out_uleb(x->o, nm->len, 0);
+    tw_out_bytes(x->o, nm->data, nm->len);
+    n++;
+  }
+  return n;
+}
+
+static void put_new_names_subsection(emitter *x) {
+  const hole sub = open_section(x->o);
+  tw_out_uleb(x->o, added_defined(x->e), 0);
+  put_new_names(x);
+  close_section(x->o, sub, 1, 0);
+}
+
+/* A name map (indirect: an indirect name map) of subsection `id`, whose
+ * contents are [from, to): renumbered, without the entries of removed
+ * imports; function names also get the new names. edit.c checked that the
+ * map is framed, sorted and in range. */
+static void put_name_map(emitter *x, uint8_t id, size_t from, size_t to) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  const uint32_t first_added = e->out_nfuncs - added_defined(e);
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(m->data, from, to, &scratch);
+  uint32_t n = 0, kept = 0;
+  tw_read_u32(&c, &n, "name map");
+  const size_t count_width = c.pos - from;
+  const hole count = dig(x->o);
+  if (!e->renumbered) {
+    kept = n;
+    tw_out_input(x->o, from + count_width, to);
+  }
+  for (uint32_t i = 0; e->renumbered && i < n; i++) {
+    uint32_t idx = 0, inner = 0, li = 0, len = 0;
+    size_t s = 0;
+    const size_t at = c.pos;
+    tw_read_u32(&c, &idx, "function index");
+    const size_t after_idx = c.pos;
+    if (id == 1) {
+      tw_read_name(&c, &s, &len, "name");
+    } else {
+      tw_read_u32(&c, &inner, "name map");
+      for (uint32_t j = 0; j < inner; j++) {
+        tw_read_u32(&c, &li, "index");
+        tw_read_name(&c, &s, &len, "name");
+      }
+    }
+    if (e->out[idx] >= first_added) continue; /* a removed import */
+    kept++;
+    tw_out_uleb(x->o, e->out[idx], width_for(e->out[idx], after_idx - at));
+    tw_out_input(x->o, after_idx, c.pos);
+  }
+  if (id == 1) kept += put_new_names(x);
+  fill(x->o, count, -1, kept, width_for(kept, count_width));
+}
+
+static bool emit_names(emitter *x, const tw_section *s) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  const bool new_names = added_defined(e) > 0;
+  const hole h = open_section(x->o);
+  tw_out_input(x->o, s->body, s->name_start + s->name_len); /* the section's own name */
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(m->data, s->name_start + s->name_len, s->end, &scratch);
+  bool func_names = false;
+  while (c.pos < c.end) {
+    const size_t start = c.pos;
+    uint8_t id = 0;
+    size_t body = 0;
+    uint32_t len = 0;
+    if (!tw_read_u8(&c, &id, "subsection") || !tw_read_bytes(&c, &body, &len, "subsection")) {
+      tw_err_set(x->err, TW_ERR_MALFORMED, start, "name section: malformed subsection");
+      return false; /* edit.c checked the framing: never reached */
+    }
+    if (id > 1 && !func_names && new_names) { /* function names go before this one */
+      put_new_names_subsection(x);
+      func_names = true;
+    }
+    if (id == 1 || (e->renumbered && id <= 3)) {
+      const hole sub = open_section(x->o);
+      put_name_map(x, id, body, body + len);
+      close_section(x->o, sub, id, body - start - 1);
+      func_names |= id == 1;
+    } else {
+      tw_out_input(x->o, start, c.pos);
+    }
+  }
+  if (!func_names && new_names) put_new_names_subsection(x);
+  close_section(x->o, h, TW_SEC_CUSTOM, size_width(s));
+  return true;
+}
+
+/* ---- the module ------------------------------------------------------------ */
+
+static bool rebuilds(const tw_edit *e, uint8_t id) {
+  const bool defines = added_defined(e) > 0;
+  switch (id) {
+  case TW_SEC_TYPE: return e->add_output_type;
+  case TW_SEC_IMPORT: return e->nimports_removed + e->nimports_added > 0;
+  case TW_SEC_FUNCTION: return defines;
+  case TW_SEC_CODE: return defines || e->renumbered;
+  case TW_SEC_GLOBAL: return e->nglobals > 0 || e->renumbered;
+  case TW_SEC_EXPORT: return true; /* emit_exports copies it when nothing changes */
+  case TW_SEC_TABLE: case TW_SEC_START: case TW_SEC_ELEM: return e->renumbered;
+  default: return false;
+  }
+}
+
+static bool emit_section(emitter *x, uint8_t id, const tw_section *s) {
+  switch (id) {
+  case TW_SEC_TYPE: return emit_types(x, s);
+  case TW_SEC_IMPORT: return emit_imports(x, s);
+  case TW_SEC_FUNCTION: return emit_functions(x, s);
+  case TW_SEC_GLOBAL: return emit_globals(x, s);
+  case TW_SEC_EXPORT: return emit_exports(x, s);
+  case TW_SEC_CODE: return emit_code(x, s);
+  case TW_SEC_TABLE: case TW_SEC_START: case TW_SEC_ELEM: return emit_patched(x, s);
+  default: return false;
+  }
+}
+
+/* Sections the edit may have to create, in rank order, and whether it does. */
+static const uint8_t creatable[] = {TW_SEC_TYPE, TW_SEC_FUNCTION, TW_SEC_GLOBAL, TW_SEC_EXPORT,
+                                    TW_SEC_CODE};
+
+static bool needs_new(const tw_edit *e, uint8_t id) {
+  switch (id) {
+  case TW_SEC_TYPE: return e->add_output_type;
+  case TW_SEC_FUNCTION: case TW_SEC_CODE: return added_defined(e) > 0;
+  case TW_SEC_GLOBAL: return e->nglobals > 0;
+  case TW_SEC_EXPORT: return e->add_exit_export;
+  default: return false;
+  }
+}
+
+static bool has_section(const tw_module *m, uint8_t id) {
+  for (size_t i = 0; i < m->nsections; i++)
+    if (m->sections[i].id == id) return true;
+  return false;
+}
+
+/* The created sections whose rank lies in (after, before]: docs/output-layout.md
+ * puts them right after the last lower-ranked input section. */
+static bool insert_missing(emitter *x, int after, int before) {
+  for (size_t k = 0; k < sizeof creatable; k++) {
+    const uint8_t id = creatable[k];
+    const int r = tw_section_rank(id);
+    if (r > after && r < before && !has_section(x->m, id) && needs_new(x->e, id) &&
+        !emit_section(x, id, NULL))
+      return false;
+  }
+  return true;
+}
+
+/* The rank of the next non-custom input section after i (or past the last). */
+static int next_rank(const tw_module *m, size_t i) {
+  for (size_t j = i + 1; j < m->nsections; j++)
+    if (m->sections[j].id != TW_SEC_CUSTOM) return tw_section_rank(m->sections[j].id);
+  return 100;
+}
+
+bool tw_emit(const tw_module *m, const tw_edit *e, tw_out *o, tw_err *err) {
+  emitter x = {m, e, o, err, {0}};
+  memset(o, 0, sizeof *o);
+  tw_out_input(o, 0, 8);
+  bool ok = insert_missing(&x, 0, next_rank(m, (size_t)-1));
+  for (size_t i = 0; ok && i < m->nsections; i++) {
+    const tw_section *s = &m->sections[i];
+    if (e->drop_section[i]) continue;
+    if (s->id == TW_SEC_CUSTOM) {
+      if ((long)i == m->sec_name && e->names_rebuild) ok = emit_names(&x, s);
+      else tw_out_input(o, s->start, s->end);
+      continue;
+    }
+    ok = rebuilds(e, s->id) ? emit_section(&x, s->id, s) : (tw_out_input(o, s->start, s->end), true);
+    if (ok) ok = insert_missing(&x, tw_section_rank(s->id), next_rank(m, i));
+  }
+  tw_buf_free(&x.scratch);
+  if (ok && o->failed) {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while building the output");
+    ok = false;
+  }
+  if (ok) { /* the output offset of every segment */
+    uint64_t at = 0;
+    for (size_t i = 0; i < o->nsegs; i++) o->segs[i].at = at, at += o->segs[i].len;
+  }
+  return ok;
 }

@@ -7,7 +7,6 @@
 
 #include "tw_internal.h"
 
-#define MALFORMED(c, at, ...) tw_err_set((c)->err, TW_ERR_MALFORMED, (at), __VA_ARGS__)
 
 /* Order in which non-custom sections must appear (spec 5.5.2, with the tag
  * section of the exception-handling proposal between memory and global). */
@@ -32,6 +31,12 @@ static int section_rank(uint8_t id) {
 
 int tw_section_rank(uint8_t id) { return section_rank(id); }
 
+bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefix, bool whole) {
+  const size_t k = strlen(prefix);
+  return s->id == TW_SEC_CUSTOM && (whole ? s->name_len == k : s->name_len >= k) &&
+         memcmp(m->data + s->name_start, prefix, k) == 0;
+}
+
 static bool array_alloc(void **p, size_t n, size_t elem, tw_err *err, size_t at) {
   /* Counts come from the input: refuse sizes that would overflow, and never
    * trust a count beyond what the remaining bytes could hold (the caller
@@ -52,7 +57,7 @@ static bool read_count(tw_cursor *c, uint32_t *n, size_t min_entry_size, const c
   const size_t at = c->pos;
   if (!tw_read_u32(c, n, what)) return false;
   if (min_entry_size && *n > tw_cursor_left(c) / min_entry_size) {
-    MALFORMED(c, at, "%s: count %u exceeds the section's remaining %zu bytes", what, *n,
+    TW_MALFORMED(c->err, at, "%s: count %u exceeds the section's remaining %zu bytes", what, *n,
               tw_cursor_left(c));
     c->pos = at;
     return false;
@@ -81,7 +86,7 @@ bool tw_read_heap_type(tw_cursor *c, const char *what) {
   int64_t idx = 0;
   if (!tw_read_s33(c, &idx, what)) return false;
   if (idx < 0) {
-    MALFORMED(c, at, "%s: invalid heap type", what);
+    TW_MALFORMED(c->err, at, "%s: invalid heap type", what);
     c->pos = at;
     return false;
   }
@@ -104,7 +109,7 @@ bool tw_read_val_type(tw_cursor *c, bool storage, const char *what) {
     c->pos = at;
     return false;
   }
-  MALFORMED(c, at, "%s: malformed value type 0x%02x", what, b);
+  TW_MALFORMED(c->err, at, "%s: malformed value type 0x%02x", what, b);
   c->pos = at;
   return false;
 }
@@ -130,7 +135,7 @@ static bool read_field_type(tw_cursor *c) {
   if (!tw_read_val_type(c, true, "field type")) return false;
   if (!tw_read_u8(c, &mut, "field mutability")) return false;
   if (mut > 1) {
-    MALFORMED(c, at, "malformed mutability 0x%02x", mut);
+    TW_MALFORMED(c->err, at, "malformed mutability 0x%02x", mut);
     return false;
   }
   return true;
@@ -155,7 +160,7 @@ static bool read_comp_type(tw_cursor *c, tw_functype *t) {
     return true;
   }
   if (form == 0x5e) return read_field_type(c); /* array */
-  MALFORMED(c, at, "malformed type form 0x%02x", form);
+  TW_MALFORMED(c->err, at, "malformed type form 0x%02x", form);
   return false;
 }
 
@@ -196,12 +201,12 @@ static bool parse_types(tw_module *m, tw_cursor *c) {
       c->pos++;
       uint32_t k = 0;
       if (!read_count(c, &k, 1, "recursion group")) return false;
-      if (k > UINT32_MAX - m->ntypes) return MALFORMED(c, at, "too many types"), false;
+      if (k > UINT32_MAX - m->ntypes) return TW_MALFORMED(c->err, at, "too many types"), false;
       if (!grow_types(m, &cap, m->ntypes + k, c->err, at)) return false;
       for (uint32_t j = 0; j < k; j++)
         if (!read_sub_type(c, &m->types[m->ntypes++])) return false;
     } else {
-      if (m->ntypes == UINT32_MAX) return MALFORMED(c, at, "too many types"), false;
+      if (m->ntypes == UINT32_MAX) return TW_MALFORMED(c->err, at, "too many types"), false;
       if (!grow_types(m, &cap, m->ntypes + 1, c->err, at)) return false;
       if (!read_sub_type(c, &m->types[m->ntypes++])) return false;
     }
@@ -220,7 +225,7 @@ bool tw_read_limits(tw_cursor *c, bool table, uint8_t *flags_out, const char *wh
    * bit 3: custom page size (custom-page-sizes proposal). Tables are never
    * shared and have no pages: only bits 0 and 2 (spec 5.3.10, table64). */
   if (flags & (table ? ~0x05u : ~0x0fu)) {
-    MALFORMED(c, at, "%s: malformed limits flags 0x%02x", what, flags);
+    TW_MALFORMED(c->err, at, "%s: malformed limits flags 0x%02x", what, flags);
     return false;
   }
   const bool wide = flags & 0x04;
@@ -264,7 +269,7 @@ static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uin
       if (!tw_read_val_type(c, false, "table element type")) return false;
       const uint8_t t = c->base[tat];
       if (t >= 0x7b && t <= 0x7f) {
-        MALFORMED(c, tat, "table element type: malformed reference type 0x%02x", t);
+        TW_MALFORMED(c->err, tat, "table element type: malformed reference type 0x%02x", t);
         return false;
       }
       if (!tw_read_limits(c, true, NULL, "table limits")) return false;
@@ -272,19 +277,24 @@ static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uin
     }
     case 0x02:
       if (!tw_read_limits(c, false, &im->flags, "memory limits")) return false;
+      if (!m->has_memory0) {
+        m->has_memory0 = true;
+        m->memory0_is64 = im->flags & 0x04;
+      }
       break;
     case 0x03:
       if (!tw_read_val_type(c, false, "global type") || !tw_read_u8(c, &b, "global mutability"))
         return false;
-      if (b > 1) return MALFORMED(c, c->pos - 1, "malformed mutability 0x%02x", b), false;
+      m->nglobals++;
+      if (b > 1) return TW_MALFORMED(c->err, c->pos - 1, "malformed mutability 0x%02x", b), false;
       break;
     case 0x04:
       if (!tw_read_u8(c, &b, "tag attribute") || !tw_read_u32(c, &idx, "tag type index"))
         return false;
-      if (b != 0) return MALFORMED(c, c->pos - 1, "malformed tag attribute 0x%02x", b), false;
+      if (b != 0) return TW_MALFORMED(c->err, c->pos - 1, "malformed tag attribute 0x%02x", b), false;
       break;
     default:
-      MALFORMED(c, at, "malformed import kind 0x%02x", im->kind);
+      TW_MALFORMED(c->err, at, "malformed import kind 0x%02x", im->kind);
       return false;
     }
     im->end = c->pos;
@@ -303,7 +313,7 @@ static bool parse_functions(tw_module *m, tw_cursor *c, uint32_t **func_types, u
   if (!read_count(c, &n, 1, "function section")) return false;
   m->funcsec_count_width = c->pos - at;
   m->funcsec_entries = c->pos;
-  if (n > UINT32_MAX - nimports) return MALFORMED(c, at, "too many functions"), false;
+  if (n > UINT32_MAX - nimports) return TW_MALFORMED(c->err, at, "too many functions"), false;
   uint32_t *all = NULL;
   if (!array_alloc((void **)&all, (size_t)nimports + n, sizeof(uint32_t), c->err, at)) return false;
   if (nimports) memcpy(all, *func_types, nimports * sizeof(uint32_t));
@@ -329,7 +339,7 @@ static bool parse_exports(tw_module *m, tw_cursor *c) {
     const size_t kat = c->pos;
     if (!tw_read_u8(c, &e->kind, "export kind") || !tw_read_u32(c, &e->index, "export index"))
       return false;
-    if (e->kind > 4) return MALFORMED(c, kat, "malformed export kind 0x%02x", e->kind), false;
+    if (e->kind > 4) return TW_MALFORMED(c->err, kat, "malformed export kind 0x%02x", e->kind), false;
     e->end = c->pos;
   }
   m->nexports = n;
@@ -351,7 +361,7 @@ static bool parse_code(tw_module *m, tw_cursor *c) {
     uint32_t len = 0;
     b->start = c->pos;
     if (!tw_read_bytes(c, &start, &len, "function body")) return false;
-    if (len == 0) return MALFORMED(c, b->start, "function body %u is empty", i), false;
+    if (len == 0) return TW_MALFORMED(c->err, b->start, "function body %u is empty", i), false;
     b->code = start;
     b->end = c->pos;
   }
@@ -408,7 +418,7 @@ static bool push_section(tw_module *m, size_t *cap, const tw_section *s, tw_err 
 
 static bool check_consumed(tw_cursor *c, const char *what) {
   if (c->pos != c->end) {
-    MALFORMED(c, c->pos, "%s: section size mismatch (%zu unread bytes)", what, c->end - c->pos);
+    TW_MALFORMED(c->err, c->pos, "%s: section size mismatch (%zu unread bytes)", what, c->end - c->pos);
     return false;
   }
   return true;
@@ -433,6 +443,27 @@ static void note_table_gap(tw_module *m, const tw_section *s) {
   }
 }
 
+/* Only the first memory's limits: the rest stays a byte range. */
+static bool parse_memory_head(tw_module *m, tw_cursor *c) {
+  uint32_t n = 0;
+  uint8_t flags = 0;
+  if (!read_count(c, &n, 1, "memory section")) return false;
+  if (n == 0 || m->has_memory0) return true;
+  if (!tw_read_limits(c, false, &flags, "memory limits")) return false;
+  m->has_memory0 = true;
+  m->memory0_is64 = flags & 0x04;
+  return true;
+}
+
+/* Only the count: the entries stay a byte range. */
+static bool parse_global_head(tw_module *m, tw_cursor *c) {
+  uint32_t n = 0;
+  if (!read_count(c, &n, 1, "global section")) return false;
+  if (n > UINT32_MAX - m->nglobals) return TW_MALFORMED(c->err, c->pos, "too many globals"), false;
+  m->nglobals += n;
+  return true;
+}
+
 static bool parse_section_body(tw_module *m, const tw_section *s, uint32_t **func_types,
                                tw_err *err) {
   tw_cursor c = tw_cursor_make(m->data, s->body, s->end, err);
@@ -452,6 +483,10 @@ static bool parse_section_body(tw_module *m, const tw_section *s, uint32_t **fun
   case TW_SEC_TABLE:
     note_table_gap(m, s);
     return true;
+  case TW_SEC_MEMORY:
+    return parse_memory_head(m, &c);
+  case TW_SEC_GLOBAL:
+    return parse_global_head(m, &c);
   default:
     return true; /* kept as a byte range */
   }
@@ -504,11 +539,11 @@ bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err
     if (s.id != TW_SEC_CUSTOM) {
       const int rank = section_rank(s.id);
       if (rank < 0) {
-        MALFORMED(&c, s.start, "malformed section id %u", s.id);
+        TW_MALFORMED(c.err, s.start, "malformed section id %u", s.id);
         goto fail;
       }
       if (rank <= last_rank) {
-        MALFORMED(&c, s.start, "section id %u out of order or repeated", s.id);
+        TW_MALFORMED(c.err, s.start, "section id %u out of order or repeated", s.id);
         goto fail;
       }
       last_rank = rank;

@@ -1,22 +1,13 @@
 /* In-module stand-ins for WASI preview 1 functions (issue 8, --stub-wasi).
- * Each stub is a plain function body written here instruction by
- * instruction; the README's table "What --stub-wasi does" lists the same
- * behaviour. Layouts (iovec, subscription, event) and errno values follow
+ * Each stub's body is an instruction list (data, below): the one
+ * specification that tw_stub_encode writes and the verifier (verify.c)
+ * checks the output against (stubs.h). The README's table "What --stub-wasi
+ * does" lists the same behaviour. Layouts (iovec, subscription, event) and errno values follow
  * wasi_snapshot_preview1's witx: errno success 0, badf 8, inval 28, nosys 52. */
 #include <string.h>
 
-#include "tw_internal.h"
-
-enum {
-  OP_UNREACHABLE = 0x00, OP_BLOCK = 0x02, OP_LOOP = 0x03, OP_IF = 0x04, OP_END = 0x0b,
-  OP_BR = 0x0c, OP_BR_IF = 0x0d, OP_RETURN = 0x0f, OP_CALL = 0x10, OP_LOCAL_GET = 0x20,
-  OP_LOCAL_SET = 0x21, OP_LOCAL_TEE = 0x22, OP_GLOBAL_GET = 0x23, OP_GLOBAL_SET = 0x24,
-  OP_I32_LOAD = 0x28, OP_I64_LOAD = 0x29, OP_I32_LOAD8_U = 0x2d, OP_I32_STORE = 0x36,
-  OP_I64_STORE = 0x37, OP_I32_STORE8 = 0x3a, OP_I64_STORE8 = 0x3c, OP_I32_CONST = 0x41,
-  OP_I64_CONST = 0x42, OP_I32_EQZ = 0x45, OP_I32_GT_U = 0x4b, OP_I32_ADD = 0x6a,
-  OP_I32_SUB = 0x6b, OP_I64_ADD = 0x7c, OP_I64_SHL = 0x86, OP_I64_SHR_U = 0x88, OP_I64_XOR = 0x85,
-  BT_EMPTY = 0x40, VT_I32 = 0x7f, VT_I64 = 0x7e
-};
+#include "opcodes.h"
+#include "stubs.h"
 
 enum { ERRNO_SUCCESS = 0, ERRNO_BADF = 8, ERRNO_INVAL = 28, ERRNO_NOSYS = 52 };
 
@@ -98,147 +89,188 @@ tw_stub_kind tw_stub_classify(const tw_module *m, const uint8_t *name, size_t le
   return TW_STUB_ENOSYS;
 }
 
-/* ---- encoding ------------------------------------------------------------ */
+/* ---- the bodies, as data -------------------------------------------------
+ * One row per instruction. The macros only spell rows; a few expand to
+ * several rows (the counted loop). */
 
-static void op(tw_buf *b, uint8_t o) { tw_buf_put_u8(b, o); }
-static void op_u(tw_buf *b, uint8_t o, uint64_t v) { op(b, o), tw_buf_put_uleb(b, v); }
-static void i32c(tw_buf *b, int32_t v) { op(b, OP_I32_CONST), tw_buf_put_sleb(b, v); }
-static void i64c(tw_buf *b, int64_t v) { op(b, OP_I64_CONST), tw_buf_put_sleb(b, v); }
-static void get(tw_buf *b, uint32_t l) { op_u(b, OP_LOCAL_GET, l); }
-static void set(tw_buf *b, uint32_t l) { op_u(b, OP_LOCAL_SET, l); }
+#define ROW(o, k, r, c, x, y) {(uint8_t)(o), (uint8_t)(k), (uint8_t)(r), (uint8_t)(c), (x), (y)}
+#define OP(o) ROW(o, TW_IMM_NONE, TW_REF_NONE, TW_REF_NONE, 0, 0)
+#define OP_U(o, v) ROW(o, TW_IMM_U32, TW_REF_NONE, TW_REF_NONE, v, 0)
+#define OP_REF(o, r) ROW(o, TW_IMM_U32, r, TW_REF_NONE, 0, 0)
+#define I32C(v) ROW(OP_I32_CONST, TW_IMM_S32, TW_REF_NONE, TW_REF_NONE, v, 0)
+#define I64C(v) ROW(OP_I64_CONST, TW_IMM_S64, TW_REF_NONE, TW_REF_NONE, v, 0)
+#define GET(l) OP_U(OP_LOCAL_GET, l)
+#define SET(l) OP_U(OP_LOCAL_SET, l)
+#define TEE(l) OP_U(OP_LOCAL_TEE, l)
+#define BLOCK(o) ROW(o, TW_IMM_BYTE, TW_REF_NONE, TW_REF_NONE, BT_EMPTY, 0)
 /* Load or store on memory 0 with its natural alignment (log2 bytes). */
-static void mem(tw_buf *b, uint8_t o, uint32_t align, uint32_t offset) {
-  op(b, o), tw_buf_put_uleb(b, align), tw_buf_put_uleb(b, offset);
-}
-static void locals(tw_buf *b, uint32_t n, uint8_t vt) {
-  if (n == 0) {
-    tw_buf_put_u8(b, 0);
-    return;
-  }
-  tw_buf_put_u8(b, 1), tw_buf_put_uleb(b, n), tw_buf_put_u8(b, vt);
-}
+#define MEM(o, align, offset) ROW(o, TW_IMM_MEMARG, TW_REF_NONE, TW_REF_NONE, align, offset)
+/* Present only with the --stub-wasi-output import. */
+#define IF_OUTPUT(o, k, r, x, y) ROW(o, k, r, TW_REF_OUTPUT_FUNC, x, y)
 
 /* local = local + delta */
-static void bump(tw_buf *b, uint32_t l, int32_t delta) {
-  get(b, l), i32c(b, delta), op(b, OP_I32_ADD), set(b, l);
-}
-
-/* `block loop (br_if 1 (i32.eqz (local.get count))) ... ` — the caller
- * writes the loop body, then close_count_loop decrements and loops. */
-static void open_count_loop(tw_buf *b, uint32_t count) {
-  op(b, OP_BLOCK), op(b, BT_EMPTY), op(b, OP_LOOP), op(b, BT_EMPTY);
-  get(b, count), op(b, OP_I32_EQZ), op_u(b, OP_BR_IF, 1);
-}
-static void close_count_loop(tw_buf *b, uint32_t count) {
-  bump(b, count, -1);
-  op_u(b, OP_BR, 0), op(b, OP_END), op(b, OP_END);
-}
+#define BUMP(l, delta) GET(l), I32C(delta), OP(OP_I32_ADD), SET(l)
+/* `block loop (br_if 1 (i32.eqz (local.get count))) ...`; CLOSE_LOOP
+ * decrements the count and loops. */
+#define OPEN_LOOP(count) \
+  BLOCK(OP_BLOCK), BLOCK(OP_LOOP), GET(count), OP(OP_I32_EQZ), OP_U(OP_BR_IF, 1)
+#define CLOSE_LOOP(count) BUMP(count, -1), OP_U(OP_BR, 0), OP(OP_END), OP(OP_END)
+/* clock ids 0..3 (realtime, monotonic, process, thread) are valid. */
+#define CHECK_CLOCK_ID \
+  GET(0), I32C(3), OP(OP_I32_GT_U), BLOCK(OP_IF), I32C(ERRNO_INVAL), OP(OP_RETURN), OP(OP_END)
 
 /* fd_write(fd, iovs, iovs_len, nwritten): for fd 1 and 2 every iovec counts
  * as written (and is passed to the output import, if any); other fds EBADF. */
-static void fd_write(tw_buf *b, const tw_stub_env *env) {
-  enum { FD, IOVS, N, NWRITTEN, TOTAL };
-  locals(b, 1, VT_I32);
-  get(b, FD), i32c(b, 1), op(b, OP_I32_SUB), i32c(b, 1), op(b, OP_I32_GT_U); /* fd-1 >u 1 */
-  op(b, OP_IF), op(b, BT_EMPTY), i32c(b, ERRNO_BADF), op(b, OP_RETURN), op(b, OP_END);
-  open_count_loop(b, N);
-  if (env->output_func != UINT32_MAX) { /* output(fd, iov.buf, iov.buf_len) */
-    get(b, FD), get(b, IOVS), mem(b, OP_I32_LOAD, 2, 0), get(b, IOVS), mem(b, OP_I32_LOAD, 2, 4);
-    op_u(b, OP_CALL, env->output_func);
-  }
-  get(b, TOTAL), get(b, IOVS), mem(b, OP_I32_LOAD, 2, 4), op(b, OP_I32_ADD), set(b, TOTAL);
-  bump(b, IOVS, 8); /* sizeof(iovec) */
-  close_count_loop(b, N);
-  get(b, NWRITTEN), get(b, TOTAL), mem(b, OP_I32_STORE, 2, 0);
-  i32c(b, ERRNO_SUCCESS);
-}
-
-/* clock ids 0..3 (realtime, monotonic, process, thread) are valid. */
-static void check_clock_id(tw_buf *b) {
-  get(b, 0), i32c(b, 3), op(b, OP_I32_GT_U);
-  op(b, OP_IF), op(b, BT_EMPTY), i32c(b, ERRNO_INVAL), op(b, OP_RETURN), op(b, OP_END);
-}
+enum { FW_FD, FW_IOVS, FW_N, FW_NWRITTEN, FW_TOTAL };
+static const tw_stub_insn fd_write[] = {
+    GET(FW_FD), I32C(1), OP(OP_I32_SUB), I32C(1), OP(OP_I32_GT_U), /* fd-1 >u 1 */
+    BLOCK(OP_IF), I32C(ERRNO_BADF), OP(OP_RETURN), OP(OP_END),
+    OPEN_LOOP(FW_N),
+    /* output(fd, iov.buf, iov.buf_len) */
+    IF_OUTPUT(OP_LOCAL_GET, TW_IMM_U32, TW_REF_NONE, FW_FD, 0),
+    IF_OUTPUT(OP_LOCAL_GET, TW_IMM_U32, TW_REF_NONE, FW_IOVS, 0),
+    IF_OUTPUT(OP_I32_LOAD, TW_IMM_MEMARG, TW_REF_NONE, 2, 0),
+    IF_OUTPUT(OP_LOCAL_GET, TW_IMM_U32, TW_REF_NONE, FW_IOVS, 0),
+    IF_OUTPUT(OP_I32_LOAD, TW_IMM_MEMARG, TW_REF_NONE, 2, 4),
+    IF_OUTPUT(OP_CALL, TW_IMM_U32, TW_REF_OUTPUT_FUNC, 0, 0),
+    GET(FW_TOTAL), GET(FW_IOVS), MEM(OP_I32_LOAD, 2, 4), OP(OP_I32_ADD), SET(FW_TOTAL),
+    BUMP(FW_IOVS, 8), /* sizeof(iovec) */
+    CLOSE_LOOP(FW_N),
+    GET(FW_NWRITTEN), GET(FW_TOTAL), MEM(OP_I32_STORE, 2, 0),
+    I32C(ERRNO_SUCCESS), OP(OP_END)};
 
 /* clock_time_get(id, precision, time): one virtual clock for every id that
  * starts at a non-zero time and advances TW_STUB_CLOCK_STEP ns per call, so
  * it is monotonic and every reading differs. */
-static void clock_time_get(tw_buf *b, const tw_stub_env *env) {
-  locals(b, 0, 0);
-  check_clock_id(b);
-  op_u(b, OP_GLOBAL_GET, env->clock_global), i64c(b, TW_STUB_CLOCK_STEP), op(b, OP_I64_ADD);
-  op_u(b, OP_GLOBAL_SET, env->clock_global);
-  get(b, 2), op_u(b, OP_GLOBAL_GET, env->clock_global), mem(b, OP_I64_STORE, 3, 0);
-  i32c(b, ERRNO_SUCCESS);
-}
+static const tw_stub_insn clock_time_get[] = {
+    CHECK_CLOCK_ID,
+    OP_REF(OP_GLOBAL_GET, TW_REF_CLOCK_GLOBAL), I64C(TW_STUB_CLOCK_STEP), OP(OP_I64_ADD),
+    OP_REF(OP_GLOBAL_SET, TW_REF_CLOCK_GLOBAL),
+    GET(2), OP_REF(OP_GLOBAL_GET, TW_REF_CLOCK_GLOBAL), MEM(OP_I64_STORE, 3, 0),
+    I32C(ERRNO_SUCCESS), OP(OP_END)};
 
-static void clock_res_get(tw_buf *b) {
-  locals(b, 0, 0);
-  check_clock_id(b);
-  get(b, 1), i64c(b, TW_STUB_CLOCK_STEP), mem(b, OP_I64_STORE, 3, 0);
-  i32c(b, ERRNO_SUCCESS);
-}
+static const tw_stub_insn clock_res_get[] = {
+    CHECK_CLOCK_ID,
+    GET(1), I64C(TW_STUB_CLOCK_STEP), MEM(OP_I64_STORE, 3, 0),
+    I32C(ERRNO_SUCCESS), OP(OP_END)};
 
 /* random_get(buf, len): xorshift64 (Marsaglia 2003), one byte per step from
  * the high half. Deterministic per instance, not cryptographic. */
-static void random_get(tw_buf *b, const tw_stub_env *env) {
-  enum { BUF, LEN, X };
-  const uint32_t g = env->random_global;
-  locals(b, 1, VT_I64);
-  open_count_loop(b, LEN);
-  op_u(b, OP_GLOBAL_GET, g), op_u(b, OP_GLOBAL_GET, g), i64c(b, 13), op(b, OP_I64_SHL);
-  op(b, OP_I64_XOR), set(b, X);
-  get(b, X), get(b, X), i64c(b, 7), op(b, OP_I64_SHR_U), op(b, OP_I64_XOR), set(b, X);
-  get(b, X), get(b, X), i64c(b, 17), op(b, OP_I64_SHL), op(b, OP_I64_XOR);
-  op_u(b, OP_LOCAL_TEE, X), op_u(b, OP_GLOBAL_SET, g);
-  get(b, BUF), get(b, X), i64c(b, 32), op(b, OP_I64_SHR_U), mem(b, OP_I64_STORE8, 0, 0);
-  bump(b, BUF, 1);
-  close_count_loop(b, LEN);
-  i32c(b, ERRNO_SUCCESS);
-}
+enum { RG_BUF, RG_LEN, RG_X };
+#define RGLOBAL(o) OP_REF(o, TW_REF_RANDOM_GLOBAL)
+static const tw_stub_insn random_get[] = {
+    OPEN_LOOP(RG_LEN),
+    RGLOBAL(OP_GLOBAL_GET), RGLOBAL(OP_GLOBAL_GET), I64C(13), OP(OP_I64_SHL), OP(OP_I64_XOR),
+    SET(RG_X),
+    GET(RG_X), GET(RG_X), I64C(7), OP(OP_I64_SHR_U), OP(OP_I64_XOR), SET(RG_X),
+    GET(RG_X), GET(RG_X), I64C(17), OP(OP_I64_SHL), OP(OP_I64_XOR),
+    TEE(RG_X), RGLOBAL(OP_GLOBAL_SET),
+    GET(RG_BUF), GET(RG_X), I64C(32), OP(OP_I64_SHR_U), MEM(OP_I64_STORE8, 0, 0),
+    BUMP(RG_BUF, 1),
+    CLOSE_LOOP(RG_LEN),
+    I32C(ERRNO_SUCCESS), OP(OP_END)};
 
 /* args_sizes_get / environ_sizes_get(count, buf_size): both zero. */
-static void sizes_zero(tw_buf *b) {
-  locals(b, 0, 0);
-  get(b, 0), i32c(b, 0), mem(b, OP_I32_STORE, 2, 0);
-  get(b, 1), i32c(b, 0), mem(b, OP_I32_STORE, 2, 0);
-  i32c(b, ERRNO_SUCCESS);
-}
+static const tw_stub_insn sizes_zero[] = {
+    GET(0), I32C(0), MEM(OP_I32_STORE, 2, 0),
+    GET(1), I32C(0), MEM(OP_I32_STORE, 2, 0),
+    I32C(ERRNO_SUCCESS), OP(OP_END)};
 
 /* poll_oneoff(in, out, nsubscriptions, nevents): every subscription is
  * ready at once (a sleep returns immediately): one event per subscription
  * with its userdata and type, error 0 and no bytes. Layout: subscription 48
  * bytes (userdata u64 @0, tag u8 @8); event 32 bytes (userdata @0, error u16
  * @8, type u8 @10, fd_readwrite @16..31). */
-static void poll_oneoff(tw_buf *b) {
-  enum { IN, OUT, N, NEVENTS };
-  locals(b, 0, 0);
-  get(b, NEVENTS), get(b, N), mem(b, OP_I32_STORE, 2, 0);
-  open_count_loop(b, N);
-  get(b, OUT), get(b, IN), mem(b, OP_I64_LOAD, 3, 0), mem(b, OP_I64_STORE, 3, 0);
-  for (uint32_t off = 8; off < 32; off += 8) get(b, OUT), i64c(b, 0), mem(b, OP_I64_STORE, 3, off);
-  get(b, OUT), get(b, IN), mem(b, OP_I32_LOAD8_U, 0, 8), mem(b, OP_I32_STORE8, 0, 10);
-  bump(b, IN, 48);
-  bump(b, OUT, 32);
-  close_count_loop(b, N);
-  i32c(b, ERRNO_SUCCESS);
+enum { PO_IN, PO_OUT, PO_N, PO_NEVENTS };
+static const tw_stub_insn poll_oneoff[] = {
+    GET(PO_NEVENTS), GET(PO_N), MEM(OP_I32_STORE, 2, 0),
+    OPEN_LOOP(PO_N),
+    GET(PO_OUT), GET(PO_IN), MEM(OP_I64_LOAD, 3, 0), MEM(OP_I64_STORE, 3, 0),
+    GET(PO_OUT), I64C(0), MEM(OP_I64_STORE, 3, 8),
+    GET(PO_OUT), I64C(0), MEM(OP_I64_STORE, 3, 16),
+    GET(PO_OUT), I64C(0), MEM(OP_I64_STORE, 3, 24),
+    GET(PO_OUT), GET(PO_IN), MEM(OP_I32_LOAD8_U, 0, 8), MEM(OP_I32_STORE8, 0, 10),
+    BUMP(PO_IN, 48),
+    BUMP(PO_OUT, 32),
+    CLOSE_LOOP(PO_N),
+    I32C(ERRNO_SUCCESS), OP(OP_END)};
+
+static const tw_stub_insn success[] = {I32C(ERRNO_SUCCESS), OP(OP_END)};
+static const tw_stub_insn ebadf[] = {I32C(ERRNO_BADF), OP(OP_END)};
+static const tw_stub_insn enosys[] = {I32C(ERRNO_NOSYS), OP(OP_END)};
+static const tw_stub_insn no_result[] = {OP(OP_END)};
+static const tw_stub_insn trap[] = {OP(OP_UNREACHABLE), OP(OP_END)};
+/* proc_exit must not return: record the code, then trap. */
+static const tw_stub_insn proc_exit[] = {
+    GET(0), OP_REF(OP_GLOBAL_SET, TW_REF_EXIT_GLOBAL), OP(OP_UNREACHABLE), OP(OP_END)};
+
+#define SPEC(n, vt, list) {n, vt, list, sizeof list / sizeof list[0]}
+static const tw_stub_spec specs[] = {
+    [TW_STUB_FD_WRITE] = SPEC(1, VT_I32, fd_write),
+    [TW_STUB_CLOCK_TIME_GET] = SPEC(0, 0, clock_time_get),
+    [TW_STUB_CLOCK_RES_GET] = SPEC(0, 0, clock_res_get),
+    [TW_STUB_RANDOM_GET] = SPEC(1, VT_I64, random_get),
+    [TW_STUB_SIZES_ZERO] = SPEC(0, 0, sizes_zero),
+    [TW_STUB_SUCCESS] = SPEC(0, 0, success),
+    [TW_STUB_POLL_ONEOFF] = SPEC(0, 0, poll_oneoff),
+    [TW_STUB_PROC_EXIT] = SPEC(0, 0, proc_exit),
+    [TW_STUB_EBADF] = SPEC(0, 0, ebadf),
+    [TW_STUB_ENOSYS] = SPEC(0, 0, enosys),
+    [TW_STUB_NO_RESULT] = SPEC(0, 0, no_result),
+    [TW_STUB_TRAP] = SPEC(0, 0, trap),
+};
+
+const tw_stub_spec *tw_stub_spec_of(tw_stub_kind kind) {
+  return (size_t)kind < sizeof specs / sizeof specs[0] ? &specs[kind] : NULL;
 }
 
-void tw_stub_encode(tw_buf *b, tw_stub_kind kind, const tw_stub_env *env) {
-  switch (kind) {
-  case TW_STUB_FD_WRITE: fd_write(b, env); break;
-  case TW_STUB_CLOCK_TIME_GET: clock_time_get(b, env); break;
-  case TW_STUB_CLOCK_RES_GET: clock_res_get(b); break;
-  case TW_STUB_RANDOM_GET: random_get(b, env); break;
-  case TW_STUB_SIZES_ZERO: sizes_zero(b); break;
-  case TW_STUB_POLL_ONEOFF: poll_oneoff(b); break;
-  case TW_STUB_SUCCESS: locals(b, 0, 0), i32c(b, ERRNO_SUCCESS); break;
-  case TW_STUB_EBADF: locals(b, 0, 0), i32c(b, ERRNO_BADF); break;
-  case TW_STUB_ENOSYS: locals(b, 0, 0), i32c(b, ERRNO_NOSYS); break;
-  case TW_STUB_NO_RESULT: locals(b, 0, 0); break;
-  case TW_STUB_TRAP: locals(b, 0, 0), op(b, OP_UNREACHABLE); break;
-  case TW_STUB_PROC_EXIT: /* must not return: record the code, then trap */
-    locals(b, 0, 0), get(b, 0), op_u(b, OP_GLOBAL_SET, env->exit_global), op(b, OP_UNREACHABLE);
-    break;
+uint32_t tw_stub_ref_value(const tw_stub_env *env, uint8_t ref) {
+  switch (ref) {
+  case TW_REF_OUTPUT_FUNC: return env->output_func;
+  case TW_REF_EXIT_GLOBAL: return env->exit_global;
+  case TW_REF_CLOCK_GLOBAL: return env->clock_global;
+  case TW_REF_RANDOM_GLOBAL: return env->random_global;
+  default: return UINT32_MAX;
   }
-  op(b, OP_END);
+}
+
+bool tw_stub_insn_present(const tw_stub_insn *i, const tw_stub_env *env) {
+  return i->cond == TW_REF_NONE || tw_stub_ref_value(env, i->cond) != UINT32_MAX;
+}
+
+int64_t tw_stub_insn_value(const tw_stub_insn *i, const tw_stub_env *env) {
+  return i->ref != TW_REF_NONE ? (int64_t)tw_stub_ref_value(env, i->ref) : i->a;
+}
+
+/* ---- the encoder: one loop over a list ------------------------------------ */
+
+void tw_stub_encode(tw_buf *b, tw_stub_kind kind, const tw_stub_env *env) {
+  const tw_stub_spec *s = tw_stub_spec_of(kind);
+  if (!s) {
+    b->failed = true;
+    return;
+  }
+  if (s->nlocals == 0) {
+    tw_buf_put_u8(b, 0);
+  } else {
+    tw_buf_put_u8(b, 1);
+    tw_buf_put_uleb(b, s->nlocals);
+    tw_buf_put_u8(b, s->local_type);
+  }
+  for (size_t k = 0; k < s->ncode; k++) {
+    const tw_stub_insn *i = &s->code[k];
+    if (!tw_stub_insn_present(i, env)) continue;
+    tw_buf_put_u8(b, i->op);
+    const int64_t v = tw_stub_insn_value(i, env);
+    switch ((tw_imm)i->imm) {
+    case TW_IMM_NONE: break;
+    case TW_IMM_U32: tw_buf_put_uleb(b, (uint64_t)v); break;
+    case TW_IMM_S32: case TW_IMM_S64: tw_buf_put_sleb(b, v); break;
+    case TW_IMM_BYTE: tw_buf_put_u8(b, (uint8_t)v); break;
+    case TW_IMM_MEMARG:
+      tw_buf_put_uleb(b, (uint64_t)v);
+      tw_buf_put_uleb(b, i->b);
+      break;
+    }
+  }
 }

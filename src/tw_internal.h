@@ -26,6 +26,8 @@ typedef struct tw_err {
 void tw_err_set(tw_err *err, tw_status code, uint64_t offset, const char *fmt, ...)
     TW_PRINTF(4, 5);
 static inline bool tw_err_failed(const tw_err *err) { return err->code != TW_OK; }
+/* The input is not a well-formed module, at byte `at`. */
+#define TW_MALFORMED(err, at, ...) tw_err_set((err), TW_ERR_MALFORMED, (at), __VA_ARGS__)
 
 /* ---- LEB128 --------------------------------------------------------------
  * Strict decoding as the spec's binary format requires: at most ceil(N/7)
@@ -226,6 +228,10 @@ typedef struct tw_module {
   size_t names_func_entries; /* first entry */
   size_t names_insert_at;    /* where a new function-names subsection goes */
 
+  /* Globals (imported + defined) and memory 0, for the host features. */
+  uint32_t nglobals;
+  bool has_memory0, memory0_is64;
+
   /* The first construct libwabt 1.0.32 cannot read (GC types, typed
    * references, ...), or NULL: --verify=full then cannot verify. */
   const char *wabt_gap;
@@ -235,60 +241,13 @@ typedef struct tw_module {
  * is kept as a byte range. Returns false with err set on malformed input. */
 /* Rank of a non-custom section id in the required order, -1 if unknown. */
 int tw_section_rank(uint8_t id);
+/* A custom section whose name is `prefix` (whole) or starts with it. */
+bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefix, bool whole);
 bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err);
 void tw_module_free(tw_module *m);
 const tw_functype *tw_module_func_type(const tw_module *m, uint32_t func);
 /* "[i32 i32] -> [i32]" into out. */
 void tw_module_format_type(const tw_module *m, const tw_functype *t, char *out, size_t cap);
-
-/* ---- planning ---------------------------------------------------------- */
-typedef struct tw_wrapper {
-  uint32_t target;     /* function the wrapper calls */
-  tw_role role;
-  uint32_t type_index; /* same as target's */
-  uint32_t export_i;   /* first export it serves (names the wrapper) */
-  bool async_init;     /* init-task ABI: call the async init function */
-} tw_wrapper;
-
-typedef struct tw_plan {
-  tw_abi abi;
-  uint32_t hook;           /* task-hook: hook function; init-task: __wasm_init_task */
-  uint32_t init_async;     /* init-task: __wasm_init_async_task (or hook if absent) */
-  bool has_init_async;
-  tw_plan_entry *entries;  /* one per export, input order */
-  size_t nentries;
-  tw_wrapper *wrappers;
-  uint32_t nwrappers;
-  uint32_t *export_target; /* per export: new index (wrapper or unchanged) */
-  bool *export_removed;
-  bool changes;            /* anything to rewrite at all */
-  char *names;             /* storage for entry names, NUL-separated */
-} tw_plan;
-
-bool tw_plan_build(tw_plan *p, const tw_module *m, const tw_options *opts, tw_err *err);
-void tw_plan_free(tw_plan *p);
-tw_role tw_classify_name(const uint8_t *name, size_t len, tw_abi abi);
-const char *tw_role_hooks(tw_role role, tw_abi abi, bool async_init);
-
-/* ---- wrapper bodies ------------------------------------------------------ */
-/* Append the function body (locals + instructions + end, without the size
- * prefix) of one wrapper, exactly as ABI.md's tables give it. */
-void tw_wrapper_encode(tw_buf *b, const tw_plan *p, const tw_wrapper *w, uint32_t nparams);
-
-/* ---- emitting and verifying -------------------------------------------- */
-/* What the caller should warn about. */
-typedef struct tw_emit_notes {
-  bool code_count_widened; /* existing bodies moved: DWARF code offsets shift */
-  bool names_unusable;     /* malformed name section left as is, wrappers unnamed */
-} tw_emit_notes;
-
-/* Only for a plan with changes: a module with nothing to rewrite is its own
- * output (tw_rewrite returns the input's bytes), so it is neither emitted nor
- * verified. */
-bool tw_emit(const tw_module *m, const tw_plan *p, tw_buf *out, tw_emit_notes *notes,
-             tw_err *err);
-bool tw_verify_output(const tw_module *in, const tw_plan *p, const uint8_t *out, size_t out_size,
-               tw_err *err);
 
 /* ---- WASI preview 1 stubs (src/stubs.c) ----------------------------------- */
 typedef enum tw_stub_kind {
@@ -302,7 +261,7 @@ typedef enum tw_stub_kind {
 #define TW_STUB_CLOCK_STEP INT64_C(1000000)              /* 1 ms */
 #define TW_STUB_RANDOM_SEED INT64_C(0x2545f4914f6cdd1d)
 
-/* Indices the stub bodies refer to (UINT32_MAX: none). */
+/* Output indices the stub bodies refer to (UINT32_MAX: none). */
 typedef struct tw_stub_env {
   uint32_t output_func;   /* --stub-wasi-output import */
   uint32_t exit_global, clock_global, random_global;
@@ -317,69 +276,12 @@ bool tw_stub_needs_memory(tw_stub_kind k);
 /* The body (locals, instructions, end) without its size. */
 void tw_stub_encode(tw_buf *b, tw_stub_kind kind, const tw_stub_env *env);
 
-/* ---- hosts without the component model (src/host.c, issue 8) -------------
- * A second stage after the task-hook rewrite: --init-once guards and
- * --stub-wasi stubs are appended as new functions, removed imports shift the
- * function index space, and every function index is renumbered. */
-typedef struct tw_host_stub {
-  uint32_t import_func; /* its function index before */
-  uint32_t index;       /* the stub's function index after */
-  uint32_t type;
-  tw_stub_kind kind;
-  size_t name;          /* the import's field name, offset in the stage input */
-  uint32_t name_len;
-  bool signature_mismatch;
-} tw_host_stub;
-
-typedef struct tw_host_guard {
-  uint32_t target;      /* function index before (the export's target) */
-  uint32_t index;       /* the guard's function index after */
-  uint32_t export_i;    /* first export it serves */
-} tw_host_guard;
-
-typedef struct tw_patch { /* a function index LEB128 to rewrite */
-  size_t pos;
-  uint32_t len, value;
-} tw_patch;
-
-typedef struct tw_host {
-  bool active;             /* init_once or stub_wasi requested */
-  uint32_t nold;           /* functions before */
-  uint32_t *map;           /* function index before -> after */
-  bool renumbered;         /* map is not the identity */
-  uint32_t nkept_imports;  /* function imports kept (before the output import) */
-  uint32_t new_nfuncs;
-  tw_host_stub *stubs;
-  uint32_t nstubs;
-  tw_host_guard *guards;
-  uint32_t nguards;
-  uint32_t *guard_of;      /* per function before: index into guards, or UINT32_MAX */
-  uint32_t initialize;     /* --init-once: _initialize's target before */
-  uint32_t initialize_export;
-  bool already_guarded;    /* _initialize's export is already a guard */
-  uint32_t already_guarded_global;
-  uint32_t guard_global, exit_global, clock_global, random_global; /* UINT32_MAX: none */
-  uint32_t nglobals;       /* globals before */
-  uint32_t output_func, output_type; /* UINT32_MAX: none */
-  bool output_type_new;
-  bool *import_removed;    /* per import entry */
-  /* Filled by tw_host_emit. */
-  bool has_dwarf, code_moved, dropped_debug, dropped_branch_hints, names_dropped;
-} tw_host;
-
-#define TW_EXIT_CODE_EXPORT TW_EXIT_CODE_GLOBAL
-
-/* Is f an init-once guard? Then *target is the function it forwards to (for
- * _initialize's own guard: the one it initialises with) and *global its flag. */
-bool tw_guard_target(const tw_module *m, uint32_t f, uint32_t *target, uint32_t *global);
-bool tw_host_plan(tw_host *h, const tw_module *m, const tw_options *o, tw_err *err);
-bool tw_host_emit(const tw_module *m, tw_host *h, const tw_options *o, tw_buf *out, tw_err *err);
-bool tw_host_verify(const tw_module *in, const tw_host *h, const tw_options *o,
-                    const uint8_t *out, size_t out_size, tw_err *err);
-void tw_host_free(tw_host *h);
-
-/* Test-only: when set, called on the output before verification so tests can
- * corrupt it and prove that verification catches it. */
-extern void (*tw_test_corrupt_output)(uint8_t *data, size_t size);
+/* Export names the task-hook ABIs reserve and the other roles of ABI.md's
+ * "Export roles", by name alone (taskhook.c). */
+tw_role tw_classify_name(const uint8_t *name, size_t len);
+/* "func", "table", "memory", "global", "tag" (or "?"). */
+const char *tw_kind_name(uint8_t kind);
+bool tw_has_prefix(const uint8_t *s, size_t n, const char *prefix);
+bool tw_name_is(const uint8_t *s, size_t n, const char *str);
 
 #endif /* TW_INTERNAL_H */

@@ -1,260 +1,1307 @@
-/* The built-in verification pass (issue 2, item 6). It re-reads the output
- * and checks it against the input and the plan without using the encoder:
- * wrapper bodies are decoded instruction by instruction and matched against
- * ABI.md's tables written out here as instruction lists. */
+/* The verifier (src/edit.h, docs/output-layout.md): given the input module
+ * and the finalised edit, it accounts for every byte of the output, in
+ * order, without encoding anything and without the emitter's code.
+ *
+ * One body of code serves both entry points through an output view:
+ *   - bytes mode (--check): the output is a buffer; a copy of the input is
+ *     checked with memcmp;
+ *   - segments mode (after a rewrite): a copy of the input is checked from
+ *     the segment list alone (input segments, contiguous, right source),
+ *     and only what must be decoded is ever read (headers, counts, patched
+ *     indices, rebuilt entries, added bodies).
+ * Whatever the verifier decodes may come from either kind of segment; what
+ * it expects as a copy must be input segments.
+ *
+ * Added bodies are decoded instruction by instruction against lists: the
+ * wrapper tables of ABI.md (written out below), the guard sequence of
+ * docs/output-layout.md and the stubs' own lists (stubs.h). Renumbered code
+ * is checked against the input decoded once with tw_instr_next. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_internal.h"
+#include "edit.h"
+#include "opcodes.h"
+#include "stubs.h"
 
-#define FAIL(...) (tw_err_set(err, TW_ERR_VERIFY, __VA_ARGS__), false)
+/* ---- the output view ------------------------------------------------------ */
 
-typedef struct insn {
-  uint8_t op;   /* 0x41 i32.const, 0x10 call, 0x20 local.get, 0x21 local.set, 0x1b select */
-  int64_t imm;  /* constant, function or local index; unused for select */
-} insn;
+typedef struct view {
+  const tw_module *in;
+  const uint8_t *bytes; /* bytes mode: the output */
+  const tw_out *segs;   /* segments mode: the segment list and its pool */
+  uint64_t size;
+  size_t hint;          /* segments mode: the segment of the last access */
+  tw_err *err;
+} view;
 
-enum { MAX_EXPECT = 64 };
+#define VFAIL(v, at, ...) (tw_err_set((v)->err, TW_ERR_VERIFY, (uint64_t)(at), __VA_ARGS__), false)
+#define ULL(x) ((unsigned long long)(x))
 
-typedef struct expect {
-  insn v[MAX_EXPECT];
-  size_t n;
-  bool overflow;
-  uint32_t nparams; /* the forwarded parameters: local.get 0..nparams-1 */
-} expect;
-
-static void add(expect *e, uint8_t op, int64_t imm) {
-  if (e->n == MAX_EXPECT) {
-    e->overflow = true;
-    return;
+/* The segment holding output byte pos (pos < size; the list tiles the
+ * output, checked by view_check_segments). Forward walks are amortised O(1). */
+static const tw_seg *seg_at(view *v, uint64_t pos) {
+  const tw_seg *s = v->segs->segs;
+  size_t k = v->hint < v->segs->nsegs ? v->hint : 0;
+  if (pos < s[k].at) { /* backwards: binary search */
+    size_t lo = 0, hi = k;
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (s[mid].at + s[mid].len <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    k = lo;
   }
-  e->v[e->n].op = op;
-  e->v[e->n].imm = imm;
-  e->n++;
+  while (s[k].at + s[k].len <= pos) k++;
+  v->hint = k;
+  return &s[k];
 }
 
-/* H(c): i32.const c; call hook */
-static void H(expect *e, uint32_t hook, int c) { add(e, 0x41, c), add(e, 0x10, hook); }
-
-/* call f, forwarding parameters; the local.gets are checked separately so
- * that functions with many parameters need no long list. */
-static void CALL(expect *e, uint32_t f) { add(e, 0xff, 0), add(e, 0x10, f); }
-
-static void FINISH_CALLBACK(expect *e, uint32_t hook, uint32_t r) {
-  add(e, 0x21, r), add(e, 0x41, 4), add(e, 0x41, 5), add(e, 0x20, r), add(e, 0x1b, 0);
-  add(e, 0x10, hook), add(e, 0x20, r);
+static bool view_check_segments(view *v) {
+  const tw_out *o = v->segs;
+  if (o->failed) return VFAIL(v, 0, "the output's segment list is incomplete (out of memory)");
+  uint64_t at = 0;
+  for (size_t k = 0; k < o->nsegs; k++) {
+    const tw_seg *s = &o->segs[k];
+    if (s->at != at)
+      return VFAIL(v, at, "segment %zu starts at output 0x%llx, expected 0x%llx (segments must "
+                   "tile the output in order)", k, ULL(s->at), ULL(at));
+    if (s->kind == TW_SEG_INPUT ? s->src > v->in->size || s->len > v->in->size - s->src
+        : s->kind == TW_SEG_NEW ? s->src > o->pool.len || s->len > o->pool.len - s->src
+                                : true)
+      return VFAIL(v, at, "segment %zu (kind %u, source 0x%llx, %llu bytes) lies outside its "
+                   "source", k, s->kind, ULL(s->src), ULL(s->len));
+    at += s->len;
+  }
+  if (at != o->size)
+    return VFAIL(v, at, "the segments cover 0x%llx bytes, the output has 0x%llx", ULL(at),
+                 ULL(o->size));
+  return true;
 }
 
-/* The tables of ABI.md, as instruction lists. Returns the number of i32
- * locals the body must declare. */
-static int expected_body(expect *e, const tw_plan *p, tw_role role, uint32_t f, uint32_t np) {
-  const uint32_t h = p->hook;
-  e->nparams = np;
-  if (p->abi == TW_ABI_INIT_TASK) {
-    const bool async = role == TW_ROLE_ASYNC_CALLBACK || role == TW_ROLE_ASYNC_STACKFUL;
-    add(e, 0x10, async && p->has_init_async ? p->init_async : h);
-    CALL(e, f);
-    return 0;
+/* Output bytes [pos, pos+n) into dst; false (no error set) past the end. */
+static bool view_read(view *v, uint64_t pos, uint8_t *dst, size_t n) {
+  if (pos > v->size || n > v->size - pos) return false;
+  if (v->bytes) {
+    memcpy(dst, v->bytes + pos, n);
+    return true;
   }
-  switch (role) {
-  case TW_ROLE_SYNC: H(e, h, 0), CALL(e, f), H(e, h, 1); return 0;
-  case TW_ROLE_SYNC_POST: H(e, h, 0), CALL(e, f); return 0;
-  case TW_ROLE_POST_RETURN: CALL(e, f), H(e, h, 1); return 0;
-  case TW_ROLE_ASYNC_CALLBACK: H(e, h, 2), CALL(e, f), FINISH_CALLBACK(e, h, np); return 1;
-  case TW_ROLE_CALLBACK: H(e, h, 3), CALL(e, f), FINISH_CALLBACK(e, h, np); return 1;
-  case TW_ROLE_ASYNC_STACKFUL: H(e, h, 2), CALL(e, f), H(e, h, 5); return 0;
-  case TW_ROLE_REALLOC: H(e, h, 12), CALL(e, f), H(e, h, 13); return 0;
-  case TW_ROLE_DTOR: H(e, h, 8), CALL(e, f), H(e, h, 9); return 0;
-  case TW_ROLE_INITIALIZE: H(e, h, 6), CALL(e, f), H(e, h, 7); return 0;
-  default: return -1;
+  while (n) {
+    const tw_seg *s = seg_at(v, pos);
+    const uint64_t off = pos - s->at;
+    size_t take = (size_t)(s->len - off < n ? s->len - off : n);
+    const uint8_t *src = s->kind == TW_SEG_INPUT ? v->in->data + s->src + off
+                                                 : tw_out_seg_data(v->segs, s) + off;
+    memcpy(dst, src, take);
+    dst += take, pos += take, n -= take;
+  }
+  return true;
+}
+
+/* Is output [pos, pos+n) a copy of input [from, from+n)? */
+static bool view_copy(view *v, uint64_t pos, size_t from, size_t n, const char *what) {
+  if (pos > v->size || n > v->size - pos)
+    return VFAIL(v, v->size, "the output ends at 0x%llx, inside %s (a copy of input "
+                 "[0x%zx, 0x%zx))", ULL(v->size), what, from, from + n);
+  if (v->bytes) {
+    const uint8_t *a = v->bytes + pos, *b = v->in->data + from;
+    if (memcmp(a, b, n) == 0) return true;
+    size_t k = 0;
+    while (a[k] == b[k]) k++;
+    return VFAIL(v, pos + k, "expected %s: a copy of input byte 0x%zx (0x%02x), found 0x%02x",
+                 what, from + k, b[k], a[k]);
+  }
+  while (n) {
+    const tw_seg *s = seg_at(v, pos);
+    const uint64_t off = pos - s->at;
+    if (s->kind != TW_SEG_INPUT)
+      return VFAIL(v, pos, "expected %s: a copy of input [0x%zx, 0x%zx), found new bytes", what,
+                   from, from + n);
+    if (s->src + off != from)
+      return VFAIL(v, pos, "expected %s: a copy of input 0x%zx, found a copy of input 0x%llx",
+                   what, from, ULL(s->src + off));
+    const size_t take = (size_t)(s->len - off < n ? s->len - off : n);
+    pos += take, from += take, n -= take;
+  }
+  return true;
+}
+
+/* ---- reading and expecting ------------------------------------------------ */
+
+static size_t uleb_size(uint64_t v) { return tw_leb_size_u64(v); }
+
+static size_t sleb_size(int64_t v) {
+  size_t n = 1;
+  for (;;) {
+    const uint8_t byte = (uint8_t)((uint64_t)v & 0x7f);
+    v = v < 0 ? ~(~v >> 7) : v >> 7;
+    if ((v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40))) return n;
+    n++;
   }
 }
 
-static bool read_insn(tw_cursor *c, insn *out) {
-  uint8_t op = 0;
-  if (!tw_read_u8(c, &op, "instruction")) return false;
-  out->op = op;
-  out->imm = 0;
-  uint32_t u = 0;
-  int32_t s = 0;
+/* The width rule: the input's width (w_in, 0 for none) if the value fits. */
+static size_t rule_width(uint64_t v, size_t w_in) {
+  return w_in && uleb_size(v) <= w_in ? w_in : uleb_size(v);
+}
+
+enum { LEB_U32, LEB_U64, LEB_S32, LEB_S64 };
+
+static bool read_leb(view *v, uint64_t pos, int kind, uint64_t *u, int64_t *s, size_t *len,
+                     const char *what) {
+  uint8_t tmp[10];
+  const size_t avail = (size_t)(v->size - pos < sizeof tmp ? v->size - pos : sizeof tmp);
+  if (pos >= v->size || !view_read(v, pos, tmp, avail))
+    return VFAIL(v, pos, "the output ends at 0x%llx; expected %s", ULL(v->size), what);
+  tw_leb_status st = TW_LEB_OK;
+  uint32_t u32 = 0;
+  int32_t s32 = 0;
+  switch (kind) {
+  case LEB_U32: st = tw_leb_read_u32(tmp, avail, &u32, len), *u = u32; break;
+  case LEB_U64: st = tw_leb_read_u64(tmp, avail, u, len); break;
+  case LEB_S32: st = tw_leb_read_s32(tmp, avail, &s32, len), *s = s32; break;
+  default: st = tw_leb_read_s64(tmp, avail, s, len); break;
+  }
+  if (st != TW_LEB_OK) return VFAIL(v, pos, "expected %s, found a malformed LEB128", what);
+  return true;
+}
+
+static bool exp_byte(view *v, uint64_t *p, uint8_t want, const char *what) {
+  uint8_t b = 0;
+  if (!view_read(v, *p, &b, 1))
+    return VFAIL(v, *p, "the output ends at 0x%llx; expected %s (0x%02x)", ULL(v->size), what,
+                 want);
+  if (b != want) return VFAIL(v, *p, "expected %s (0x%02x), found 0x%02x", what, want, b);
+  ++*p;
+  return true;
+}
+
+/* An unsigned number of known value under the width rule (w_in 0: minimal). */
+static bool exp_u(view *v, uint64_t *p, uint64_t want, size_t w_in, const char *what) {
+  uint64_t got = 0;
+  int64_t unused = 0;
+  size_t len = 0;
+  if (!read_leb(v, *p, want > UINT32_MAX ? LEB_U64 : LEB_U32, &got, &unused, &len, what))
+    return false;
+  if (got != want) return VFAIL(v, *p, "expected %s %llu, found %llu", what, ULL(want), ULL(got));
+  const size_t w = rule_width(want, w_in);
+  if (len != w)
+    return VFAIL(v, *p, "expected %s %llu in %zu bytes (%s), found %zu bytes", what, ULL(want), w,
+                 w_in ? "the input's width" : "minimal", len);
+  *p += len;
+  return true;
+}
+
+/* A signed constant, minimal. */
+static bool exp_s(view *v, uint64_t *p, int64_t want, bool is64, const char *what) {
+  uint64_t unused = 0;
+  int64_t got = 0;
+  size_t len = 0;
+  if (!read_leb(v, *p, is64 ? LEB_S64 : LEB_S32, &unused, &got, &len, what)) return false;
+  if (got != want)
+    return VFAIL(v, *p, "expected %s %lld, found %lld", what, (long long)want, (long long)got);
+  if (len != sleb_size(want))
+    return VFAIL(v, *p, "expected %s %lld in %zu bytes (minimal), found %zu bytes", what,
+                 (long long)want, sleb_size(want), len);
+  *p += len;
+  return true;
+}
+
+/* A number whose value is only known later (a size or a count): read now,
+ * checked by check_later. */
+typedef struct later {
+  uint64_t at, value;
+  size_t len, w_in;
+} later;
+
+static bool read_later(view *v, uint64_t *p, size_t w_in, later *l, const char *what) {
+  int64_t unused = 0;
+  l->at = *p;
+  l->w_in = w_in;
+  if (!read_leb(v, *p, LEB_U32, &l->value, &unused, &l->len, what)) return false;
+  *p += l->len;
+  return true;
+}
+
+static bool check_later(view *v, const later *l, uint64_t actual, const char *what) {
+  if (l->value != actual)
+    return VFAIL(v, l->at, "expected %s %llu, found %llu", what, ULL(actual), ULL(l->value));
+  const size_t w = rule_width(actual, l->w_in);
+  if (l->len != w)
+    return VFAIL(v, l->at, "expected %s %llu in %zu bytes (%s), found %zu bytes", what,
+                 ULL(actual), w, l->w_in ? "the input's width" : "minimal", l->len);
+  return true;
+}
+
+/* Output bytes equal to `want` (new bytes or a copy: either is read). */
+static bool exp_bytes(view *v, uint64_t *p, const uint8_t *want, size_t n, const char *what) {
+  uint8_t tmp[128];
+  for (size_t done = 0; done < n;) {
+    const size_t k = n - done < sizeof tmp ? n - done : sizeof tmp;
+    if (!view_read(v, *p + done, tmp, k))
+      return VFAIL(v, v->size, "the output ends at 0x%llx, inside %s", ULL(v->size), what);
+    for (size_t i = 0; i < k; i++)
+      if (tmp[i] != want[done + i])
+        return VFAIL(v, *p + done + i, "expected %s: byte %zu is 0x%02x, found 0x%02x", what,
+                     done + i, want[done + i], tmp[i]);
+    done += k;
+  }
+  *p += n;
+  return true;
+}
+
+static bool exp_copy(view *v, uint64_t *p, size_t from, size_t n, const char *what) {
+  if (!view_copy(v, *p, from, n, what)) return false;
+  *p += n;
+  return true;
+}
+
+/* ---- the verification context --------------------------------------------- */
+
+typedef struct vctx {
+  view v;
+  const tw_module *m;
+  const tw_edit *e;
+  uint32_t nadded;       /* added defined functions (wrappers, stubs, guards) */
+  uint32_t first_added;  /* the output index of the first of them */
+  uint32_t *by_out;      /* k-th added defined function in output order -> index in e->fns */
+  bool *func_removed;    /* per input function: a removed (stubbed) import */
+  tw_stub_env env;
+} vctx;
+
+#define XFAIL(x, at, ...) VFAIL(&(x)->v, at, __VA_ARGS__)
+
+static const char *section_name(uint8_t id) {
+  static const char *const names[] = {"custom", "type", "import", "function", "table",
+                                      "memory", "global", "export", "start", "element",
+                                      "code", "data", "data count", "tag"};
+  return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
+}
+
+/* A section's leading count in the input, its width and the offset after it. */
+static bool input_count(vctx *x, uint64_t p, const tw_section *s, uint32_t *n, size_t *w,
+                        size_t *after) {
+  if (!s) return *n = 0, *w = 0, *after = 0, true;
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(x->m->data, s->body, s->end, &scratch);
+  if (!tw_read_u32(&c, n, "count"))
+    return XFAIL(x, p, "cannot decode the count of the input's %s section at input 0x%zx",
+                 section_name(s->id), s->body);
+  *w = c.pos - s->body;
+  *after = c.pos;
+  return true;
+}
+
+/* A rebuilt or inserted section: its id and size; the size is checked when
+ * the contents have been walked. */
+typedef struct frame {
+  later size;
+  uint64_t body;
+  uint8_t id;
+} frame;
+
+static bool open_section(vctx *x, uint64_t *p, uint8_t id, const tw_section *old, frame *f) {
+  char what[48];
+  snprintf(what, sizeof what, "the id of the %s section", section_name(id));
+  f->id = id;
+  if (!exp_byte(&x->v, p, id, what)) return false;
+  snprintf(what, sizeof what, "the size of the %s section", section_name(id));
+  if (!read_later(&x->v, p, old ? old->body - old->start - 1 : 0, &f->size, what)) return false;
+  f->body = *p;
+  return true;
+}
+
+static bool close_section(vctx *x, uint64_t p, const frame *f) {
+  char what[48];
+  snprintf(what, sizeof what, "the size of the %s section", section_name(f->id));
+  return check_later(&x->v, &f->size, p - f->body, what);
+}
+
+/* ---- renumbered ranges ------------------------------------------------------
+ * The input's bytes from ip on are walked by a scanner of the input; every
+ * function index it finds is expected in the output as e->out[old] under the
+ * width rule, and every byte between them as a copy. */
+
+typedef struct patcher {
+  vctx *x;
+  uint64_t op;  /* output position */
+  size_t ip;    /* input position: everything before it is accounted for */
+} patcher;
+
+static bool pc_site(patcher *pc, size_t pos, size_t len, uint32_t old) {
+  vctx *x = pc->x;
+  if (!exp_copy(&x->v, &pc->op, pc->ip, pos - pc->ip, "the input's bytes")) return false;
+  if (old >= x->m->nfuncs)
+    return XFAIL(x, pc->op, "the input's function index %u at input 0x%zx is out of range", old,
+                 pos);
+  char what[96];
+  snprintf(what, sizeof what, "function index (input %u at input 0x%zx) renumbered to", old, pos);
+  if (!exp_u(&x->v, &pc->op, x->e->out[old], len, what)) return false;
+  pc->ip = pos + len;
+  return true;
+}
+
+static bool pc_finish(patcher *pc, size_t to) {
+  return exp_copy(&pc->x->v, &pc->op, pc->ip, to - pc->ip, "the input's bytes");
+}
+
+/* Instructions to the end that closes a constant expression. */
+static bool scan_expr(patcher *pc, tw_cursor *c) {
+  for (int depth = 0;;) {
+    tw_instr in;
+    if (!tw_instr_next(c, &in)) return false;
+    if (in.has_func && !pc_site(pc, in.func_pos, in.func_len, in.func)) return false;
+    depth += in.nest;
+    if (depth < 0) return true;
+  }
+}
+
+static bool scan_funcidx(patcher *pc, tw_cursor *c) {
+  const size_t at = c->pos;
+  uint32_t f = 0;
+  return tw_read_u32(c, &f, "function index") && pc_site(pc, at, c->pos - at, f);
+}
+
+/* Tables: `reftype limits`, or `0x40 0x00 reftype limits expr`. */
+static bool scan_tables(patcher *pc, tw_cursor *c) {
+  uint32_t n = 0;
+  if (!tw_read_u32(c, &n, "table count")) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    const bool init = c->pos + 1 < c->end && c->base[c->pos] == 0x40 && c->base[c->pos + 1] == 0;
+    if (init) c->pos += 2;
+    if (!tw_read_val_type(c, false, "table type") || !tw_read_limits(c, true, NULL, "limits"))
+      return false;
+    if (init && !scan_expr(pc, c)) return false;
+  }
+  return true;
+}
+
+/* Elements (spec 5.5.12): flags 0-7. */
+static bool scan_elems(patcher *pc, tw_cursor *c) {
+  uint32_t n = 0;
+  if (!tw_read_u32(c, &n, "element count")) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t flags = 0, u = 0, k = 0;
+    uint8_t b = 0;
+    if (!tw_read_u32(c, &flags, "element flags")) return false;
+    if (flags > 7) {
+      tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "element flags %u", flags);
+      return false;
+    }
+    if ((flags & 3) == 2 && !tw_read_u32(c, &u, "table index")) return false;
+    if (!(flags & 1) && !scan_expr(pc, c)) return false;
+    if ((flags & 3) && ((flags & 4) ? !tw_read_val_type(c, false, "element type")
+                                    : !tw_read_u8(c, &b, "element kind")))
+      return false;
+    if (!tw_read_u32(c, &k, "element count")) return false;
+    for (uint32_t j = 0; j < k; j++)
+      if ((flags & 4) ? !scan_expr(pc, c) : !scan_funcidx(pc, c)) return false;
+  }
+  return true;
+}
+
+static bool scan_globals(patcher *pc, tw_cursor *c, uint32_t n) {
+  uint8_t mut = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (!tw_read_val_type(c, false, "global type") || !tw_read_u8(c, &mut, "mutability") ||
+        !scan_expr(pc, c))
+      return false;
+  return true;
+}
+
+/* After a scanner failed: an output mismatch is already reported; else the
+ * input did not decode. */
+static bool scan_failed(patcher *pc, const tw_err *scratch, const char *what) {
+  if (tw_err_failed(pc->x->v.err)) return false;
+  return XFAIL(pc->x, pc->op, "cannot decode the input's %s at input 0x%llx: %s", what,
+               ULL(scratch->offset), scratch->message);
+}
+
+/* ---- added bodies ----------------------------------------------------------- */
+
+enum { IMM_FORWARD = 0xff }; /* local.get 0 .. nparams-1 */
+
+static const char *op_name(uint8_t op) {
   switch (op) {
-  case 0x41:
-    if (!tw_read_s32(c, &s, "i32.const")) return false;
-    out->imm = s;
-    return true;
-  case 0x10: case 0x20: case 0x21:
-    if (!tw_read_u32(c, &u, "index")) return false;
-    out->imm = u;
-    return true;
-  case 0x1b: case 0x0b:
-    return true;
-  default:
-    tw_err_set(c->err, TW_ERR_VERIFY, c->pos - 1, "unexpected opcode 0x%02x in a wrapper", op);
-    return false;
+  case OP_UNREACHABLE: return "unreachable";
+  case OP_BLOCK: return "block";
+  case OP_LOOP: return "loop";
+  case OP_IF: return "if";
+  case OP_END: return "end";
+  case OP_BR: return "br";
+  case OP_BR_IF: return "br_if";
+  case OP_RETURN: return "return";
+  case OP_CALL: return "call";
+  case OP_SELECT: return "select";
+  case OP_LOCAL_GET: return "local.get";
+  case OP_LOCAL_SET: return "local.set";
+  case OP_LOCAL_TEE: return "local.tee";
+  case OP_GLOBAL_GET: return "global.get";
+  case OP_GLOBAL_SET: return "global.set";
+  case OP_I32_LOAD: return "i32.load";
+  case OP_I64_LOAD: return "i64.load";
+  case OP_I32_LOAD8_U: return "i32.load8_u";
+  case OP_I32_STORE: return "i32.store";
+  case OP_I64_STORE: return "i64.store";
+  case OP_I32_STORE8: return "i32.store8";
+  case OP_I64_STORE8: return "i64.store8";
+  case OP_I32_CONST: return "i32.const";
+  case OP_I64_CONST: return "i64.const";
+  case OP_I32_EQZ: return "i32.eqz";
+  case OP_I32_GT_U: return "i32.gt_u";
+  case OP_I32_ADD: return "i32.add";
+  case OP_I32_SUB: return "i32.sub";
+  case OP_I64_ADD: return "i64.add";
+  case OP_I64_XOR: return "i64.xor";
+  case OP_I64_SHL: return "i64.shl";
+  case OP_I64_SHR_U: return "i64.shr_u";
+  default: return "?";
   }
 }
 
-static bool check_wrapper_body(const tw_module *out, const tw_plan *p, const tw_wrapper *w,
-                               uint32_t func, tw_err *err) {
-  const tw_body *b = &out->bodies[func - out->nfunc_imports];
-  const tw_functype *t = tw_module_func_type(out, func);
-  if (!t) return FAIL(b->start, "wrapper %u has no function type", func);
-  expect e = {0};
-  const int locals = expected_body(&e, p, w->role, w->target, t->nparams);
-  if (locals < 0 || e.overflow) return FAIL(b->start, "wrapper %u has no specified body", func);
-
-  tw_cursor c = tw_cursor_make(out->data, b->code, b->end, err);
-  uint32_t ngroups = 0, count = 0;
-  uint8_t vt = 0;
-  if (!tw_read_u32(&c, &ngroups, "locals")) return false;
-  if (locals == 0 && ngroups != 0) return FAIL(b->code, "wrapper %u declares locals", func);
-  if (locals == 1) {
-    if (ngroups != 1 || !tw_read_u32(&c, &count, "local count") ||
-        !tw_read_u8(&c, &vt, "local type") || count != 1 || vt != 0x7f)
-      return FAIL(b->code, "wrapper %u must declare exactly one i32 local", func);
+static bool match_insn(vctx *x, uint64_t *p, uint8_t op, uint8_t imm, int64_t a, uint32_t b,
+                       const char *body, size_t k) {
+  view *v = &x->v;
+  char what[160];
+  snprintf(what, sizeof what, "%s, instruction %zu: %s", body, k, op_name(op));
+  if (!exp_byte(v, p, op, what)) return false;
+  switch (imm) {
+  case TW_IMM_NONE: return true;
+  case TW_IMM_U32:
+    if (a < 0 || a > UINT32_MAX) return XFAIL(x, *p, "%s: no such index", what);
+    return exp_u(v, p, (uint64_t)a, 0, what);
+  case TW_IMM_S32: return exp_s(v, p, a, false, what);
+  case TW_IMM_S64: return exp_s(v, p, a, true, what);
+  case TW_IMM_BYTE: return exp_byte(v, p, (uint8_t)a, what);
+  case TW_IMM_MEMARG: return exp_u(v, p, (uint64_t)a, 0, what) && exp_u(v, p, b, 0, what);
+  default: return XFAIL(x, *p, "%s: unknown immediate", what);
   }
-  for (size_t k = 0; k < e.n; k++) {
-    if (e.v[k].op == 0xff) { /* local.get 0 .. nparams-1 */
-      for (uint32_t i = 0; i < e.nparams; i++) {
-        const size_t at = c.pos;
-        insn got;
-        if (!read_insn(&c, &got)) return false;
-        if (got.op != 0x20 || got.imm != i)
-          return FAIL(at, "wrapper %u: expected local.get %u", func, i);
+}
+
+/* locals (none, or one group of n x vt), the list, then the body's end. */
+static bool match_body(vctx *x, uint64_t *p, uint32_t nlocals, uint8_t vt,
+                       const tw_stub_insn *list, size_t n, uint32_t nparams, const char *body) {
+  char what[160];
+  snprintf(what, sizeof what, "%s: local declarations", body);
+  if (nlocals == 0) {
+    if (!exp_byte(&x->v, p, 0, what)) return false;
+  } else if (!exp_byte(&x->v, p, 1, what) || !exp_u(&x->v, p, nlocals, 0, what) ||
+             !exp_byte(&x->v, p, vt, what)) {
+    return false;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    const tw_stub_insn *in = &list[i];
+    if (in->imm == IMM_FORWARD) {
+      for (uint32_t j = 0; j < nparams; j++)
+        if (!match_insn(x, p, OP_LOCAL_GET, TW_IMM_U32, j, 0, body, k++)) return false;
+      continue;
+    }
+    if (!tw_stub_insn_present(in, &x->env)) continue;
+    const int64_t val = tw_stub_insn_value(in, &x->env);
+    if (in->ref != TW_REF_NONE && val == UINT32_MAX)
+      return XFAIL(x, *p, "%s, instruction %zu: refers to a global or function the edit does "
+                   "not add", body, k);
+    if (!match_insn(x, p, in->op, in->imm, val, in->b, body, k++)) return false;
+  }
+  return true;
+}
+
+#define INS(o, k, a) ((tw_stub_insn){(uint8_t)(o), (uint8_t)(k), TW_REF_NONE, TW_REF_NONE, (a), 0})
+
+static bool type_nparams(const vctx *x, uint32_t type, uint32_t *np) {
+  const tw_module *m = x->m;
+  if (type < m->ntypes && m->types[type].is_func) return *np = m->types[type].nparams, true;
+  if (type == m->ntypes && x->e->add_output_type) return *np = 3, true;
+  return false;
+}
+
+/* An edit id's output index (false: no such id). */
+static bool out_index(const vctx *x, uint32_t id, uint32_t *o) {
+  if (id == TW_NONE || (uint64_t)id >= (uint64_t)x->m->nfuncs + x->e->nfns) return false;
+  *o = x->e->out[id];
+  return true;
+}
+
+static void export_label(const vctx *x, uint32_t export_i, char *out, size_t cap) {
+  if (export_i < x->m->nexports) {
+    const tw_export *xp = &x->m->exports[export_i];
+    snprintf(out, cap, "export \"%.*s\"", (int)(xp->name_len > 40 ? 40 : xp->name_len),
+             (const char *)x->m->data + xp->name);
+  } else {
+    snprintf(out, cap, "no export");
+  }
+}
+
+/* ABI.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish). */
+enum { NO_HOOK = -1, BY_RESULT = -2 };
+static const struct {
+  tw_role role;
+  int start, finish;
+} task_hook_table[] = {
+    {TW_ROLE_SYNC, 0, 1},
+    {TW_ROLE_SYNC_POST, 0, NO_HOOK},
+    {TW_ROLE_POST_RETURN, NO_HOOK, 1},
+    {TW_ROLE_ASYNC_CALLBACK, 2, BY_RESULT},
+    {TW_ROLE_CALLBACK, 3, BY_RESULT},
+    {TW_ROLE_ASYNC_STACKFUL, 2, 5},
+    {TW_ROLE_REALLOC, 12, 13},
+    {TW_ROLE_DTOR, 8, 9},
+    {TW_ROLE_INITIALIZE, 6, 7},
+};
+
+static bool check_wrapper(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) {
+  const tw_edit *e = x->e;
+  char body[120], label[64];
+  export_label(x, f->export_i, label, sizeof label);
+  snprintf(body, sizeof body, "wrapper %u (%s, %s)", index, tw_role_name(f->role), label);
+  uint32_t np = 0, target = 0, hook = 0;
+  if (!type_nparams(x, f->type, &np)) return XFAIL(x, *p, "%s: type %u is no function type", body, f->type);
+  if (!out_index(x, f->target, &target)) return XFAIL(x, *p, "%s: no target", body);
+  tw_stub_insn w[16];
+  size_t n = 0;
+  uint32_t nlocals = 0;
+  if (e->abi == TW_ABI_TASK_HOOK) {
+    if (!out_index(x, e->hook, &hook)) return XFAIL(x, *p, "%s: the edit has no hook", body);
+    size_t r = 0;
+    while (r < sizeof task_hook_table / sizeof task_hook_table[0] &&
+           task_hook_table[r].role != f->role)
+      r++;
+    if (r == sizeof task_hook_table / sizeof task_hook_table[0])
+      return XFAIL(x, *p, "%s: ABI.md wraps no export of this role", body);
+    const int start = task_hook_table[r].start, finish = task_hook_table[r].finish;
+    if (start != NO_HOOK) w[n++] = INS(OP_I32_CONST, TW_IMM_S32, start), w[n++] = INS(OP_CALL, TW_IMM_U32, hook);
+    w[n++] = INS(OP_LOCAL_GET, IMM_FORWARD, 0);
+    w[n++] = INS(OP_CALL, TW_IMM_U32, target);
+    if (finish == BY_RESULT) { /* local.set r; H(r != 0 ? 4 : 5); local.get r */
+      nlocals = 1;
+      w[n++] = INS(OP_LOCAL_SET, TW_IMM_U32, np);
+      w[n++] = INS(OP_I32_CONST, TW_IMM_S32, 4);
+      w[n++] = INS(OP_I32_CONST, TW_IMM_S32, 5);
+      w[n++] = INS(OP_LOCAL_GET, TW_IMM_U32, np);
+      w[n++] = INS(OP_SELECT, TW_IMM_NONE, 0);
+      w[n++] = INS(OP_CALL, TW_IMM_U32, hook);
+      w[n++] = INS(OP_LOCAL_GET, TW_IMM_U32, np);
+    } else if (finish != NO_HOOK) {
+      w[n++] = INS(OP_I32_CONST, TW_IMM_S32, finish);
+      w[n++] = INS(OP_CALL, TW_IMM_U32, hook);
+    }
+  } else if (e->abi == TW_ABI_INIT_TASK) { /* ABI.md, "Init-task ABI": call init; call f */
+    const bool async = f->role == TW_ROLE_ASYNC_CALLBACK || f->role == TW_ROLE_ASYNC_STACKFUL;
+    if (!async && f->role != TW_ROLE_SYNC && f->role != TW_ROLE_SYNC_POST &&
+        f->role != TW_ROLE_INITIALIZE)
+      return XFAIL(x, *p, "%s: the init-task ABI wraps no export of this role", body);
+    if (!out_index(x, async && e->has_init_async ? e->init_async : e->hook, &hook))
+      return XFAIL(x, *p, "%s: the edit has no init function", body);
+    w[n++] = INS(OP_CALL, TW_IMM_U32, hook);
+    w[n++] = INS(OP_LOCAL_GET, IMM_FORWARD, 0);
+    w[n++] = INS(OP_CALL, TW_IMM_U32, target);
+  } else {
+    return XFAIL(x, *p, "%s: the edit has no ABI", body);
+  }
+  w[n++] = INS(OP_END, TW_IMM_NONE, 0);
+  return match_body(x, p, nlocals, VT_I32, w, n, np, body);
+}
+
+/* docs/output-layout.md, "Added function bodies". */
+static bool check_guard(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) {
+  char body[120], label[64];
+  export_label(x, f->export_i, label, sizeof label);
+  snprintf(body, sizeof body, "init-once guard %u (%s)", index, label);
+  const uint32_t g = x->e->global_of[TW_GLOBAL_GUARD];
+  uint32_t np = 0, init = 0, target = 0;
+  if (g == TW_NONE) return XFAIL(x, *p, "%s: the edit adds no guard flag", body);
+  if (!type_nparams(x, f->type, &np)) return XFAIL(x, *p, "%s: type %u is no function type", body, f->type);
+  if (!out_index(x, f->init, &init)) return XFAIL(x, *p, "%s: no function to initialise with", body);
+  tw_stub_insn w[12];
+  size_t n = 0;
+  w[n++] = INS(OP_GLOBAL_GET, TW_IMM_U32, g);
+  w[n++] = INS(OP_I32_EQZ, TW_IMM_NONE, 0);
+  w[n++] = INS(OP_IF, TW_IMM_BYTE, BT_EMPTY);
+  w[n++] = INS(OP_I32_CONST, TW_IMM_S32, 1);
+  w[n++] = INS(OP_GLOBAL_SET, TW_IMM_U32, g);
+  w[n++] = INS(OP_CALL, TW_IMM_U32, init);
+  w[n++] = INS(OP_END, TW_IMM_NONE, 0);
+  if (f->target != TW_NONE) {
+    if (!out_index(x, f->target, &target)) return XFAIL(x, *p, "%s: no target", body);
+    w[n++] = INS(OP_LOCAL_GET, IMM_FORWARD, 0);
+    w[n++] = INS(OP_CALL, TW_IMM_U32, target);
+  }
+  w[n++] = INS(OP_END, TW_IMM_NONE, 0);
+  return match_body(x, p, 0, 0, w, n, np, body);
+}
+
+static bool check_stub(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) {
+  const tw_import *im = &x->m->imports[f->import_i];
+  char body[120];
+  snprintf(body, sizeof body, "stub %u (%s, for import \"%.*s\")", index,
+           tw_stub_kind_name(f->stub), (int)(im->name_len > 40 ? 40 : im->name_len),
+           (const char *)x->m->data + im->name);
+  const tw_stub_spec *s = tw_stub_spec_of(f->stub);
+  if (!s) return XFAIL(x, *p, "%s: no such stub kind", body);
+  return match_body(x, p, s->nlocals, s->local_type, s->code, s->ncode, 0, body);
+}
+
+/* ---- sections ---------------------------------------------------------------- */
+
+static bool sec_type(vctx *x, uint64_t *p, const tw_section *s) {
+  frame f;
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  static const uint8_t added[] = {TW_FUNC_FORM, 3, VT_I32, VT_I32, VT_I32, 0};
+  return open_section(x, p, TW_SEC_TYPE, s, &f) && input_count(x, *p, s, &n, &w, &after) &&
+         exp_u(&x->v, p, (uint64_t)n + 1, w, "the type count") &&
+         (!s || exp_copy(&x->v, p, after, s->end - after, "the input's types")) &&
+         exp_bytes(&x->v, p, added, sizeof added, "the added type [i32 i32 i32] -> []") &&
+         close_section(x, *p, &f);
+}
+
+static bool exp_name(vctx *x, uint64_t *p, const char *str, const char *what) {
+  const size_t len = strlen(str);
+  return exp_u(&x->v, p, len, 0, what) && exp_bytes(&x->v, p, (const uint8_t *)str, len, what);
+}
+
+static bool sec_import(vctx *x, uint64_t *p, const tw_section *s) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < m->nimports; i++) kept += !e->import_removed[i];
+  if ((uint64_t)kept + e->nimports_added == 0) return true; /* left out */
+  frame f;
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  if (!open_section(x, p, TW_SEC_IMPORT, s, &f) || !input_count(x, *p, s, &n, &w, &after) ||
+      !exp_u(&x->v, p, (uint64_t)kept + e->nimports_added, w, "the import count"))
+    return false;
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    char what[48];
+    snprintf(what, sizeof what, "import entry %u", i);
+    if (!e->import_removed[i] &&
+        !exp_copy(&x->v, p, m->imports[i].start, m->imports[i].end - m->imports[i].start, what))
+      return false;
+  }
+  for (uint32_t k = 0; k < e->nfns; k++) {
+    const tw_fn *fn = &e->fns[k];
+    if (fn->kind != TW_FN_IMPORT) continue;
+    if (!fn->imp_module || !fn->imp_name) return XFAIL(x, *p, "the added import has no name");
+    if (!exp_name(x, p, fn->imp_module, "the added import's module name") ||
+        !exp_name(x, p, fn->imp_name, "the added import's field name") ||
+        !exp_byte(&x->v, p, TW_KIND_FUNC, "the added import's kind (function)") ||
+        !exp_u(&x->v, p, fn->type, 0, "the added import's type index"))
+      return false;
+  }
+  return close_section(x, *p, &f);
+}
+
+static bool sec_function(vctx *x, uint64_t *p, const tw_section *s) {
+  const tw_module *m = x->m;
+  frame f;
+  const uint32_t ndefined = m->nfuncs - m->nfunc_imports;
+  if (!open_section(x, p, TW_SEC_FUNCTION, s, &f) ||
+      !exp_u(&x->v, p, (uint64_t)ndefined + x->nadded, s ? m->funcsec_count_width : 0,
+             "the function count") ||
+      (s && !exp_copy(&x->v, p, m->funcsec_entries, s->end - m->funcsec_entries,
+                      "the input's function entries")))
+    return false;
+  for (uint32_t k = 0; k < x->nadded; k++) {
+    char what[64];
+    snprintf(what, sizeof what, "the type index of function %u", x->first_added + k);
+    if (!exp_u(&x->v, p, x->e->fns[x->by_out[k]].type, 0, what)) return false;
+  }
+  return close_section(x, *p, &f);
+}
+
+/* Table, start, element: the input's bytes with every function index patched. */
+static bool sec_patched(vctx *x, uint64_t *p, const tw_section *s) {
+  frame f;
+  if (!open_section(x, p, s->id, s, &f)) return false;
+  patcher pc = {x, *p, s->body};
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(x->m->data, s->body, s->end, &scratch);
+  const bool ok = s->id == TW_SEC_TABLE ? scan_tables(&pc, &c)
+                : s->id == TW_SEC_START ? scan_funcidx(&pc, &c)
+                                        : scan_elems(&pc, &c);
+  if (!ok) return scan_failed(&pc, &scratch, section_name(s->id));
+  if (!pc_finish(&pc, s->end)) return false;
+  *p = pc.op;
+  return close_section(x, *p, &f);
+}
+
+static bool sec_global(vctx *x, uint64_t *p, const tw_section *s) {
+  const tw_edit *e = x->e;
+  frame f;
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  if (!open_section(x, p, TW_SEC_GLOBAL, s, &f) || !input_count(x, *p, s, &n, &w, &after) ||
+      !exp_u(&x->v, p, (uint64_t)n + e->nglobals, w, "the global count"))
+    return false;
+  if (s && e->renumbered) {
+    patcher pc = {x, *p, after};
+    tw_err scratch = {0};
+    tw_cursor c = tw_cursor_make(x->m->data, after, s->end, &scratch);
+    if (!scan_globals(&pc, &c, n)) return scan_failed(&pc, &scratch, "global section");
+    if (!pc_finish(&pc, s->end)) return false;
+    *p = pc.op;
+  } else if (s && !exp_copy(&x->v, p, after, s->end - after, "the input's globals")) {
+    return false;
+  }
+  for (uint32_t k = 0; k < e->nglobals; k++) {
+    const tw_global *g = &e->globals[k];
+    const bool i64 = g->valtype == VT_I64;
+    if (!exp_byte(&x->v, p, g->valtype, "an added global's value type") ||
+        !exp_byte(&x->v, p, TW_MUT_VAR, "an added global's mutability (mutable)") ||
+        !exp_byte(&x->v, p, i64 ? OP_I64_CONST : OP_I32_CONST, "an added global's initialiser") ||
+        !exp_s(&x->v, p, g->init, i64, "an added global's initial value") ||
+        !exp_byte(&x->v, p, OP_END, "the end of an added global's initialiser"))
+      return false;
+  }
+  return close_section(x, *p, &f);
+}
+
+static bool sec_export(vctx *x, uint64_t *p, const tw_section *s) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < m->nexports; i++) kept += !e->exports[i].removed;
+  frame f;
+  if (!open_section(x, p, TW_SEC_EXPORT, s, &f) ||
+      !exp_u(&x->v, p, (uint64_t)kept + e->add_exit_export, s ? m->exports_count_width : 0,
+             "the export count"))
+    return false;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *xp = &m->exports[i];
+    if (e->exports[i].removed) continue;
+    char what[96], label[64];
+    export_label(x, i, label, sizeof label);
+    snprintf(what, sizeof what, "the name of %s", label);
+    const size_t name_end = xp->name + xp->name_len;
+    if (!exp_copy(&x->v, p, xp->start, name_end - xp->start, what)) return false;
+    snprintf(what, sizeof what, "the kind of %s", label);
+    if (!exp_byte(&x->v, p, xp->kind, what)) return false;
+    uint32_t want = xp->index;
+    if (xp->kind == TW_KIND_FUNC && !out_index(x, e->exports[i].target, &want))
+      return XFAIL(x, *p, "the edit gives %s no target", label);
+    snprintf(what, sizeof what, "the index of %s", label);
+    if (!exp_u(&x->v, p, want, xp->end - (name_end + 1), what)) return false;
+  }
+  if (e->add_exit_export) {
+    if (e->global_of[TW_GLOBAL_EXIT] == TW_NONE)
+      return XFAIL(x, *p, "the edit exports \"%s\" but adds no exit global", TW_EXIT_CODE_GLOBAL);
+    if (!exp_name(x, p, TW_EXIT_CODE_GLOBAL, "the name of the export \"" TW_EXIT_CODE_GLOBAL "\"") ||
+        !exp_byte(&x->v, p, TW_KIND_GLOBAL, "the kind of \"" TW_EXIT_CODE_GLOBAL "\" (global)") ||
+        !exp_u(&x->v, p, e->global_of[TW_GLOBAL_EXIT], 0, "the index of \"" TW_EXIT_CODE_GLOBAL "\""))
+      return false;
+  }
+  return close_section(x, *p, &f);
+}
+
+static bool check_added_body(vctx *x, uint64_t *p, uint32_t k) {
+  const tw_fn *f = &x->e->fns[x->by_out[k]];
+  const uint32_t index = x->first_added + k;
+  later size;
+  char what[64];
+  snprintf(what, sizeof what, "the body size of function %u", index);
+  if (!read_later(&x->v, p, 0, &size, what)) return false;
+  const uint64_t start = *p;
+  bool ok = false;
+  switch (f->kind) {
+  case TW_FN_WRAPPER: ok = check_wrapper(x, p, f, index); break;
+  case TW_FN_GUARD: ok = check_guard(x, p, f, index); break;
+  case TW_FN_STUB: ok = check_stub(x, p, f, index); break;
+  default: ok = XFAIL(x, *p, "function %u is an import, not a body", index); break;
+  }
+  return ok && check_later(&x->v, &size, *p - start, what);
+}
+
+static bool sec_code(vctx *x, uint64_t *p, const tw_section *s) {
+  const tw_module *m = x->m;
+  frame f;
+  if (!open_section(x, p, TW_SEC_CODE, s, &f) ||
+      !exp_u(&x->v, p, (uint64_t)m->nbodies + x->nadded, s ? m->code_count_width : 0,
+             "the function-body count"))
+    return false;
+  if (s && !x->e->renumbered) {
+    if (!exp_copy(&x->v, p, m->code_entries, s->end - m->code_entries, "the input's bodies"))
+      return false;
+  } else if (s) {
+    for (uint32_t i = 0; i < m->nbodies; i++) {
+      const tw_body *b = &m->bodies[i];
+      later size;
+      char what[64];
+      snprintf(what, sizeof what, "the body size of function %u",
+               x->e->out[m->nfunc_imports + i]);
+      if (!read_later(&x->v, p, b->code - b->start, &size, what)) return false;
+      const uint64_t start = *p;
+      patcher pc = {x, *p, b->code};
+      tw_err scratch = {0};
+      tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &scratch);
+      bool ok = tw_skip_locals(&c);
+      while (ok && c.pos < c.end) {
+        tw_instr in;
+        ok = tw_instr_next(&c, &in) && (!in.has_func || pc_site(&pc, in.func_pos, in.func_len, in.func));
       }
-      continue;
+      if (!ok) return scan_failed(&pc, &scratch, "code");
+      if (!pc_finish(&pc, b->end)) return false;
+      *p = pc.op;
+      if (!check_later(&x->v, &size, *p - start, what)) return false;
     }
-    const size_t at = c.pos;
-    insn got;
-    if (!read_insn(&c, &got)) return false;
-    if (got.op != e.v[k].op || got.imm != e.v[k].imm)
-      return FAIL(at, "wrapper %u (%s): instruction %zu is 0x%02x %lld, expected 0x%02x %lld", func,
-                  tw_role_name(w->role), k, got.op, (long long)got.imm, e.v[k].op,
-                  (long long)e.v[k].imm);
   }
-  insn end;
-  const size_t at = c.pos;
-  if (!read_insn(&c, &end)) return false;
-  if (end.op != 0x0b || c.pos != c.end)
-    return FAIL(at, "wrapper %u: body does not end after the specified sequence", func);
-  return true;
+  for (uint32_t k = 0; k < x->nadded; k++)
+    if (!check_added_body(x, p, k)) return false;
+  return close_section(x, *p, &f);
 }
 
-static bool rewritten(const tw_module *m, size_t i, bool new_funcs) {
-  const tw_section *s = &m->sections[i];
-  if (s->id == TW_SEC_EXPORT) return true;
-  if (new_funcs && (s->id == TW_SEC_FUNCTION || s->id == TW_SEC_CODE)) return true;
-  return new_funcs && (long)i == m->sec_name && m->names_ok;
-}
+/* ---- the name section -------------------------------------------------------- */
 
-/* Every section that was not rewritten is byte-identical and in the same
- * order. */
-static bool check_sections(const tw_module *in, const tw_module *out, bool new_funcs,
-                           tw_err *err) {
-  size_t j = 0;
-  for (size_t i = 0; i < in->nsections; i++) {
-    if (rewritten(in, i, new_funcs)) continue;
-    while (j < out->nsections && rewritten(out, j, new_funcs)) j++;
-    const tw_section *a = &in->sections[i];
-    if (j == out->nsections) return FAIL(a->start, "section at 0x%zx is missing from the output", a->start);
-    const tw_section *b = &out->sections[j];
-    if (a->end - a->start != b->end - b->start ||
-        memcmp(in->data + a->start, out->data + b->start, a->end - a->start) != 0)
-      return FAIL(b->start, "section %u at input 0x%zx is not byte-identical in the output",
-                  a->id, a->start);
-    j++;
+static bool exp_added_name(vctx *x, uint64_t *p, uint32_t k) {
+  const tw_module *m = x->m;
+  const tw_fn *f = &x->e->fns[x->by_out[k]];
+  const char *prefix = NULL;
+  size_t at = 0, len = 0;
+  if (f->kind == TW_FN_STUB) {
+    prefix = "taskwrap:wasi_snapshot_preview1.";
+    at = m->imports[f->import_i].name, len = m->imports[f->import_i].name_len;
+  } else {
+    if (f->export_i >= m->nexports)
+      return XFAIL(x, *p, "function %u serves no export to be named after", x->first_added + k);
+    prefix = f->kind == TW_FN_GUARD ? "taskwrap:init-once:" : "taskwrap:";
+    at = m->exports[f->export_i].name, len = m->exports[f->export_i].name_len;
   }
-  while (j < out->nsections && rewritten(out, j, new_funcs)) j++;
-  if (j != out->nsections) return FAIL(out->sections[j].start, "unexpected section in the output");
-  return true;
+  char what[64];
+  snprintf(what, sizeof what, "the name of function %u", x->first_added + k);
+  const size_t plen = strlen(prefix);
+  return exp_u(&x->v, p, x->first_added + k, 0, "the function index of an added name") &&
+         exp_u(&x->v, p, plen + len, 0, what) &&
+         exp_bytes(&x->v, p, (const uint8_t *)prefix, plen, what) &&
+         exp_bytes(&x->v, p, m->data + at, len, what);
 }
 
-static bool check_functions(const tw_module *in, const tw_module *out, const tw_plan *p,
-                            tw_err *err) {
-  if (out->nfuncs != in->nfuncs + p->nwrappers || out->nfunc_imports != in->nfunc_imports)
-    return FAIL(0, "output has %u functions, expected %u", out->nfuncs, in->nfuncs + p->nwrappers);
-  for (uint32_t i = 0; i < in->nfuncs; i++)
-    if (out->func_types[i] != in->func_types[i])
-      return FAIL(0, "function %u changed its type", i);
-  for (uint32_t k = 0; k < p->nwrappers; k++)
-    if (out->func_types[in->nfuncs + k] != in->func_types[p->wrappers[k].target])
-      return FAIL(0, "wrapper %u does not have the type of function %u", in->nfuncs + k,
-                  p->wrappers[k].target);
-  if (in->nbodies == 0) return true;
-  /* Existing bodies: same bytes, and the same offset from the start of the
-   * code section's contents (DWARF's frame of reference) unless the count
-   * had to grow, in which case they all move by the same amount. */
-  const size_t in_base = in->sections[in->sec_code].body;
-  const size_t out_base = out->sections[out->sec_code].body;
-  const size_t shift = out->code_count_width - in->code_count_width;
-  for (uint32_t i = 0; i < in->nbodies; i++) {
-    const tw_body *a = &in->bodies[i], *b = &out->bodies[i];
-    if (b->start - out_base != a->start - in_base + shift)
-      return FAIL(b->start, "function body %u moved within the code section", i);
-    if (a->end - a->start != b->end - b->start ||
-        memcmp(in->data + a->start, out->data + b->start, a->end - a->start) != 0)
-      return FAIL(b->start, "function body %u is not byte-identical", i);
-  }
-  return true;
-}
-
-static bool check_exports(const tw_module *in, const tw_module *out, const tw_plan *p,
-                          tw_err *err) {
-  uint32_t j = 0;
-  for (uint32_t i = 0; i < in->nexports; i++) {
-    const tw_export *a = &in->exports[i];
-    if (p->export_removed[i]) continue;
-    if (j >= out->nexports) return FAIL(0, "export %u is missing from the output", i);
-    const tw_export *b = &out->exports[j++];
-    if (a->name_len != b->name_len || a->kind != b->kind ||
-        memcmp(in->data + a->name, out->data + b->name, a->name_len) != 0)
-      return FAIL(b->start, "export %u changed its name or kind", i);
-    const int64_t wrapper = p->entries[i].wrapper;
-    if (wrapper < 0) {
-      if (b->index != a->index) return FAIL(b->start, "export %u was re-pointed unexpectedly", i);
-      continue;
-    }
-    if (b->index != (uint64_t)wrapper || b->index < in->nfuncs)
-      return FAIL(b->start, "export \"%s\" does not name its wrapper", p->entries[i].name);
-    const tw_wrapper *w = &p->wrappers[b->index - in->nfuncs];
-    if (w->target != a->index)
-      return FAIL(b->start, "export \"%s\": wrapper calls the wrong function", p->entries[i].name);
-    if (out->func_types[b->index] != in->func_types[a->index])
-      return FAIL(b->start, "export \"%s\": wrapper type differs", p->entries[i].name);
-    if (!check_wrapper_body(out, p, w, b->index, err)) return false;
-  }
-  if (j != out->nexports) return FAIL(0, "the output has extra exports");
-  return true;
-}
-
-static bool check_hook_gone(const tw_module *out, const tw_plan *p, tw_err *err) {
-  for (uint32_t j = 0; j < out->nexports; j++) {
-    const tw_export *e = &out->exports[j];
-    const tw_role r = tw_classify_name(out->data + e->name, e->name_len, p->abi);
-    if (e->kind == 0 && (r == TW_ROLE_HOOK || r == TW_ROLE_INIT))
-      return FAIL(e->start, "the hook export is still present");
-  }
-  return true;
-}
-
-bool tw_verify_output(const tw_module *in, const tw_plan *p, const uint8_t *data, size_t size,
-               tw_err *err) {
-  tw_module out;
-  tw_err perr = {0};
-  if (!tw_module_parse(&out, data, size, &perr)) {
-    tw_err_set(err, TW_ERR_VERIFY, perr.offset, "output is malformed: %s", perr.message);
+/* A function-names subsection with only the added names (none in the input). */
+static bool names_inserted(vctx *x, uint64_t *p) {
+  later size;
+  if (!exp_byte(&x->v, p, 1, "the id of the inserted function-names subsection") ||
+      !read_later(&x->v, p, 0, &size, "the size of the function-names subsection"))
     return false;
+  const uint64_t body = *p;
+  if (!exp_u(&x->v, p, x->nadded, 0, "the number of function names")) return false;
+  for (uint32_t k = 0; k < x->nadded; k++)
+    if (!exp_added_name(x, p, k)) return false;
+  return check_later(&x->v, &size, *p - body, "the size of the function-names subsection");
+}
+
+/* Subsection 1 (function names, direct) or 2/3 (indirect), rebuilt: input
+ * entries of removed imports left out, the others renumbered (when the edit
+ * renumbers) or copied; function names also get the added names. */
+static bool names_map(vctx *x, uint64_t *p, uint8_t id, size_t start, size_t sub, uint32_t len) {
+  const tw_module *m = x->m;
+  view *v = &x->v;
+  later size, count;
+  char what[64];
+  snprintf(what, sizeof what, "the size of name subsection %u", id);
+  if (!exp_byte(v, p, id, "a name subsection id") ||
+      !read_later(v, p, sub - start - 1, &size, what))
+    return false;
+  const uint64_t body = *p;
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(m->data, sub, sub + len, &scratch);
+  uint32_t n = 0, kept = 0;
+  if (!tw_read_u32(&c, &n, "name map"))
+    return XFAIL(x, *p, "cannot decode the input's name subsection %u at input 0x%zx", id, sub);
+  if (!read_later(v, p, c.pos - sub, &count, "the number of names")) return false;
+  const uint32_t added = id == 1 ? x->nadded : 0;
+  if (!x->e->renumbered) {
+    if (!exp_copy(v, p, c.pos, sub + len - c.pos, "the input's names")) return false;
+    kept = n;
+  } else {
+    for (uint32_t i = 0, last = 0; i < n; i++) {
+      const size_t at = c.pos;
+      uint32_t idx = 0, inner = 0, li = 0, nl = 0;
+      size_t s = 0;
+      bool ok = tw_read_u32(&c, &idx, "index");
+      const size_t after_idx = c.pos;
+      if (ok && id == 1) {
+        ok = tw_read_name(&c, &s, &nl, "name");
+      } else if (ok) {
+        ok = tw_read_u32(&c, &inner, "count");
+        for (uint32_t j = 0; ok && j < inner; j++)
+          ok = tw_read_u32(&c, &li, "index") && tw_read_name(&c, &s, &nl, "name");
+      }
+      if (!ok || idx >= m->nfuncs || (i && idx <= last))
+        return XFAIL(x, *p, "the input's name subsection %u cannot be renumbered (entry at input "
+                     "0x%zx)", id, at);
+      last = idx;
+      if (x->func_removed[idx]) continue; /* a removed import: its stub is named instead */
+      kept++;
+      if (!exp_u(v, p, x->e->out[idx], after_idx - at, "the function index of a name") ||
+          !exp_copy(v, p, after_idx, c.pos - after_idx, "the input's name entry"))
+        return false;
+    }
+    if (c.pos != c.end)
+      return XFAIL(x, *p, "the input's name subsection %u has bytes after its entries", id);
   }
-  const bool new_funcs = p->nwrappers > 0;
-  bool ok = check_sections(in, &out, new_funcs, err) && check_functions(in, &out, p, err) &&
-            check_exports(in, &out, p, err);
-  bool keep = false;
-  for (size_t i = 0; i < p->nentries; i++)
-    if ((p->entries[i].role == TW_ROLE_HOOK || p->entries[i].role == TW_ROLE_INIT) &&
-        !p->entries[i].removed)
-      keep = true;
-  if (ok && !keep) ok = check_hook_gone(&out, p, err);
-  tw_module_free(&out);
+  for (uint32_t k = 0; k < added; k++)
+    if (!exp_added_name(x, p, k)) return false;
+  return check_later(v, &count, (uint64_t)kept + added, "the number of names") &&
+         check_later(v, &size, *p - body, what);
+}
+
+static bool sec_names(vctx *x, uint64_t *p, const tw_section *s) {
+  const tw_module *m = x->m;
+  if (!m->names_ok) return XFAIL(x, *p, "the edit rebuilds a name section that does not parse");
+  frame f;
+  const size_t contents = s->name_start + s->name_len;
+  if (!open_section(x, p, TW_SEC_CUSTOM, s, &f) ||
+      !exp_copy(&x->v, p, s->body, contents - s->body, "the name section's own name"))
+    return false;
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(m->data, contents, s->end, &scratch);
+  bool func_names = false;
+  while (c.pos < c.end) {
+    const size_t start = c.pos;
+    uint8_t id = 0;
+    size_t sub = 0;
+    uint32_t len = 0;
+    if (!tw_read_u8(&c, &id, "id") || !tw_read_bytes(&c, &sub, &len, "subsection"))
+      return XFAIL(x, *p, "cannot decode the input's name section at input 0x%zx", start);
+    if (id > 1 && !func_names && x->nadded > 0) {
+      if (!names_inserted(x, p)) return false;
+      func_names = true;
+    }
+    if (id == 1 || ((id == 2 || id == 3) && x->e->renumbered)) {
+      if (!names_map(x, p, id, start, sub, len)) return false;
+      func_names |= id == 1;
+    } else {
+      char what[48];
+      snprintf(what, sizeof what, "name subsection %u", id);
+      if (!exp_copy(&x->v, p, start, c.pos - start, what)) return false;
+    }
+  }
+  if (!func_names && x->nadded > 0 && !names_inserted(x, p)) return false;
+  return close_section(x, *p, &f);
+}
+
+/* ---- the section sequence ---------------------------------------------------- */
+
+static bool copy_section(vctx *x, uint64_t *p, const tw_section *s) {
+  char what[64];
+  snprintf(what, sizeof what, "the input's %s section at 0x%zx", section_name(s->id), s->start);
+  return exp_copy(&x->v, p, s->start, s->end - s->start, what);
+}
+
+static bool dropped_ok(vctx *x, uint64_t p, size_t i) {
+  const tw_module *m = x->m;
+  const tw_section *s = &m->sections[i];
+  if (s->id == TW_SEC_CUSTOM &&
+      (tw_section_named(m, s, ".debug_", false) ||
+       (x->e->renumbered && tw_section_named(m, s, "metadata.code.", false)) ||
+       ((long)i == m->sec_name && x->e->names_dropped)))
+    return true;
+  return XFAIL(x, p, "the edit drops the input's %s section at 0x%zx, which "
+               "docs/output-layout.md never drops", section_name(s->id), s->start);
+}
+
+static bool one_section(vctx *x, uint64_t *p, size_t i) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  const tw_section *s = &m->sections[i];
+  if (e->drop_section[i]) return dropped_ok(x, *p, i);
+  switch (s->id) {
+  case TW_SEC_TYPE: return e->add_output_type ? sec_type(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_IMPORT:
+    return e->nimports_removed || e->nimports_added ? sec_import(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_FUNCTION: return x->nadded ? sec_function(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_TABLE: case TW_SEC_START: case TW_SEC_ELEM:
+    return e->renumbered ? sec_patched(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_GLOBAL:
+    return e->nglobals || e->renumbered ? sec_global(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_EXPORT: return sec_export(x, p, s); /* unchanged entries verify as copies */
+  case TW_SEC_CODE: return x->nadded || e->renumbered ? sec_code(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_CUSTOM:
+    return (long)i == m->sec_name && e->names_rebuild ? sec_names(x, p, s) : copy_section(x, p, s);
+  default: return copy_section(x, p, s);
+  }
+}
+
+/* The sections an edit may need and the input may lack, in rank order. */
+static const uint8_t insertable[] = {TW_SEC_TYPE, TW_SEC_IMPORT, TW_SEC_FUNCTION,
+                                     TW_SEC_GLOBAL, TW_SEC_EXPORT, TW_SEC_CODE};
+
+static bool needed(const vctx *x, uint8_t id) {
+  const tw_edit *e = x->e;
+  switch (id) {
+  case TW_SEC_TYPE: return e->add_output_type;
+  case TW_SEC_IMPORT: return e->nimports_added > 0;
+  case TW_SEC_FUNCTION: case TW_SEC_CODE: return x->nadded > 0;
+  case TW_SEC_GLOBAL: return e->nglobals > 0;
+  case TW_SEC_EXPORT: return e->add_exit_export;
+  default: return false;
+  }
+}
+
+static bool insert_section(vctx *x, uint64_t *p, uint8_t id) {
+  switch (id) {
+  case TW_SEC_TYPE: return sec_type(x, p, NULL);
+  case TW_SEC_IMPORT: return sec_import(x, p, NULL);
+  case TW_SEC_FUNCTION: return sec_function(x, p, NULL);
+  case TW_SEC_GLOBAL: return sec_global(x, p, NULL);
+  case TW_SEC_EXPORT: return sec_export(x, p, NULL);
+  default: return sec_code(x, p, NULL);
+  }
+}
+
+static bool verify_sections(vctx *x) {
+  const tw_module *m = x->m;
+  /* Where each needed, absent section goes: after the last input section
+   * of lower rank that is not custom (-1: after the header); -2: nowhere. */
+  long anchor[sizeof insertable];
+  for (size_t k = 0; k < sizeof insertable; k++) {
+    const int rank = tw_section_rank(insertable[k]);
+    bool present = false;
+    anchor[k] = -1;
+    for (size_t i = 0; i < m->nsections; i++) {
+      const int r = m->sections[i].id == TW_SEC_CUSTOM ? -1 : tw_section_rank(m->sections[i].id);
+      present |= m->sections[i].id == insertable[k];
+      if (r > 0 && r < rank) anchor[k] = (long)i;
+    }
+    if (present || !needed(x, insertable[k])) anchor[k] = -2;
+  }
+  uint64_t p = 0;
+  if (m->size < 8) return XFAIL(x, 0, "the input has no header");
+  if (!exp_copy(&x->v, &p, 0, 8, "the module header")) return false;
+  for (long i = -1; i < (long)m->nsections; i++) {
+    if (i >= 0 && !one_section(x, &p, (size_t)i)) return false;
+    for (size_t k = 0; k < sizeof insertable; k++)
+      if (anchor[k] == i && !insert_section(x, &p, insertable[k])) return false;
+  }
+  if (p != x->v.size)
+    return XFAIL(x, p, "expected the end of the output here (0x%llx more bytes follow)",
+                 ULL(x->v.size - p));
+  return true;
+}
+
+/* ---- the edit itself -----------------------------------------------------------
+ * What the output is checked against must be what docs/output-layout.md
+ * derives from the input: the one numbering, the appended globals, the types
+ * and links of the added functions. Offsets are 0: nothing in the output is
+ * wrong yet, the edit is. */
+
+static bool check_numbering(vctx *x) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  if (!e->out) return XFAIL(x, 0, "the edit is not finalised");
+  uint32_t next = 0, f = 0, counts[4] = {0, 0, 0, 0};
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    if (m->imports[i].kind != TW_KIND_FUNC) {
+      if (e->import_removed[i]) return XFAIL(x, 0, "the edit removes import %u, not a function", i);
+      continue;
+    }
+    x->func_removed[f] = e->import_removed[i];
+    if (!e->import_removed[i] && e->out[f] != next++)
+      return XFAIL(x, 0, "the edit numbers import function %u as %u, expected %u", f, e->out[f],
+                   next - 1);
+    f++;
+  }
+  for (uint32_t k = 0; k < e->nfns; k++) {
+    counts[e->fns[k].kind & 3]++;
+    if (e->fns[k].kind == TW_FN_IMPORT && e->out[m->nfuncs + k] != next++)
+      return XFAIL(x, 0, "the edit numbers the added import %u as %u, expected %u", k,
+                   e->out[m->nfuncs + k], next - 1);
+  }
+  if (counts[TW_FN_IMPORT] != e->nimports_added || counts[TW_FN_WRAPPER] != e->nwrappers ||
+      counts[TW_FN_STUB] != e->nstubs || counts[TW_FN_GUARD] != e->nguards)
+    return XFAIL(x, 0, "the edit's function counts do not match its functions");
+  if (e->out_nimports != next)
+    return XFAIL(x, 0, "the edit has %u function imports, expected %u", e->out_nimports, next);
+  for (f = m->nfunc_imports; f < m->nfuncs; f++)
+    if (e->out[f] != next++)
+      return XFAIL(x, 0, "the edit numbers function %u as %u, expected %u", f, e->out[f], next - 1);
+  x->first_added = next;
+  static const tw_fn_kind order[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD};
+  for (size_t d = 0; d < 3; d++)
+    for (uint32_t k = 0; k < e->nfns; k++) {
+      if (e->fns[k].kind != order[d]) continue;
+      if (e->out[m->nfuncs + k] != next)
+        return XFAIL(x, 0, "the edit numbers its function %u as %u, expected %u", k,
+                     e->out[m->nfuncs + k], next);
+      x->by_out[next++ - x->first_added] = k;
+    }
+  if (e->out_nfuncs != next)
+    return XFAIL(x, 0, "the edit has %u functions, expected %u", e->out_nfuncs, next);
+  /* Each removed import maps to the one stub that replaces it. */
+  uint32_t stubbed = 0;
+  for (uint32_t k = 0; k < e->nfns; k++) {
+    const tw_fn *s = &e->fns[k];
+    if (s->kind != TW_FN_STUB) continue;
+    if (s->import_i >= m->nimports || !e->import_removed[s->import_i] ||
+        s->import_func >= m->nfunc_imports || !x->func_removed[s->import_func] ||
+        e->out[s->import_func] != e->out[m->nfuncs + k])
+      return XFAIL(x, 0, "the edit's stub %u does not replace a removed import", k);
+    stubbed++;
+  }
+  uint32_t removed = 0;
+  for (uint32_t i = 0; i < m->nimports; i++) removed += e->import_removed[i];
+  if (removed != e->nimports_removed || removed != stubbed)
+    return XFAIL(x, 0, "the edit removes %u imports and has %u stubs", removed, stubbed);
+  bool renumbered = false;
+  for (f = 0; f < m->nfuncs; f++) renumbered |= e->out[f] != f;
+  if (renumbered != e->renumbered)
+    return XFAIL(x, 0, "the edit says the function space is%s renumbered; it is%s",
+                 e->renumbered ? "" : " not", renumbered ? "" : " not");
+  return true;
+}
+
+static bool is_output_type(const vctx *x, uint32_t t) {
+  const tw_module *m = x->m;
+  if (t == m->ntypes) return x->e->add_output_type;
+  if (t > m->ntypes || !m->types[t].is_func) return false;
+  const tw_functype *ft = &m->types[t];
+  static const uint8_t three[] = {VT_I32, VT_I32, VT_I32};
+  return ft->nparams == 3 && ft->nresults == 0 && ft->params_end - ft->params == 3 &&
+         memcmp(m->data + ft->params, three, 3) == 0;
+}
+
+static uint32_t fn_type(const vctx *x, uint32_t id) {
+  const tw_fn *f = tw_edit_fn(x->e, id);
+  return f ? f->type : id < x->m->nfuncs ? x->m->func_types[id] : TW_NONE;
+}
+
+static bool check_functions(vctx *x) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  if (e->add_output_type && e->ntypes_in != m->ntypes)
+    return XFAIL(x, 0, "the edit appends type %u, the input has %u types", e->ntypes_in, m->ntypes);
+  for (uint32_t k = 0; k < e->nfns; k++) {
+    const tw_fn *f = &e->fns[k];
+    bool ok = true;
+    switch (f->kind) {
+    case TW_FN_IMPORT: ok = is_output_type(x, f->type); break;
+    case TW_FN_WRAPPER:
+      ok = f->target < m->nfuncs && f->type == m->func_types[f->target];
+      break;
+    case TW_FN_GUARD: {
+      const uint32_t base = f->target != TW_NONE ? f->target : f->init;
+      ok = base != TW_NONE && (uint64_t)base < (uint64_t)m->nfuncs + e->nfns &&
+           f->type == fn_type(x, base) && (uint64_t)f->init < (uint64_t)m->nfuncs + e->nfns;
+      break;
+    }
+    case TW_FN_STUB: {
+      bool mismatch = false;
+      ok = f->import_i < m->nimports && f->type == m->imports[f->import_i].type &&
+           f->stub == tw_stub_classify(m, m->data + m->imports[f->import_i].name,
+                                       m->imports[f->import_i].name_len,
+                                       tw_module_func_type(m, f->import_func), &mismatch);
+      break;
+    }
+    }
+    if (!ok)
+      return XFAIL(x, 0, "the edit's function %u (kind %u) has the wrong type, target or stub",
+                   k, (unsigned)f->kind);
+  }
+  /* Exports name themselves, their wrapper, or their guard (which forwards
+   * to the wrapper or the function, or initialises with it). */
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *xp = &m->exports[i];
+    const tw_export_edit *xe = &e->exports[i];
+    if (xe->removed) {
+      if (xp->kind != TW_KIND_FUNC || (xe->role != TW_ROLE_HOOK && xe->role != TW_ROLE_INIT))
+        return XFAIL(x, 0, "the edit removes export %u, which is no hook export", i);
+      continue;
+    }
+    if (xp->kind != TW_KIND_FUNC) continue;
+    uint32_t base = xp->index;
+    const tw_fn *w = xe->wrapper != TW_NONE ? tw_edit_fn(e, xe->wrapper) : NULL;
+    const tw_fn *g = xe->guard != TW_NONE ? tw_edit_fn(e, xe->guard) : NULL;
+    if (xe->wrapper != TW_NONE) {
+      if (!w || w->kind != TW_FN_WRAPPER || w->target != xp->index || w->role != xe->role)
+        return XFAIL(x, 0, "the edit's wrapper of export %u does not wrap it", i);
+      base = xe->wrapper;
+    }
+    if (xe->guard != TW_NONE) {
+      if (!g || g->kind != TW_FN_GUARD || (g->target != TW_NONE ? g->target : g->init) != base)
+        return XFAIL(x, 0, "the edit's guard of export %u does not forward to it", i);
+      base = xe->guard;
+    }
+    if (xe->target != base)
+      return XFAIL(x, 0, "the edit points export %u at %u, expected %u", i, xe->target, base);
+  }
+  return true;
+}
+
+static bool check_globals(vctx *x) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < m->nimports; i++) n += m->imports[i].kind == TW_KIND_GLOBAL;
+  for (size_t i = 0; i < m->nsections; i++) {
+    if (m->sections[i].id != TW_SEC_GLOBAL) continue;
+    uint32_t defined = 0;
+    size_t w = 0, after = 0;
+    if (!input_count(x, 0, &m->sections[i], &defined, &w, &after)) return false;
+    n += defined;
+  }
+  if (e->nglobals_in != n)
+    return XFAIL(x, 0, "the edit counts %u input globals, the input has %u", e->nglobals_in, n);
+  static const struct {
+    uint8_t valtype;
+    int64_t init;
+  } spec[4] = {{VT_I32, 0}, {VT_I32, -1},
+               {VT_I64, TW_STUB_CLOCK_START - TW_STUB_CLOCK_STEP}, {VT_I64, TW_STUB_RANDOM_SEED}};
+  bool seen[4] = {false, false, false, false};
+  int last = -1;
+  for (uint32_t k = 0; k < e->nglobals; k++) {
+    const tw_global *g = &e->globals[k];
+    if ((unsigned)g->role > 3 || (int)g->role <= last || e->global_of[g->role] != n + k ||
+        g->valtype != spec[g->role].valtype || g->init != spec[g->role].init)
+      return XFAIL(x, 0, "the edit's global %u (role %u) is not the one docs/output-layout.md "
+                   "appends there", k, (unsigned)g->role);
+    last = (int)g->role;
+    seen[g->role] = true;
+  }
+  for (int r = 0; r < 4; r++)
+    if (!seen[r] && e->global_of[r] != TW_NONE)
+      return XFAIL(x, 0, "the edit names global %u for role %d, which it does not add",
+                   e->global_of[r], r);
+  return true;
+}
+
+/* ---- entry points ---------------------------------------------------------------- */
+
+static bool run(const tw_module *in, const tw_edit *e, view *v, tw_err *err) {
+  vctx x;
+  memset(&x, 0, sizeof x);
+  x.v = *v;
+  x.m = in;
+  x.e = e;
+  if (e->m != in) return VFAIL(v, 0, "the edit is not an edit of this input");
+  if (v->segs && !view_check_segments(&x.v)) return false;
+  x.nadded = e->nwrappers + e->nstubs + e->nguards;
+  x.by_out = calloc(x.nadded ? x.nadded : 1, sizeof *x.by_out);
+  x.func_removed = calloc(in->nfuncs ? in->nfuncs : 1, sizeof *x.func_removed);
+  bool ok = false;
+  if (!x.by_out || !x.func_removed) {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while verifying");
+  } else if (check_numbering(&x) && check_functions(&x) && check_globals(&x)) {
+    x.env.output_func = x.env.exit_global = x.env.clock_global = x.env.random_global = TW_NONE;
+    for (uint32_t k = 0; k < e->nfns; k++)
+      if (e->fns[k].kind == TW_FN_IMPORT) x.env.output_func = e->out[in->nfuncs + k];
+    x.env.exit_global = e->global_of[TW_GLOBAL_EXIT];
+    x.env.clock_global = e->global_of[TW_GLOBAL_CLOCK];
+    x.env.random_global = e->global_of[TW_GLOBAL_RANDOM];
+    ok = verify_sections(&x);
+  }
+  free(x.by_out);
+  free(x.func_removed);
   return ok;
+}
+
+bool tw_verify_segments(const tw_module *in, const tw_edit *e, const tw_out *out, tw_err *err) {
+  view v = {in, NULL, out, out->size, 0, err};
+  return run(in, e, &v, err);
+}
+
+bool tw_verify_bytes(const tw_module *in, const tw_edit *e, const uint8_t *out, size_t size,
+                     tw_err *err) {
+  static const uint8_t empty[1] = {0};
+  view v = {in, out ? out : empty, NULL, size, 0, err};
+  return run(in, e, &v, err);
 }

@@ -1,39 +1,38 @@
 #!/usr/bin/env bash
 # The command-line contract: inputs and outputs, exit statuses, refusals, and
 # that a failed run never leaves a file behind.
-#   cli-test.sh CLI FIXTURES_DIR WORK_DIR
+#   cli-test.sh CLI FIXTURES_DIR WORK_DIR   (env NODE, WAT2WASM: default from PATH)
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" || exit 1
+NODE=${NODE:-node} WAT2WASM=${WAT2WASM:-wat2wasm}
 cli=$(realpath "$1") fixtures=$(realpath "$2") work=$3
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-no() { failed=$((failed + 1)); echo "FAIL $1"; }
 expect_status() { # expect_status WANT NAME CMD...
   local want=$1 name=$2; shift 2
   "$@" > out.txt 2> err.txt; local got=$?
-  if [ "$got" = "$want" ]; then ok "$name (exit $got)"; else no "$name: exit $got, want $want: $(cat err.txt)"; fi
+  if [ "$got" = "$want" ]; then ok "$name (exit $got)"; else fail "$name: exit $got, want $want: $(cat err.txt)"; fi
 }
 
-wat2wasm --enable-all --debug-names "$fixtures/example.wat" -o in.wasm || exit 1
+"$WAT2WASM" --enable-all --debug-names "$fixtures/example.wat" -o in.wasm || exit 1
 "$cli" in.wasm -o ref.wasm || exit 1
 
 # Input from stdin, output to stdout: the same bytes as file to file.
 "$cli" - -o - < in.wasm > piped.wasm 2> err.txt
-if cmp -s piped.wasm ref.wasm; then ok "stdin to stdout"; else no "stdin to stdout differs"; fi
-"$cli" in.wasm --output=eq.wasm && cmp -s eq.wasm ref.wasm && ok "--output=FILE" || no "--output=FILE"
+if cmp -s piped.wasm ref.wasm; then ok "stdin to stdout"; else fail "stdin to stdout differs"; fi
+"$cli" in.wasm --output=eq.wasm && cmp -s eq.wasm ref.wasm && ok "--output=FILE" || fail "--output=FILE"
 
 # With the module on stdout, the plan goes to stderr.
 "$cli" in.wasm -o - --plan > mod.wasm 2> plan.txt
 if cmp -s mod.wasm ref.wasm && head -n 1 plan.txt | grep -q '^abi task-hook'; then
   ok "plan on stderr when the module is on stdout"
-else no "plan/module streams mixed"; fi
+else fail "plan/module streams mixed"; fi
 
 # Binary output to a terminal is refused (usage error), and nothing is written.
 if command -v script > /dev/null; then
   script -qec "$cli in.wasm -o -" /dev/null > tty.txt 2>&1; st=$?
   if [ "$st" = 2 ] && grep -q 'refusing to write a binary module to a terminal' tty.txt; then
     ok "refuses a terminal (exit 2)"
-  else no "terminal: exit $st: $(tr -d '\r' < tty.txt | head -c 300)"; fi
+  else fail "terminal: exit $st: $(tr -d '\r' < tty.txt | head -c 300)"; fi
 fi
 
 # Usage errors exit 2.
@@ -49,56 +48,56 @@ expect_status 2 "--stub-wasi-output without --stub-wasi" "$cli" --stub-wasi-outp
 expect_status 2 "--stub-wasi-output without a colon" "$cli" --stub-wasi --stub-wasi-output=hw in.wasm -o x.wasm
 expect_status 2 "--stub-wasi-output with an empty name" "$cli" --stub-wasi --stub-wasi-output=h: in.wasm -o x.wasm
 expect_status 2 "--stub-wasi-output with no value" "$cli" in.wasm -o x.wasm --stub-wasi --stub-wasi-output
-[ ! -e x.wasm ] && ok "usage errors write nothing" || no "usage error wrote x.wasm"
+[ ! -e x.wasm ] && ok "usage errors write nothing" || fail "usage error wrote x.wasm"
 
 # --help and --version.
 expect_status 0 "--help" "$cli" --help
-grep -q '^Exit status:' out.txt && ok "--help has an Exit status: section" || no "--help lacks Exit status:"
+grep -q '^Exit status:' out.txt && ok "--help has an Exit status: section" || fail "--help lacks Exit status:"
 expect_status 0 "--version" "$cli" --version
-grep -Eq '^wasm-taskwrap [0-9]+\.[0-9]+\.[0-9]+$' out.txt && ok "--version format" || no "--version: $(cat out.txt)"
+grep -Eq '^wasm-taskwrap [0-9]+\.[0-9]+\.[0-9]+$' out.txt && ok "--version format" || fail "--version: $(cat out.txt)"
 
 # --dry-run prints the plan and writes nothing; --json is well-formed JSON
 # with one entry per export.
 expect_status 0 "--dry-run" "$cli" in.wasm --dry-run
-[ "$(wc -l < out.txt)" = 11 ] && ok "dry-run: header + 10 exports" || no "dry-run has $(wc -l < out.txt) lines"
+[ "$(wc -l < out.txt)" = 11 ] && ok "dry-run: header + 10 exports" || fail "dry-run has $(wc -l < out.txt) lines"
 "$cli" in.wasm --dry-run --json > plan.json
-if node -e 'const p = JSON.parse(require("fs").readFileSync("plan.json", "utf8"));
+if "$NODE" -e 'const p = JSON.parse(require("fs").readFileSync("plan.json", "utf8"));
   if (p.abi !== "task-hook" || p.exports.length !== 10 || p.wrappers !== 8) process.exit(1);' ; then
   ok "--json parses: task-hook, 10 exports, 8 wrappers"
-else no "--json"; fi
+else fail "--json"; fi
 
 # Bad input: exit 1, the error format, and no output file (nor temporary).
 printf 'not wasm' > bad.wasm
 expect_status 1 "malformed input" "$cli" bad.wasm -o bad.out.wasm
-grep -Eq '^wasm-taskwrap: bad\.wasm:0x[0-9a-f]+: error: ' err.txt && ok "error format" || no "error format: $(cat err.txt)"
-[ -z "$(ls | grep '^bad\.out\.wasm')" ] && ok "no output or temporary file on bad input" || no "left $(ls | grep bad.out)"
+grep -Eq '^wasm-taskwrap: bad\.wasm:0x[0-9a-f]+: error: ' err.txt && ok "error format" || fail "error format: $(cat err.txt)"
+[ -z "$(ls | grep '^bad\.out\.wasm')" ] && ok "no output or temporary file on bad input" || fail "left $(ls | grep bad.out)"
 expect_status 1 "missing input" "$cli" nosuch.wasm -o y.wasm
-[ ! -e y.wasm ] && ok "no output for a missing input" || no "y.wasm written"
+[ ! -e y.wasm ] && ok "no output for a missing input" || fail "y.wasm written"
 
 # An existing output survives a failed run untouched.
 echo keep > kept.wasm
 expect_status 1 "failure keeps the old output" "$cli" bad.wasm -o kept.wasm
-[ "$(cat kept.wasm)" = keep ] && ok "old output untouched" || no "old output changed"
+[ "$(cat kept.wasm)" = keep ] && ok "old output untouched" || fail "old output changed"
 
 # Replacing a file keeps its permission bits (post-link: wasm-ld writes 0755).
 cp ref.wasm exe.wasm && chmod 0751 exe.wasm
 "$cli" in.wasm -o exe.wasm && [ "$(stat -c %a exe.wasm)" = 751 ] && ok "replaced output keeps its mode" ||
-  no "mode after replacing: $(stat -c %a exe.wasm)"
+  fail "mode after replacing: $(stat -c %a exe.wasm)"
 
 # The output may not be the input (it would be read while replaced).
 cp in.wasm self.wasm
 expect_status 1 "output is the input" "$cli" self.wasm -o self.wasm
-cmp -s self.wasm in.wasm && ok "input untouched" || no "input changed"
+cmp -s self.wasm in.wasm && ok "input untouched" || fail "input changed"
 
 # A directory that does not exist: exit 1, clear message.
 expect_status 1 "unwritable destination" "$cli" in.wasm -o no/such/dir/out.wasm
-grep -q 'cannot create output' err.txt && ok "says it cannot create the output" || no "$(cat err.txt)"
+grep -q 'cannot create output' err.txt && ok "says it cannot create the output" || fail "$(cat err.txt)"
 
 # A full disk, when /dev/full exists: the write fails, exit 1. (A rename
 # target cannot be /dev/full, so write the module to stdout on it.)
 if [ -w /dev/full ]; then
   "$cli" in.wasm -o - > /dev/full 2> err.txt; st=$?
-  [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && ok "full device: exit 1" || no "full device: exit $st $(cat err.txt)"
+  [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && ok "full device: exit 1" || fail "full device: exit $st $(cat err.txt)"
 fi
 
 # A full disk for a file output: with RLIMIT_FSIZE at 0 and SIGXFSZ ignored,
@@ -111,35 +110,34 @@ st=${PIPESTATUS[0]}
 if [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && [ "$(cat kept-full.wasm)" = keep ] &&
    [ -z "$(ls | grep '^kept-full\.wasm\.tmp-' || true)" ]; then
   ok "full disk on a file output: exit 1, old output untouched, no temporary file"
-else no "full disk: exit $st $(cat err.txt) $(ls | grep kept-full)"; fi
+else fail "full disk: exit $st $(cat err.txt) $(ls | grep kept-full)"; fi
 
 # A read error: the input is a directory.
 mkdir -p adir
 expect_status 1 "unreadable input" "$cli" adir -o from-dir.wasm
 grep -q 'cannot read input' err.txt && [ ! -e from-dir.wasm ] && ok "read error: clear message, no output" ||
-  no "read error: $(cat err.txt)"
+  fail "read error: $(cat err.txt)"
 
 # Text in (recognised by content, whatever the name), text out (-t).
 cp "$fixtures/example.wat" example.bin
-"$cli" example.bin -o from-text.wasm 2> err.txt && ok "text input under any name" || no "text input: $(cat err.txt)"
+"$cli" example.bin -o from-text.wasm 2> err.txt && ok "text input under any name" || fail "text input: $(cat err.txt)"
 "$cli" in.wasm -t -o out.wat && grep -q '(func $taskwrap:greet' out.wat && ok "-t writes text with names" ||
-  no "-t output"
+  fail "-t output"
 "$cli" out.wat -o back.wasm && "$cli" back.wasm --dry-run | head -n 1 | grep -q '^abi none' &&
-  ok "-t output reads back; nothing left to wrap" || no "-t output does not read back"
+  ok "-t output reads back; nothing left to wrap" || fail "-t output does not read back"
 script -qec "$cli in.wasm -t -o -" /dev/null > tty.txt 2>&1 && grep -q '(module' tty.txt &&
-  ok "text may go to a terminal" || no "text to a terminal"
+  ok "text may go to a terminal" || fail "text to a terminal"
 printf '(module\n  (func (result i32)\n    i64.const 0))\n' > bad.wat
 expect_status 1 "invalid text" "$cli" bad.wat -o bad-text.wasm
 grep -Eq '^wasm-taskwrap: bad\.wat:3:[0-9]+: error: type mismatch' err.txt &&
-  ok "text errors carry line and column" || no "text error format: $(cat err.txt)"
-[ ! -e bad-text.wasm ] && ok "no output for invalid text" || no "bad-text.wasm written"
+  ok "text errors carry line and column" || fail "text error format: $(cat err.txt)"
+[ ! -e bad-text.wasm ] && ok "no output for invalid text" || fail "bad-text.wasm written"
 
 # --verify=full passes a good rewrite and is named in --help with none's caveat.
 expect_status 0 "--verify=full" "$cli" --verify=full in.wasm -o full.wasm
-cmp -s full.wasm ref.wasm && ok "--verify=full writes the same bytes" || no "--verify=full output differs"
+cmp -s full.wasm ref.wasm && ok "--verify=full writes the same bytes" || fail "--verify=full output differs"
 "$cli" --help | grep -q 'full: first validate the whole output with libwabt' &&
   "$cli" --help | grep -q 'none: no check at all (for benchmarking only)' &&
-  ok "--help documents full and none" || no "--help verify modes"
+  ok "--help documents full and none" || fail "--help verify modes"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -4,14 +4,10 @@
 # BLESS=1 rewrites help.txt.
 #   help-golden.sh CLI
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 expected=$(dirname "$0")/help.txt
 actual=$(mktemp)
 trap 'rm -f "$actual"' EXIT
 "$1" --help > "$actual"
-if [ "${BLESS:-0}" = 1 ]; then
-  cp "$actual" "$expected"
-  echo "blessed tests/cli/help.txt"
-else
-  diff -u "$expected" "$actual"
-  echo "--help matches tests/cli/help.txt"
-fi
+check_golden "$actual" "$expected" || exit 1
+blessing || echo "--help matches tests/cli/help.txt"

@@ -1,10 +1,7 @@
 # Byte-exact round trip over a corpus built at test time: the valid modules
 # of the spec testsuite (via wast2json), the wasi-testsuite programs, and C
 # programs built for wasm32-wasi with -g (see build-corpus.sh).
-find_program(TW_CORPUS_BASH bash REQUIRED)
-find_program(TW_CORPUS_WAST2JSON wast2json REQUIRED)
-find_program(TW_CORPUS_WASM_VALIDATE wasm-validate REQUIRED)
-find_program(TW_CORPUS_CLANG NAMES clang clang-14 REQUIRED)
+# Tools (TW_BASH, TW_WAST2JSON, TW_WASM_VALIDATE, TW_CLANG): tests/tools.cmake.
 
 # The driver uses only the public header; with TW_SANITIZE it gets the
 # sanitizer flags from the global compile and link options.
@@ -15,9 +12,9 @@ target_include_directories(tw_corpus_roundtrip PRIVATE ${PROJECT_SOURCE_DIR}/tes
 set(TW_CORPUS_DIR ${CMAKE_CURRENT_BINARY_DIR}/corpus)
 
 add_test(NAME corpus-build
-  COMMAND ${CMAKE_COMMAND} -E env TW_SHARED=${TW_SHARED} WAST2JSON=${TW_CORPUS_WAST2JSON}
-          CLANG=${TW_CORPUS_CLANG}
-          ${TW_CORPUS_BASH} ${CMAKE_CURRENT_LIST_DIR}/build-corpus.sh ${TW_CORPUS_DIR})
+  COMMAND ${CMAKE_COMMAND} -E env TW_SHARED=${TW_SHARED} WAST2JSON=${TW_WAST2JSON}
+          CLANG=${TW_CLANG}
+          ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/build-corpus.sh ${TW_CORPUS_DIR})
 set_tests_properties(corpus-build PROPERTIES FIXTURES_SETUP tw_corpus)
 
 # Every in-scope module: byte-identical (hooked.c: rewritten, then a no-op).
@@ -34,7 +31,7 @@ add_test(NAME corpus-roundtrip-excluded
   COMMAND tw_corpus_roundtrip --allow-reject ${TW_CORPUS_DIR}/excluded.list)
 # The CLI's outputs for the wasi-testsuite and C programs pass wasm-validate.
 add_test(NAME corpus-wasm-validate
-  COMMAND ${CMAKE_COMMAND} -E env WASM_VALIDATE=${TW_CORPUS_WASM_VALIDATE}
-          ${TW_CORPUS_BASH} ${CMAKE_CURRENT_LIST_DIR}/validate-outputs.sh ${TW_CLI} ${TW_CORPUS_DIR})
+  COMMAND ${CMAKE_COMMAND} -E env WASM_VALIDATE=${TW_WASM_VALIDATE}
+          ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/validate-outputs.sh ${TW_CLI} ${TW_CORPUS_DIR})
 set_tests_properties(corpus-roundtrip corpus-roundtrip-excluded corpus-wasm-validate
   PROPERTIES FIXTURES_REQUIRED tw_corpus)

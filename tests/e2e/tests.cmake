@@ -8,15 +8,12 @@
 # and jco-node-fs for darwin/win32/musl/...); npm then leaves them out of the
 # lock and `npm ci` rejects it ("Missing: ... from lock file"). Their
 # entries were added by hand: version, optional, os/cpu/libc, no integrity.
-find_program(TW_E2E_NODE node REQUIRED)
-find_program(TW_E2E_NPM npm REQUIRED)
-find_program(TW_E2E_WAT2WASM wat2wasm REQUIRED)
-find_program(TW_E2E_BASH bash REQUIRED)
+# Tools (TW_NODE, TW_NPM, TW_WAT2WASM, TW_BASH): tests/tools.cmake.
 
 set(TW_E2E_DIR "${CMAKE_CURRENT_BINARY_DIR}/e2e")
 
 add_test(NAME e2e-setup
-  COMMAND ${TW_E2E_BASH} -c [[
+  COMMAND ${TW_BASH} -c [[
     set -e
     src=$1 dir=$2 npm=$3
     mkdir -p "$dir"
@@ -28,14 +25,14 @@ add_test(NAME e2e-setup
     cd "$dir"
     "$npm" ci --no-audit --no-fund --ignore-scripts
     cp "$src/package-lock.json" node_modules/.e2e-lock
-  ]] e2e-setup ${CMAKE_CURRENT_LIST_DIR} ${TW_E2E_DIR} ${TW_E2E_NPM})
+  ]] e2e-setup ${CMAKE_CURRENT_LIST_DIR} ${TW_E2E_DIR} ${TW_NPM})
 set_tests_properties(e2e-setup PROPERTIES
   FIXTURES_SETUP tw_e2e_npm TIMEOUT 900 LABELS e2e)
 
 foreach(scenario task-hook init-task)
   add_test(NAME e2e-${scenario}
-    COMMAND ${TW_E2E_NODE} ${CMAKE_CURRENT_LIST_DIR}/run.mjs ${scenario}
-            ${TW_CLI} ${TW_E2E_WAT2WASM} ${TW_E2E_DIR}/work-${scenario})
+    COMMAND ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/run.mjs ${scenario}
+            ${TW_CLI} ${TW_WAT2WASM} ${TW_E2E_DIR}/work-${scenario})
   set_tests_properties(e2e-${scenario} PROPERTIES
     FIXTURES_REQUIRED tw_e2e_npm TIMEOUT 300 LABELS e2e)
 endforeach()

@@ -1,11 +1,10 @@
 # engine: run every fixture that imports "trace" "enter" in Node.js before and
 # after wasm-taskwrap, call every export, and compare the traced hook codes and
 # function entries with ABI.md's wrapper tables (see run.mjs).
-find_program(TW_ENGINE_NODE node REQUIRED)
-find_program(TW_ENGINE_WAT2WASM wat2wasm REQUIRED)
+# Tools (TW_NODE, TW_WAT2WASM): tests/tools.cmake.
 
-set(TW_ENGINE_RUN ${TW_ENGINE_NODE} ${CMAKE_CURRENT_LIST_DIR}/run.mjs
-    --cli ${TW_CLI} --wat2wasm ${TW_ENGINE_WAT2WASM} --fixtures ${PROJECT_SOURCE_DIR}/fixtures)
+set(TW_ENGINE_RUN ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/run.mjs
+    --cli ${TW_CLI} --wat2wasm ${TW_WAT2WASM} --fixtures ${PROJECT_SOURCE_DIR}/fixtures)
 
 add_test(NAME engine-fixtures COMMAND ${TW_ENGINE_RUN} --work ${CMAKE_CURRENT_BINARY_DIR}/engine-work)
 

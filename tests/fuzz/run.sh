@@ -12,6 +12,7 @@
 #          (default build-fuzz/ beside this script's repository)
 # The corpus in BUILD/corpus-<target> is kept between runs, so a long run
 # continues where the last one stopped; delete it to start over.
+# env WAT2WASM, XXD: the tools that make the seeds (default: from PATH).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -93,10 +94,10 @@ for f in "$repo"/fixtures/*.wat "$shared"/wit-component/*/module.wat; do
   flags_w=$(sed -n 's/^;; WAT2WASM: //p' "$f" | head -n 1)
   name=$(basename "$(dirname "$f")")-$(basename "$f" .wat)
   # shellcheck disable=SC2086  # a word list by design
-  wat2wasm --enable-all $flags_w "$f" -o "$tmp" && add_seed "$tmp" "$name" "$args"
+  "${WAT2WASM:-wat2wasm}" --enable-all $flags_w "$f" -o "$tmp" && add_seed "$tmp" "$name" "$args"
 done
 for f in "$repo"/fixtures/*.hex; do
-  sed 's/#.*//' "$f" | xxd -r -p > "$tmp"
+  sed 's/#.*//' "$f" | "${XXD:-xxd}" -r -p > "$tmp"
   add_seed "$tmp" "fixtures-$(basename "$f" .hex)" "$(sed -n 's/^# ARGS: //p' "$f" | head -n 1)"
 done
 # Small generated modules: both ABIs, names, many functions, shared targets.

@@ -3,10 +3,9 @@
 # with ASan and UBSan), whatever compiler this build uses, then fuzzes for a
 # bounded time. Needs clang with libFuzzer (Debian: clang-14 and
 # libclang-rt-14-dev), wat2wasm and xxd for the seeds. See README.md there.
-find_program(TW_CLANG clang REQUIRED)
-find_program(TW_WAT2WASM wat2wasm REQUIRED)
-find_program(TW_XXD xxd REQUIRED)
-set(TW_FUZZ_RUN bash ${CMAKE_CURRENT_LIST_DIR}/run.sh --build ${CMAKE_CURRENT_BINARY_DIR}/fuzz
+# Tools (TW_CLANG, TW_WAT2WASM, TW_XXD, TW_BASH): tests/tools.cmake.
+set(TW_FUZZ_RUN ${CMAKE_COMMAND} -E env WAT2WASM=${TW_WAT2WASM} XXD=${TW_XXD}
+                ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/run.sh --build ${CMAKE_CURRENT_BINARY_DIR}/fuzz
                 --shared ${TW_SHARED} --clang ${TW_CLANG})
 if(TW_SANITIZE)
   # This build already runs everything under ASan and UBSan, and a fuzz run

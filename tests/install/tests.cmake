@@ -7,20 +7,16 @@
 #   install-post-link-failure  a module the post-link step must refuse
 #   (-ninja)                   the same with the Ninja generator
 # install-package installs the prefix the others use (fixture tw_install).
-find_program(TW_INSTALL_BASH bash REQUIRED)
-find_program(TW_INSTALL_NODE node REQUIRED)
-find_program(TW_INSTALL_CLANG NAMES clang clang-14 REQUIRED)
-find_program(TW_INSTALL_WASM_LD NAMES wasm-ld wasm-ld-14 REQUIRED)
-find_program(TW_INSTALL_PKG_CONFIG NAMES pkg-config pkgconf REQUIRED)
-find_program(TW_INSTALL_NINJA ninja)
+# Tools (TW_BASH, TW_NODE, TW_CLANG, TW_WASM_LD, TW_PKG_CONFIG, optional
+# TW_NINJA): tests/tools.cmake.
 
 set(TW_INSTALL_ENV
   CMAKE=${CMAKE_COMMAND} BUILD=${CMAKE_BINARY_DIR} CONFIG=$<CONFIG>
   SRC=${PROJECT_SOURCE_DIR} WORK=${CMAKE_CURRENT_BINARY_DIR}/install-work
   SANITIZE=$<BOOL:${TW_SANITIZE}> CC=${CMAKE_C_COMPILER}
-  NODE=${TW_INSTALL_NODE} CLANG=${TW_INSTALL_CLANG} WASM_LD=${TW_INSTALL_WASM_LD}
-  PKG_CONFIG=${TW_INSTALL_PKG_CONFIG})
-set(TW_INSTALL_SCRIPT ${TW_INSTALL_BASH} ${CMAKE_CURRENT_LIST_DIR}/install-test.sh)
+  NODE=${TW_NODE} CLANG=${TW_CLANG} WASM_LD=${TW_WASM_LD}
+  PKG_CONFIG=${TW_PKG_CONFIG})
+set(TW_INSTALL_SCRIPT ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/install-test.sh)
 
 add_test(NAME install-package
   COMMAND ${CMAKE_COMMAND} -E env ${TW_INSTALL_ENV} ${TW_INSTALL_SCRIPT} package)
@@ -33,10 +29,10 @@ add_test(NAME install-post-link-failure
   COMMAND ${CMAKE_COMMAND} -E env ${TW_INSTALL_ENV} "GENERATOR=Unix Makefiles"
           ${TW_INSTALL_SCRIPT} post-link-failure)
 set(TW_INSTALL_USERS install-pkgconfig install-example install-post-link-failure)
-if(TW_INSTALL_NINJA)
+if(TW_NINJA)
   add_test(NAME install-post-link-failure-ninja
     COMMAND ${CMAKE_COMMAND} -E env ${TW_INSTALL_ENV} GENERATOR=Ninja
-            NINJA=${TW_INSTALL_NINJA} ${TW_INSTALL_SCRIPT} post-link-failure)
+            NINJA=${TW_NINJA} ${TW_INSTALL_SCRIPT} post-link-failure)
   list(APPEND TW_INSTALL_USERS install-post-link-failure-ninja)
 endif()
 set_tests_properties(${TW_INSTALL_USERS} PROPERTIES FIXTURES_REQUIRED tw_install)

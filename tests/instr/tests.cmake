@@ -6,7 +6,7 @@
 #                     offsets `wasm-objdump -d` prints.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
-find_program(TW_INSTR_OBJDUMP wasm-objdump REQUIRED)
+# Tools (TW_WASM_OBJDUMP): tests/tools.cmake.
 
 add_executable(instr-opcodes ${CMAKE_CURRENT_LIST_DIR}/test_instr.c)
 target_include_directories(instr-opcodes PRIVATE ${PROJECT_SOURCE_DIR}/src
@@ -22,5 +22,5 @@ if(NOT TW_CORPUS_DIR)
   set(TW_CORPUS_DIR ${CMAKE_CURRENT_BINARY_DIR}/corpus)
 endif()
 add_test(NAME instr-boundaries
-  COMMAND instr-boundaries ${TW_INSTR_OBJDUMP} ${TW_CORPUS_DIR}/corpus.list)
+  COMMAND instr-boundaries ${TW_WASM_OBJDUMP} ${TW_CORPUS_DIR}/corpus.list)
 set_tests_properties(instr-boundaries PROPERTIES FIXTURES_REQUIRED tw_corpus)

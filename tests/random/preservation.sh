@@ -27,6 +27,7 @@
 # A failure names its seed and keeps its files in WORKDIR/seed-S/; rerun
 # that seed alone with `preservation.sh CLI WORKDIR 1 S`.
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" || exit 1
 
 CLI=${1:?usage: preservation.sh CLI WORKDIR [COUNT [FIRST]]}
 WORK=${2:?usage: preservation.sh CLI WORKDIR [COUNT [FIRST]]}
@@ -111,15 +112,16 @@ start=$SECONDS
 seq "$FIRST" $((FIRST + COUNT - 1)) | xargs -P "${JOBS:-2}" -I{} bash -c 'check_seed {}' \
   > "$WORK/results.txt"
 grep -v '^ok ' "$WORK/results.txt"
-ok=$(grep -c '^ok ' "$WORK/results.txt")
-skipped=$(grep -c '^skip ' "$WORK/results.txt")
-failed=$(grep -c '^FAIL ' "$WORK/results.txt")
+# The seeds' lines are the counts.
+TW_PASSED=$(grep -c '^ok ' "$WORK/results.txt")
+TW_SKIPPED=$(grep -c '^skip ' "$WORK/results.txt")
+TW_FAILED=$(grep -c '^FAIL ' "$WORK/results.txt")
 exports=$(awk '/^ok /{n += $3} END {print n + 0}' "$WORK/results.txt")
-echo "seeds $FIRST..$((FIRST + COUNT - 1)): $COUNT generated, $((COUNT - skipped)) accepted by wabt," \
-     "$ok preserved ($exports export calls compared), $((SECONDS - start)) s"
+echo "seeds $FIRST..$((FIRST + COUNT - 1)): $COUNT generated, $((COUNT - TW_SKIPPED)) accepted by wabt," \
+     "$TW_PASSED preserved ($exports export calls compared), $((SECONDS - start)) s"
 # Every seed accounts for exactly one line; rejecting many modules would
 # hollow the test out, so more than 5% skipped counts as a failure.
-[ $((ok + skipped + failed)) -eq "$COUNT" ] || { echo "FAIL: $((COUNT - ok - skipped - failed)) seeds gave no result"; failed=$((failed + 1)); }
-[ $((skipped * 20)) -le "$COUNT" ] || { echo "FAIL: $skipped of $COUNT generated modules rejected by wabt"; failed=$((failed + 1)); }
-echo "$ok passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$ok" -gt 0 ]
+[ $((TW_PASSED + TW_SKIPPED + TW_FAILED)) -eq "$COUNT" ] ||
+  fail "seeds without a result: $((COUNT - TW_PASSED - TW_SKIPPED - TW_FAILED))"
+[ $((TW_SKIPPED * 20)) -le "$COUNT" ] || fail "$TW_SKIPPED of $COUNT generated modules rejected by wabt"
+summary && [ "$TW_PASSED" -gt 0 ]

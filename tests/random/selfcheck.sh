@@ -11,6 +11,7 @@
 # Internally the sabotaged CLI is: selfcheck.sh --as-cli MODE CLI ARGS...
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh" || exit 1
 
 if [ "${1:-}" = --as-cli ]; then
   mode=$2 real=$3; shift 3
@@ -30,7 +31,6 @@ fi
 CLI=${1:?usage: selfcheck.sh CLI WORKDIR}
 WORK=${2:?usage: selfcheck.sh CLI WORKDIR}
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
-pass=0 failed=0
 check() {  # MODE EXPECTED-REASON
   local fake=$WORK/cli-$1
   printf '#!/usr/bin/env bash\nexec bash %q --as-cli %q %q "$@"\n' "$here/selfcheck.sh" "$1" "$CLI" > "$fake"
@@ -39,13 +39,12 @@ check() {  # MODE EXPECTED-REASON
   local rc=$? n
   n=$(grep -c -- "^FAIL [12]: $2" "$WORK/$1.log")
   if [ "$rc" -ne 0 ] && [ "$n" -eq 2 ] && grep -q '^0 passed, 2 failed$' "$WORK/$1.log"; then
-    pass=$((pass + 1)); echo "ok $1: both seeds fail: $(grep -m1 '^FAIL' "$WORK/$1.log")"
+    ok "$1: both seeds fail: $(grep -m1 '^FAIL' "$WORK/$1.log")"
   else
-    failed=$((failed + 1)); echo "FAIL $1: expected both seeds to fail with '$2' (rc $rc):"; cat "$WORK/$1.log"
+    fail "$1: expected both seeds to fail with '$2' (rc $rc):"; cat "$WORK/$1.log"
   fi
 }
 check copy "the output's trace differs from the input's: < \[LoggingExternalInterface logging 77700\]"
 check result "the output's trace differs from the input's: < \[fuzz-exec\] note result: hashMemory => "
 check truncate "wasm-validate rejects the output"
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

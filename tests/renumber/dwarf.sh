@@ -8,14 +8,13 @@
 # Usage: dwarf.sh TASKWRAP WORKDIR VERIFY(full|fast)
 #   env CLANG WAT2WASM WASM_OBJDUMP WASM_VALIDATE
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 CLI=${1:?usage: dwarf.sh TASKWRAP WORKDIR VERIFY}
 WORK=${2:?}
 VERIFY=${3:?}
 CLANG=${CLANG:-clang} WAT2WASM=${WAT2WASM:-wat2wasm}
 WASM_OBJDUMP=${WASM_OBJDUMP:-wasm-objdump} WASM_VALIDATE=${WASM_VALIDATE:-wasm-validate}
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 WARNING='warning: DWARF code offsets change (a function index or the function count no longer fits its LEB128): the .debug_* sections are stale; --strip-debug drops them'
 
 # Appends a custom section NAME with an ASCII PAYLOAD (short: one-byte sizes).
@@ -39,9 +38,10 @@ sections() { # FILE
 }
 
 # check NAME IN.wasm EXPECT: EXPECT is "moved" when the construction makes
-# code offsets change, "kept" when it must not.
+# code offsets change, "kept" when it must not. A case passes (ok) when none
+# of its checks fails.
 check() {
-  local name=$1 in=$2 expect=$3 moved=kept warned=no
+  local name=$1 in=$2 expect=$3 moved=kept warned=no failed_before=$TW_FAILED
   local out=$name.out.wasm strip=$name.strip.wasm
   local ndebug
   ndebug=$(sections "$in" | grep -c '^custom:\.debug_' || true)
@@ -73,6 +73,7 @@ $(diff "$name.in.offsets" "$name.out.offsets" | head -5)"
 $(diff "$name.want.sections" "$name.strip.sections" | head -8)"
   offsets "$strip" | cmp -s - "$name.out.offsets" || fail "$name --strip-debug: code offsets differ from without it"
   "$WASM_VALIDATE" "$strip" || fail "$name --strip-debug: wasm-validate rejects the output"
+  if [ "$TW_FAILED" -eq "$failed_before" ]; then ok "$name"; fi
 }
 
 # 1. clang -g -O0, linked without -O, calling printf: wasm-ld writes call
@@ -136,5 +137,4 @@ check count-grows count-grows.wasm moved
 } | wat_module grows-outside-code
 check grows-outside-code grows-outside-code.wasm kept
 
-[ "$fails" -eq 0 ] || { echo "$fails failures"; exit 1; }
-echo "all DWARF cases passed"
+summary

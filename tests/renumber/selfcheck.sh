@@ -5,6 +5,7 @@
 # Usage: selfcheck.sh TASKWRAP WORKDIR   (env NODE WAT2WASM WASM2WAT
 #        WASM_VALIDATE WASM_OBJDUMP CLANG, as for the checks)
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 REAL=${1:?usage: selfcheck.sh TASKWRAP WORKDIR}
 WORK=${2:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -69,18 +70,16 @@ EOF
 chmod +x "$BAD"
 export BAD_REAL=$REAL NODE
 
-fails=0
 # expect MODE PATTERN CHECK: the check (one of the functions below) fails, saying PATTERN.
 expect() {
   local mode=$1 pattern=$2 check=$3 log=$WORK/$1.$3.log st=0
   export BAD_MODE=$mode
   "$check" >"$log" 2>&1 || st=$?
   if [ $st -ne 0 ] && grep -qF -- "$pattern" "$log"; then
-    echo "ok: $mode: $check fails with \"$pattern\""
+    ok "$mode: $check fails with \"$pattern\""
   else
-    echo "FAIL: $mode: expected $check to fail with \"$pattern\" (exit $st):"
+    fail "$mode: expected $check to fail with \"$pattern\" (exit $st):"
     sed 's/^/  /' "$log" | head -20
-    fails=$((fails + 1))
   fi
 }
 CORPUS() { "$NODE" "$HERE/corpus.mjs" --cli "$BAD" --work "$WORK/corpus-$BAD_MODE" "$HERE/fixture.wat"; }
@@ -101,5 +100,4 @@ expect no-names 'V2 (import called, names) differs' CORPUS
 expect no-warning 'call-grows: offsets change but no warning' DWARF
 expect keep-debug 'call-grows --strip-debug: stderr says' DWARF
 
-[ $fails -eq 0 ] || { echo "$fails self-check cases failed"; exit 1; }
-echo "all self-check cases passed"
+summary

@@ -4,13 +4,8 @@
 # with initialisers and name subsection 3 byte by byte (binary.mjs); DWARF
 # warnings and --strip-debug (dwarf.sh); selfcheck.sh proves each check fails
 # on a sabotaged rewriter.
-find_program(TW_RENUMBER_NODE node REQUIRED)
-find_program(TW_RENUMBER_BASH bash REQUIRED)
-find_program(TW_RENUMBER_WAT2WASM wat2wasm REQUIRED)
-find_program(TW_RENUMBER_WASM2WAT wasm2wat REQUIRED)
-find_program(TW_RENUMBER_WASM_VALIDATE wasm-validate REQUIRED)
-find_program(TW_RENUMBER_WASM_OBJDUMP wasm-objdump REQUIRED)
-find_program(TW_RENUMBER_CLANG NAMES clang clang-14 REQUIRED)
+# Tools (TW_NODE, TW_BASH, TW_WAT2WASM, TW_WASM2WAT, TW_WASM_VALIDATE,
+# TW_WASM_OBJDUMP, TW_CLANG): tests/tools.cmake.
 if(TW_WITH_WABT)
   set(TW_RENUMBER_VERIFY full)
 else()
@@ -21,9 +16,9 @@ if(NOT DEFINED TW_CORPUS_DIR)
   set(TW_CORPUS_DIR ${CMAKE_CURRENT_BINARY_DIR}/corpus)
 endif()
 set(TW_RENUMBER_DIR ${CMAKE_CURRENT_BINARY_DIR}/renumber)
-set(TW_RENUMBER_ENV WAT2WASM=${TW_RENUMBER_WAT2WASM} WASM2WAT=${TW_RENUMBER_WASM2WAT}
-    WASM_VALIDATE=${TW_RENUMBER_WASM_VALIDATE} WASM_OBJDUMP=${TW_RENUMBER_WASM_OBJDUMP}
-    CLANG=${TW_RENUMBER_CLANG} NODE=${TW_RENUMBER_NODE})
+set(TW_RENUMBER_ENV WAT2WASM=${TW_WAT2WASM} WASM2WAT=${TW_WASM2WAT}
+    WASM_VALIDATE=${TW_WASM_VALIDATE} WASM_OBJDUMP=${TW_WASM_OBJDUMP}
+    CLANG=${TW_CLANG} NODE=${TW_NODE})
 # Which groups of corpus.list: the spec and proposal modules (2,754);
 # "^(spec.*|proposal-.*)$" adds spec-leb5-names (4,466, twice the time).
 set(TW_RENUMBER_GROUPS "^(spec|proposal-.*)$" CACHE STRING "corpus.list groups renumber-corpus checks")
@@ -40,7 +35,7 @@ endif()
 # Every spec and proposal module wabt can print and re-assemble.
 add_test(NAME renumber-corpus
   COMMAND ${CMAKE_COMMAND} -E env ${TW_RENUMBER_ENV}
-          ${TW_RENUMBER_NODE} ${CMAKE_CURRENT_LIST_DIR}/corpus.mjs --cli ${TW_CLI}
+          ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/corpus.mjs --cli ${TW_CLI}
           --verify ${TW_RENUMBER_VERIFY} --jobs 4 --groups ${TW_RENUMBER_GROUPS}
           --sample ${TW_RENUMBER_SAMPLE} --min-checked ${TW_RENUMBER_MIN}
           --work ${TW_RENUMBER_DIR}/corpus --list ${TW_CORPUS_DIR}/corpus.list)
@@ -49,23 +44,23 @@ set_tests_properties(renumber-corpus PROPERTIES FIXTURES_REQUIRED tw_corpus TIME
 # initialisers, start, return_call, name subsections 1 and 2.
 add_test(NAME renumber-fixture
   COMMAND ${CMAKE_COMMAND} -E env ${TW_RENUMBER_ENV}
-          ${TW_RENUMBER_NODE} ${CMAKE_CURRENT_LIST_DIR}/corpus.mjs --cli ${TW_CLI}
+          ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/corpus.mjs --cli ${TW_CLI}
           --verify ${TW_RENUMBER_VERIFY} --work ${TW_RENUMBER_DIR}/fixture
           ${CMAKE_CURRENT_LIST_DIR}/fixture.wat)
 # Table initialisers and name subsections 0-3 and 7 (libwabt cannot read
 # table initialisers, so the default fast verification).
 add_test(NAME renumber-binary
-  COMMAND ${TW_RENUMBER_NODE} ${CMAKE_CURRENT_LIST_DIR}/binary.mjs ${TW_CLI} ${TW_RENUMBER_DIR}/binary)
+  COMMAND ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/binary.mjs ${TW_CLI} ${TW_RENUMBER_DIR}/binary)
 add_test(NAME renumber-dwarf
   COMMAND ${CMAKE_COMMAND} -E env ${TW_RENUMBER_ENV}
-          ${TW_RENUMBER_BASH} ${CMAKE_CURRENT_LIST_DIR}/dwarf.sh ${TW_CLI} ${TW_RENUMBER_DIR}/dwarf
+          ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/dwarf.sh ${TW_CLI} ${TW_RENUMBER_DIR}/dwarf
           ${TW_RENUMBER_VERIFY})
 add_test(NAME renumber-selfcheck
   COMMAND ${CMAKE_COMMAND} -E env ${TW_RENUMBER_ENV}
-          ${TW_RENUMBER_BASH} ${CMAKE_CURRENT_LIST_DIR}/selfcheck.sh ${TW_CLI} ${TW_RENUMBER_DIR}/selfcheck)
+          ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/selfcheck.sh ${TW_CLI} ${TW_RENUMBER_DIR}/selfcheck)
 # WASI imports among other imports, referenced from everywhere: a
 # hand-written expected output.
 add_test(NAME renumber-referenced
   COMMAND ${CMAKE_COMMAND} -E env ${TW_RENUMBER_ENV}
-          ${TW_RENUMBER_BASH} ${CMAKE_CURRENT_LIST_DIR}/referenced.sh ${TW_CLI}
+          ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/referenced.sh ${TW_CLI}
           ${TW_RENUMBER_DIR}/referenced ${TW_RENUMBER_VERIFY})

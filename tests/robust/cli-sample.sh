@@ -12,21 +12,21 @@
 # Shell builtins only inside the loop: a process per check would dominate.
 set -uo pipefail
 shopt -s nullglob
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" || exit 1
 cli=$(realpath "$1") work=$2 malformed=$(realpath "$3") invalid=$(realpath "$4") || exit 1
 shift 4
 known_files=()
 for f in "$@"; do known_files+=("$(realpath "$f")") || exit 1; done
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
-declare -A skip
+declare -A listed
 for known in "${known_files[@]}"; do
   while IFS=$'\t' read -r mode key _; do
-    case "$mode" in malformed | invalid) skip["$mode $key"]=1 ;; esac
+    case "$mode" in malformed | invalid) listed["$mode $key"]=1 ;; esac
   done <"$known"
 done
 
-passed=0 failed=0 fast=0 full=0 skipped=0
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+fast=0 full=0
 re='^wasm-taskwrap: .*:0x[0-9a-f]+: error: '
 
 # refused NAME MODULE [OPTIONS...]: runs the CLI and checks for a clean
@@ -74,20 +74,20 @@ run_list() {
     i=$((i + 1))
     [ $(((i - 1) % step)) = 0 ] || continue
     name="$src:$wline (${path##*/})"
-    if [ -n "${skip["$mode $src:$wline"]:-}" ]; then
-      skipped=$((skipped + 1))
+    if [ -n "${listed["$mode $src:$wline"]:-}" ]; then
+      skip
       continue
     fi
     if [ "$mode" = malformed ]; then
       refused "$name" "$path"
       r=$?
-      if [ "$r" = 0 ]; then passed=$((passed + 1)) fast=$((fast + 1)); continue; fi
+      if [ "$r" = 0 ]; then ok; fast=$((fast + 1)); continue; fi
       [ "$r" = 1 ] && continue
     fi
     refused "$name" "$path" --verify full
     r=$?
     if [ "$r" = 0 ]; then
-      passed=$((passed + 1)) full=$((full + 1))
+      ok; full=$((full + 1))
     elif [ "$r" = 2 ]; then
       fail "$name: accepted by --verify full (expected \"$text\")"
     fi
@@ -97,7 +97,6 @@ run_list() {
 run_list "$malformed" malformed 1
 run_list "$invalid" invalid 10
 
-echo "refused by default (--verify fast): $fast; refused only by --verify full: $full; skipped (known): $skipped"
-[ $((passed + failed)) != 0 ] || fail "no module checked"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+echo "refused by default (--verify fast): $fast; refused only by --verify full: $full; skipped (known): $TW_SKIPPED"
+[ $((TW_PASSED + TW_FAILED)) != 0 ] || fail "no module checked"
+summary

@@ -6,8 +6,7 @@
 # The modules are converted at test time by build-lists.sh (the approach of
 # tests/corpus/build-corpus.sh). --verify=full needs libwabt.
 if(TW_WITH_WABT)
-  find_program(TW_ROBUST_BASH bash REQUIRED)
-  find_program(TW_ROBUST_WAST2JSON wast2json REQUIRED)
+  # Tools (TW_BASH, TW_WAST2JSON): tests/tools.cmake.
 
   # The driver uses only the public header; with TW_SANITIZE it gets the
   # sanitizer flags from the global compile and link options.
@@ -22,8 +21,8 @@ if(TW_WITH_WABT)
                       --known ${CMAKE_CURRENT_LIST_DIR}/libwabt-gaps.txt)
 
   add_test(NAME robust-build-lists
-    COMMAND ${CMAKE_COMMAND} -E env TW_SHARED=${TW_SHARED} WAST2JSON=${TW_ROBUST_WAST2JSON}
-            ${TW_ROBUST_BASH} ${CMAKE_CURRENT_LIST_DIR}/build-lists.sh ${TW_ROBUST_DIR})
+    COMMAND ${CMAKE_COMMAND} -E env TW_SHARED=${TW_SHARED} WAST2JSON=${TW_WAST2JSON}
+            ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/build-lists.sh ${TW_ROBUST_DIR})
   set_tests_properties(robust-build-lists PROPERTIES FIXTURES_SETUP tw_robust)
 
   # Item 1: the top-level spec's binary assert_malformed modules.
@@ -38,7 +37,7 @@ if(TW_WITH_WABT)
     COMMAND tw_robust_reject --invalid ${TW_ROBUST_KNOWN} ${TW_ROBUST_DIR}/spec-invalid.list)
   # Item 1 at the CLI: every malformed module (and every 10th invalid one).
   add_test(NAME robust-cli-sample
-    COMMAND ${TW_ROBUST_BASH} ${CMAKE_CURRENT_LIST_DIR}/cli-sample.sh ${TW_CLI}
+    COMMAND ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/cli-sample.sh ${TW_CLI}
             ${CMAKE_CURRENT_BINARY_DIR}/robust-cli-work
             ${TW_ROBUST_DIR}/spec-malformed.list ${TW_ROBUST_DIR}/spec-invalid.list
             ${CMAKE_CURRENT_LIST_DIR}/superseded.txt ${CMAKE_CURRENT_LIST_DIR}/libwabt-gaps.txt)

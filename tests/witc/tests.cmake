@@ -1,9 +1,7 @@
 # Compare wasm-taskwrap's in-module wrappers, instruction for instruction, with
 # the wrapper functions of wit-component's auxiliary core modules in the golden
 # component.wat files of ${TW_SHARED}/wit-component (see compare.mjs).
-find_program(TW_NODE node REQUIRED)
-find_program(TW_WAT2WASM wat2wasm REQUIRED)
-find_program(TW_WASM2WAT wasm2wat REQUIRED)
+# Tools (TW_NODE, TW_WAT2WASM, TW_WASM2WAT): tests/tools.cmake.
 
 set(TW_WITC_COMPARE ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/compare.mjs
     --cli ${TW_CLI} --wat2wasm ${TW_WAT2WASM} --wasm2wat ${TW_WASM2WAT})

@@ -1,20 +1,22 @@
-/* Classifying exports into ABI.md's roles and deciding which wrappers to
- * emit. Lookups go through hash tables so that the cost stays linear in the
- * number of exports. */
+/* The task-hook planner: classifying exports into ABI.md's roles (docs/abi.md)
+ * and planning the wrappers into the edit. Lookups go through hash tables so
+ * that the cost stays linear in the number of exports. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_internal.h"
+#include "edit.h"
+#include "opcodes.h"
 
-static bool has_prefix(const uint8_t *s, size_t n, const char *p) {
+bool tw_has_prefix(const uint8_t *s, size_t n, const char *p) {
   const size_t k = strlen(p);
   return n >= k && memcmp(s, p, k) == 0;
 }
 
-static bool equals(const uint8_t *s, size_t n, const char *p) {
+bool tw_name_is(const uint8_t *s, size_t n, const char *p) {
   return n == strlen(p) && memcmp(s, p, n) == 0;
 }
+
 
 static bool contains(const uint8_t *s, size_t n, const char *p) {
   const size_t k = strlen(p);
@@ -29,23 +31,22 @@ static bool contains(const uint8_t *s, size_t n, const char *p) {
  * downstream wit-component add a second layer (ABI.md, "What the rewritten
  * module looks like"), so all of them are removed. Post-return needs the
  * other exports and is decided by the caller. */
-tw_role tw_classify_name(const uint8_t *name, size_t len, tw_abi abi) {
-  (void)abi; /* the tables of ABI.md classify names the same way for both ABIs */
-  if (equals(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
-  if (equals(name, len, "__wasm_init_task") || equals(name, len, "__wasm_init_async_task"))
+tw_role tw_classify_name(const uint8_t *name, size_t len) {
+  if (tw_name_is(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
+  if (tw_name_is(name, len, "__wasm_init_task") || tw_name_is(name, len, "__wasm_init_async_task"))
     return TW_ROLE_INIT;
-  if (equals(name, len, "_initialize")) return TW_ROLE_INITIALIZE;
-  if (equals(name, len, "cabi_realloc") || equals(name, len, "canonical_abi_realloc") ||
-      equals(name, len, "cabi_export_realloc") || equals(name, len, "cabi_import_realloc"))
+  if (tw_name_is(name, len, "_initialize")) return TW_ROLE_INITIALIZE;
+  if (tw_name_is(name, len, "cabi_realloc") || tw_name_is(name, len, "canonical_abi_realloc") ||
+      tw_name_is(name, len, "cabi_export_realloc") || tw_name_is(name, len, "cabi_import_realloc"))
     return TW_ROLE_REALLOC;
-  if (equals(name, len, "_start") || has_prefix(name, len, "__") ||
-      equals(name, len, "cabi_realloc_adapter"))
+  if (tw_name_is(name, len, "_start") || tw_has_prefix(name, len, "__") ||
+      tw_name_is(name, len, "cabi_realloc_adapter"))
     return TW_ROLE_INTERNAL;
-  if (has_prefix(name, len, "cm32p2")) return TW_ROLE_STANDARD;
-  if (has_prefix(name, len, "cabi_post_")) return TW_ROLE_POST_RETURN;
-  if (has_prefix(name, len, "[callback][async-lift]")) return TW_ROLE_CALLBACK;
-  if (has_prefix(name, len, "[async-lift-stackful]")) return TW_ROLE_ASYNC_STACKFUL;
-  if (has_prefix(name, len, "[async-lift]")) return TW_ROLE_ASYNC_CALLBACK;
+  if (tw_has_prefix(name, len, "cm32p2")) return TW_ROLE_STANDARD;
+  if (tw_has_prefix(name, len, "cabi_post_")) return TW_ROLE_POST_RETURN;
+  if (tw_has_prefix(name, len, "[callback][async-lift]")) return TW_ROLE_CALLBACK;
+  if (tw_has_prefix(name, len, "[async-lift-stackful]")) return TW_ROLE_ASYNC_STACKFUL;
+  if (tw_has_prefix(name, len, "[async-lift]")) return TW_ROLE_ASYNC_CALLBACK;
   if (contains(name, len, "#[dtor]")) return TW_ROLE_DTOR;
   return TW_ROLE_SYNC;
 }
@@ -80,34 +81,34 @@ const char *tw_abi_name(tw_abi abi) {
   return "?";
 }
 
-/* Hook codes in call order, per ABI.md's wrapper tables; NULL when the role is
+/* Hook codes in call order, per ABI.md's wrapper tables; 0 when the role is
  * not wrapped under this ABI. */
-const char *tw_role_hooks(tw_role role, tw_abi abi, bool async_init) {
+uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t c[2]) {
   if (abi == TW_ABI_TASK_HOOK) {
     switch (role) {
-    case TW_ROLE_SYNC: return "0,1";
-    case TW_ROLE_SYNC_POST: return "0";
-    case TW_ROLE_POST_RETURN: return "1";
-    case TW_ROLE_ASYNC_CALLBACK: return "2,4|5";
-    case TW_ROLE_CALLBACK: return "3,4|5";
-    case TW_ROLE_ASYNC_STACKFUL: return "2,5";
-    case TW_ROLE_REALLOC: return "12,13";
-    case TW_ROLE_DTOR: return "8,9";
-    case TW_ROLE_INITIALIZE: return "6,7";
-    default: return NULL;
+    case TW_ROLE_SYNC: c[0] = 0, c[1] = 1; return 2;
+    case TW_ROLE_SYNC_POST: c[0] = 0; return 1;
+    case TW_ROLE_POST_RETURN: c[0] = 1; return 1;
+    case TW_ROLE_ASYNC_CALLBACK: c[0] = 2, c[1] = TW_HOOK_CALLBACK; return 2;
+    case TW_ROLE_CALLBACK: c[0] = 3, c[1] = TW_HOOK_CALLBACK; return 2;
+    case TW_ROLE_ASYNC_STACKFUL: c[0] = 2, c[1] = 5; return 2;
+    case TW_ROLE_REALLOC: c[0] = 12, c[1] = 13; return 2;
+    case TW_ROLE_DTOR: c[0] = 8, c[1] = 9; return 2;
+    case TW_ROLE_INITIALIZE: c[0] = 6, c[1] = 7; return 2;
+    default: return 0;
     }
   }
   if (abi == TW_ABI_INIT_TASK) {
     switch (role) {
     case TW_ROLE_SYNC:
     case TW_ROLE_SYNC_POST:
-    case TW_ROLE_INITIALIZE: return "init";
+    case TW_ROLE_INITIALIZE: c[0] = TW_HOOK_INIT; return 1;
     case TW_ROLE_ASYNC_CALLBACK:
-    case TW_ROLE_ASYNC_STACKFUL: return async_init ? "init-async" : "init";
-    default: return NULL;
+    case TW_ROLE_ASYNC_STACKFUL: c[0] = async_init ? TW_HOOK_INIT_ASYNC : TW_HOOK_INIT; return 1;
+    default: return 0;
     }
   }
-  return NULL;
+  return 0;
 }
 
 /* ---- a small open-addressing hash table ----------------------------------- */
@@ -190,7 +191,7 @@ static bool key_eq(const void *ctx, uint64_t stored, uint64_t key) {
 
 /* ---- the plan ------------------------------------------------------------- */
 
-static const char *kind_name(uint8_t kind) {
+const char *tw_kind_name(uint8_t kind) {
   static const char *const names[] = {"func", "table", "memory", "global", "tag"};
   return kind < 5 ? names[kind] : "?";
 }
@@ -245,7 +246,7 @@ static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_
   if (e->kind != 0) {
     describe_name(m, e, nm, sizeof nm);
     tw_err_set(err, TW_ERR_TYPE_MISMATCH, e->start, "export \"%s\" is a %s, expected a function",
-               nm, kind_name(e->kind));
+               nm, tw_kind_name(e->kind));
     return false;
   }
   const tw_functype *t = tw_module_func_type(m, e->index);
@@ -269,7 +270,7 @@ static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_
 
 /* ABI selection (issue 3): auto picks whichever ABI's exports exist, and a
  * module with both is ambiguous. */
-static bool select_abi(tw_plan *p, const tw_module *m, const tw_map *names,
+static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
                        const tw_options *opts, tw_err *err) {
   const long hook = find_export(names, m, (const uint8_t *)"__wasm_task_hook", 16);
   const long init = find_export(names, m, (const uint8_t *)"__wasm_init_task", 16);
@@ -313,10 +314,10 @@ static bool select_abi(tw_plan *p, const tw_module *m, const tw_map *names,
  * exports: cabi_post_<N> is post-return when <N> is another function export,
  * and then <N> is sync-with-post-return. */
 static tw_role export_role(const tw_module *m, const tw_map *names, const tw_export *e,
-                           tw_abi abi, uint8_t *scratch) {
+                           uint8_t *scratch) {
   if (e->kind != 0) return TW_ROLE_NOT_FUNC;
   const uint8_t *name = m->data + e->name;
-  tw_role r = tw_classify_name(name, e->name_len, abi);
+  tw_role r = tw_classify_name(name, e->name_len);
   if (r == TW_ROLE_POST_RETURN) {
     const long n = find_export(names, m, name + 10, e->name_len - 10);
     if (n < 0 || m->exports[n].kind != 0) r = TW_ROLE_SYNC;
@@ -329,88 +330,8 @@ static tw_role export_role(const tw_module *m, const tw_map *names, const tw_exp
   return r;
 }
 
-/* Under the init-task ABI only sync, async and _initialize are wrapped. */
-static bool role_wrapped(tw_role r, tw_abi abi) { return tw_role_hooks(r, abi, false) != NULL; }
-
 static bool is_async(tw_role r) {
   return r == TW_ROLE_ASYNC_CALLBACK || r == TW_ROLE_ASYNC_STACKFUL;
-}
-
-/* An export whose function is already a wrapper of the same role (the output
- * of an earlier run kept with --keep-hook-export) is not wrapped twice. Each
- * `call` in the wrapper-shaped prefix of the body is a candidate callee (the
- * hook itself too: a module may export the hook under another name); the
- * body must be, byte for byte, the wrapper this ABI gives one of them. */
-static bool already_wrapped(const tw_module *m, const tw_plan *p, uint32_t func, tw_role role) {
-  /* An --init-once guard forwards to what this run would have wrapped. */
-  uint32_t inner = 0, flag = 0;
-  if (tw_guard_target(m, func, &inner, &flag) && inner < m->nfuncs &&
-      m->func_types[inner] == m->func_types[func])
-    func = inner;
-  if (func < m->nfunc_imports) return false;
-  const tw_body *b = &m->bodies[func - m->nfunc_imports];
-  /* A wrapper of this type is at most: locals (3), two hook calls and the
-   * callback finish (under 40), the call (6) and one local.get per parameter
-   * (at most 6 each). Longer bodies are not wrappers; without this bound,
-   * many exports of one long function would each scan it (quadratic). */
-  const tw_functype *ft = tw_module_func_type(m, func);
-  if (!ft || b->end - b->code > 64 + (size_t)ft->nparams * 6) return false;
-  tw_err e = {0};
-  tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &e);
-  uint32_t groups = 0, count = 0, idx = 0;
-  uint8_t op = 0;
-  int32_t k = 0;
-  if (!tw_read_u32(&c, &groups, "locals") || groups > 1) return false;
-  if (groups == 1 && (!tw_read_u32(&c, &count, "locals") || !tw_read_u8(&c, &op, "local type")))
-    return false;
-  /* Wrappers use only i32.const, local.get and call before the callee. */
-  while (tw_read_u8(&c, &op, "instruction")) {
-    if (op == 0x41 && tw_read_s32(&c, &k, "i32.const")) continue;
-    if (op == 0x20 && tw_read_u32(&c, &idx, "local.get")) continue;
-    if (op != 0x10 || !tw_read_u32(&c, &idx, "call")) return false;
-    if (idx >= m->nfuncs || m->func_types[idx] != m->func_types[func]) continue;
-    const tw_functype *t = tw_module_func_type(m, idx);
-    if (!t) return false;
-    tw_wrapper w = {idx, role, m->func_types[idx], 0, false};
-    w.async_init = p->abi == TW_ABI_INIT_TASK && is_async(role) && p->has_init_async;
-    tw_buf want = {0};
-    tw_wrapper_encode(&want, p, &w, t->nparams);
-    const bool same = !want.failed && want.len == (size_t)(b->end - b->code) &&
-                      memcmp(want.data, m->data + b->code, want.len) == 0;
-    tw_buf_free(&want);
-    if (same) return true;
-  }
-  return false;
-}
-
-static bool plan_alloc(tw_plan *p, const tw_module *m, tw_err *err) {
-  size_t names = 0;
-  for (uint32_t i = 0; i < m->nexports; i++) names += (size_t)m->exports[i].name_len + 1;
-  p->nentries = m->nexports;
-  p->entries = calloc(m->nexports ? m->nexports : 1, sizeof *p->entries);
-  p->wrappers = calloc(m->nexports ? m->nexports : 1, sizeof *p->wrappers);
-  p->export_target = calloc(m->nexports ? m->nexports : 1, sizeof *p->export_target);
-  p->export_removed = calloc(m->nexports ? m->nexports : 1, sizeof *p->export_removed);
-  p->names = malloc(names ? names : 1);
-  if (!p->entries || !p->wrappers || !p->export_target || !p->export_removed || !p->names) {
-    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
-    return false;
-  }
-  char *w = p->names;
-  for (uint32_t i = 0; i < m->nexports; i++) {
-    const tw_export *e = &m->exports[i];
-    memcpy(w, m->data + e->name, e->name_len);
-    w[e->name_len] = 0;
-    p->entries[i].name = w;
-    p->entries[i].name_len = e->name_len;
-    p->entries[i].kind = e->kind;
-    p->entries[i].index = e->index;
-    p->entries[i].hooks = "-";
-    p->entries[i].wrapper = -1;
-    p->export_target[i] = e->index;
-    w += e->name_len + 1;
-  }
-  return true;
 }
 
 static bool index_exports(tw_map *names, const tw_module *m, tw_err *err) {
@@ -447,8 +368,51 @@ static bool has_duplicate_exports(const tw_map *names, const tw_module *m, tw_er
   return false;
 }
 
-bool tw_plan_build(tw_plan *p, const tw_module *m, const tw_options *opts, tw_err *err) {
-  memset(p, 0, sizeof *p);
+/* One wrapper per (function, role) pair, however many exports share it. */
+static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint32_t i,
+                        const tw_options *opts, uint8_t *scratch, tw_err *err) {
+  const tw_module *m = p->m;
+  const tw_export *e = &m->exports[i];
+  tw_export_edit *pe = &p->exports[i];
+  const tw_role r = export_role(m, names, e, scratch);
+  pe->role = r;
+  pe->reason = r == TW_ROLE_NOT_FUNC ? TW_REASON_NONE : TW_REASON_NAME;
+  if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
+    if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) pe->removed = p->changes = true;
+    return true;
+  }
+  if (p->abi == TW_ABI_NONE) return true;
+  const bool async_init = p->abi == TW_ABI_INIT_TASK && is_async(r) && p->has_init_async;
+  uint8_t codes[2];
+  const uint8_t ncodes = tw_role_hook_codes(r, p->abi, async_init, codes);
+  if (ncodes == 0) return true;
+  if (!check_type(m, e, r, err)) return false;
+  pe->nhooks = ncodes;
+  memcpy(pe->hooks, codes, sizeof codes);
+  const uint64_t key = ((uint64_t)e->index << 4) | (uint64_t)r;
+  bool found = false;
+  size_t s = map_slot(wrappers, mix(key), key, key_eq, NULL, &found);
+  /* A pair seen before needs no second look at the body. */
+  if (!found && tw_is_wrapper(p, e->index, r)) {
+    pe->already_wrapped = true;
+    return true;
+  }
+  if (!found) {
+    const tw_fn w = {.kind = TW_FN_WRAPPER, .type = m->func_types[e->index], .export_i = i,
+                     .role = r, .target = e->index, .async_init = async_init, .init = TW_NONE,
+                     .import_i = TW_NONE, .import_func = TW_NONE};
+    const uint32_t id = tw_edit_add_fn(p, &w, err);
+    if (id == TW_NONE) return false;
+    wrappers->keys[s] = key + 1;
+    wrappers->vals[s] = id;
+  }
+  pe->wrapper = pe->target = wrappers->vals[s];
+  p->changes = true;
+  return true;
+}
+
+bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
+  const tw_module *m = p->m;
   tw_map names = {0}, wrappers = {0};
   uint8_t *scratch = NULL;
   bool ok = false;
@@ -456,73 +420,18 @@ bool tw_plan_build(tw_plan *p, const tw_module *m, const tw_options *opts, tw_er
   for (uint32_t i = 0; i < m->nexports; i++)
     if (m->exports[i].name_len > longest) longest = m->exports[i].name_len;
   scratch = malloc(longest + 16);
-  if (!scratch || !plan_alloc(p, m, err) || !index_exports(&names, m, err) ||
-      !map_init(&wrappers, m->nexports)) {
+  if (!scratch || !index_exports(&names, m, err) || !map_init(&wrappers, m->nexports)) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
     goto done;
   }
   if (!select_abi(p, m, &names, opts, err)) goto done;
   if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
-
-  for (uint32_t i = 0; i < m->nexports; i++) {
-    const tw_export *e = &m->exports[i];
-    tw_plan_entry *pe = &p->entries[i];
-    const tw_role r = export_role(m, &names, e, p->abi, scratch);
-    pe->role = r;
-    if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
-      if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) {
-        pe->removed = 1;
-        p->export_removed[i] = true;
-        p->changes = true;
-      }
-      continue;
-    }
-    if (p->abi == TW_ABI_NONE || !role_wrapped(r, p->abi)) continue;
-    if (!check_type(m, e, r, err)) goto done;
-    const bool async_init = p->abi == TW_ABI_INIT_TASK && is_async(r) && p->has_init_async;
-    pe->hooks = tw_role_hooks(r, p->abi, async_init);
-    /* One wrapper per (function, role) pair, however many exports share it:
-     * a pair seen before needs no second look at the body. */
-    const uint64_t key = ((uint64_t)e->index << 4) | (uint64_t)r;
-    bool found = false;
-    size_t s = map_slot(&wrappers, mix(key), key, key_eq, NULL, &found);
-    if (!found && already_wrapped(m, p, e->index, r)) {
-      pe->already_wrapped = 1;
-      continue;
-    }
-    if (!found) {
-      if (p->nwrappers >= UINT32_MAX - m->nfuncs) {
-        tw_err_set(err, TW_ERR_UNSUPPORTED, e->start, "too many functions");
-        goto done;
-      }
-      tw_wrapper *w = &p->wrappers[p->nwrappers];
-      w->target = e->index;
-      w->role = r;
-      w->type_index = m->func_types[e->index];
-      w->export_i = i;
-      w->async_init = async_init;
-      wrappers.keys[s] = key + 1;
-      wrappers.vals[s] = p->nwrappers++;
-    }
-    const uint32_t widx = m->nfuncs + wrappers.vals[s];
-    pe->wrapper = widx;
-    p->export_target[i] = widx;
-    p->changes = true;
-  }
+  for (uint32_t i = 0; i < m->nexports; i++)
+    if (!plan_export(p, &names, &wrappers, i, opts, scratch, err)) goto done;
   ok = true;
 done:
   free(scratch);
   map_free(&names);
   map_free(&wrappers);
   return ok;
-}
-
-void tw_plan_free(tw_plan *p) {
-  if (!p) return;
-  free(p->entries);
-  free(p->wrappers);
-  free(p->export_target);
-  free(p->export_removed);
-  free(p->names);
-  memset(p, 0, sizeof *p);
 }

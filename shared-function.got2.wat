@@ -1,0 +1,46 @@
+(module
+  (type (;0;) (func (param i32)))
+  (type (;1;) (func))
+  (import "trace" "hook" (func (;0;) (type 0)))
+  (import "trace" "enter" (func (;1;) (type 0)))
+  (func (;2;) (type 0) (param i32)
+    local.get 0
+    call 0)
+  (func (;3;) (type 1)
+    i32.const 3
+    call 1)
+  (func (;4;) (type 1)
+    i32.const 4
+    call 1)
+  (func (;5;) (type 1)
+    i32.const 0
+    call 2
+    call 3
+    i32.const 1
+    call 2)
+  (func (;6;) (type 1)
+    i32.const 0
+    call 2
+    call 3)
+  (func (;7;) (type 1)
+    call 4
+    i32.const 1
+    call 2)
+  (func (;8;) (type 1)
+    i32.const 2
+    call 2
+    call 3
+    i32.const 5
+    call 2)
+  (func (;9;) (type 1)
+    i32.const 0
+    call 2
+    call 4
+    i32.const 1
+    call 2)
+  (export "a" (func 5))
+  (export "b" (func 6))
+  (export "cabi_post_b" (func 7))
+  (export "[async-lift-stackful]c" (func 8))
+  (export "d" (func 5))
+  (export "also-post" (func 9)))

@@ -1,0 +1,168 @@
+/* The one module edit: what the planners add to it, and the one numbering
+ * of the output's function space (src/edit.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "opcodes.h"
+
+static void *alloc_array(size_t n, size_t elem, tw_err *err) {
+  void *p = (n && elem > SIZE_MAX / n) ? NULL : calloc(n ? n : 1, elem);
+  if (!p) tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the edit");
+  return p;
+}
+
+bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
+  memset(e, 0, sizeof *e);
+  e->m = m;
+  e->abi = TW_ABI_NONE;
+  e->hook = e->init_async = TW_NONE;
+  e->initialize_export = TW_NONE;
+  e->ntypes_in = m->ntypes;
+  e->nglobals_in = m->nglobals;
+  for (size_t i = 0; i < 4; i++) e->global_of[i] = TW_NONE;
+  e->exports = alloc_array(m->nexports, sizeof *e->exports, err);
+  e->import_removed = alloc_array(m->nimports, sizeof *e->import_removed, err);
+  e->drop_section = alloc_array(m->nsections, sizeof *e->drop_section, err);
+  if (!e->exports || !e->import_removed || !e->drop_section) return false;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    tw_export_edit *x = &e->exports[i];
+    x->target = m->exports[i].index;
+    x->wrapper = x->guard = TW_NONE;
+    x->role = m->exports[i].kind == TW_KIND_FUNC ? TW_ROLE_SYNC : TW_ROLE_NOT_FUNC;
+  }
+  return true;
+}
+
+void tw_edit_free(tw_edit *e) {
+  if (!e) return;
+  free(e->fns);
+  free(e->out);
+  free(e->exports);
+  free(e->import_removed);
+  free(e->drop_section);
+  memset(e, 0, sizeof *e);
+}
+
+uint32_t tw_edit_add_fn(tw_edit *e, const tw_fn *f, tw_err *err) {
+  if ((uint64_t)e->m->nfuncs + e->nfns >= UINT32_MAX - 1) {
+    tw_err_set(err, TW_ERR_UNSUPPORTED, 0, "too many functions");
+    return TW_NONE;
+  }
+  if (e->nfns == e->fns_cap) {
+    const uint32_t nc = e->fns_cap ? e->fns_cap * 2 : 16;
+    tw_fn *p = realloc(e->fns, (size_t)nc * sizeof *p);
+    if (!p) {
+      tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the edit");
+      return TW_NONE;
+    }
+    e->fns = p;
+    e->fns_cap = nc;
+  }
+  e->fns[e->nfns] = *f;
+  switch (f->kind) {
+  case TW_FN_IMPORT: e->nimports_added++; break;
+  case TW_FN_WRAPPER: e->nwrappers++; break;
+  case TW_FN_STUB: e->nstubs++; break;
+  case TW_FN_GUARD: e->nguards++; break;
+  }
+  e->changes = true;
+  return e->m->nfuncs + e->nfns++;
+}
+
+void tw_edit_add_global(tw_edit *e, tw_global_role role, uint8_t valtype, int64_t init) {
+  if (e->global_of[role] != TW_NONE || e->nglobals == 4) return;
+  e->global_of[role] = e->nglobals_in + e->nglobals;
+  e->globals[e->nglobals++] = (tw_global){role, valtype, init};
+  e->changes = true;
+}
+
+uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id) {
+  const tw_fn *f = tw_edit_fn(e, id);
+  if (f) return f->type;
+  return id < e->m->nfuncs ? e->m->func_types[id] : TW_NONE;
+}
+
+/* The output's function space, in the order of src/edit.h. */
+static void number_functions(tw_edit *e) {
+  const tw_module *m = e->m;
+  uint32_t next = 0, f = 0;
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    if (m->imports[i].kind != TW_KIND_FUNC) continue;
+    if (!e->import_removed[i]) e->out[f] = next++;
+    f++;
+  }
+  for (uint32_t k = 0; k < e->nfns; k++)
+    if (e->fns[k].kind == TW_FN_IMPORT) e->out[m->nfuncs + k] = next++;
+  e->out_nimports = next;
+  for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) e->out[i] = next++;
+  static const tw_fn_kind defined[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD};
+  for (size_t d = 0; d < sizeof defined / sizeof defined[0]; d++)
+    for (uint32_t k = 0; k < e->nfns; k++)
+      if (e->fns[k].kind == defined[d]) e->out[m->nfuncs + k] = next++;
+  /* A stubbed import's calls go to its stub. */
+  for (uint32_t k = 0; k < e->nfns; k++)
+    if (e->fns[k].kind == TW_FN_STUB) e->out[e->fns[k].import_func] = e->out[m->nfuncs + k];
+  e->out_nfuncs = next;
+  for (uint32_t i = 0; i < m->nfuncs; i++) e->renumbered |= e->out[i] != i;
+}
+
+/* Can the name section's index-keyed subsections (1, 2, 3) be renumbered:
+ * framed, sorted by index and in range? */
+static bool names_renumberable(const tw_module *m) {
+  if (!m->names_ok) return false;
+  const tw_section *s = &m->sections[m->sec_name];
+  tw_err scratch = {0};
+  tw_cursor c = tw_cursor_make(m->data, s->name_start + s->name_len, s->end, &scratch);
+  while (c.pos < c.end) {
+    uint8_t id = 0;
+    size_t body = 0;
+    uint32_t len = 0, n = 0;
+    if (!tw_read_u8(&c, &id, "") || !tw_read_bytes(&c, &body, &len, "")) return false;
+    if (id < 1 || id > 3) continue;
+    tw_cursor sub = tw_cursor_make(m->data, body, body + len, &scratch);
+    if (!tw_read_u32(&sub, &n, "")) return false;
+    for (uint32_t i = 0, last = 0; i < n; i++) {
+      uint32_t idx = 0, inner = 0, li = 0, nl = 0;
+      size_t at = 0;
+      if (!tw_read_u32(&sub, &idx, "") || idx >= m->nfuncs || (i && idx <= last)) return false;
+      last = idx;
+      if (id == 1) {
+        if (!tw_read_name(&sub, &at, &nl, "")) return false;
+        continue;
+      }
+      if (!tw_read_u32(&sub, &inner, "")) return false;
+      for (uint32_t j = 0; j < inner; j++)
+        if (!tw_read_u32(&sub, &li, "") || !tw_read_name(&sub, &at, &nl, "")) return false;
+    }
+    if (sub.pos != sub.end) return false;
+  }
+  return true;
+}
+
+bool tw_edit_finalise(tw_edit *e, tw_err *err) {
+  const tw_module *m = e->m;
+  const size_t n = (size_t)m->nfuncs + e->nfns;
+  if (!(e->out = alloc_array(n, sizeof *e->out, err))) return false;
+  number_functions(e);
+  for (size_t i = 0; i < m->nsections; i++) {
+    const tw_section *s = &m->sections[i];
+    e->has_dwarf |= tw_section_named(m, s, ".debug_", false);
+    if (e->renumbered && tw_section_named(m, s, "metadata.code.", false)) {
+      e->drop_section[i] = true;
+      e->dropped_code_metadata = e->changes = true;
+    }
+  }
+  const bool named = e->nwrappers + e->nstubs + e->nguards > 0;
+  if (m->sec_name >= 0 && (named || e->renumbered)) {
+    if (e->renumbered && !names_renumberable(m)) {
+      e->drop_section[m->sec_name] = true;
+      e->names_dropped = e->changes = true;
+    } else if (!m->names_ok) {
+      e->names_unusable = true;
+    } else {
+      e->names_rebuild = true;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,266 @@
+/* The one module edit (src/edit.c).
+ *
+ * Every feature plans into one edit of the input module: the task-hook
+ * wrappers of both ABIs (taskhook.c), the --init-once guards (initonce.c),
+ * the --stub-wasi stubs and import removal (stubwasi.c), --strip-debug and
+ * the names of what is added. Planners only fill the edit; they never write
+ * bytes. The emitter (emit.c) and the verifier (verify.c) read only the edit
+ * and the input module, never tw_options.
+ *
+ * Function references inside the edit are "edit ids", one space of their own:
+ *   0 .. m->nfuncs-1            the input's functions (imports first)
+ *   m->nfuncs + k               e->fns[k], the k-th function the edit adds
+ * tw_edit_finalise numbers the output's function space once, in this order:
+ *   kept input imports (input order), added imports, defined functions
+ *   (input order), then the added functions of each kind in the order they
+ *   were added: wrappers, stubs, guards
+ * and e->out[id] is then the output index of every edit id. A removed
+ * (stubbed) import maps to the stub that replaces it, so a call to it
+ * becomes a call to its stub. */
+#ifndef TW_EDIT_H
+#define TW_EDIT_H
+
+#include "tw_internal.h"
+
+#define TW_NONE UINT32_MAX
+
+typedef enum tw_fn_kind {
+  TW_FN_IMPORT = 0,  /* an added function import (--stub-wasi-output) */
+  TW_FN_WRAPPER = 1, /* a task-hook wrapper (ABI.md, wrapper bodies) */
+  TW_FN_STUB = 2,    /* a WASI preview 1 stub (stubs.c) */
+  TW_FN_GUARD = 3    /* an --init-once guard */
+} tw_fn_kind;
+
+/* A function the edit adds. */
+typedef struct tw_fn {
+  tw_fn_kind kind;
+  uint32_t type;       /* its type index in the output (== the input's, or
+                          e->ntypes_in for the one added type) */
+  uint32_t export_i;   /* wrappers and guards: the first input export they
+                          serve (names the function); TW_NONE otherwise */
+  /* TW_FN_WRAPPER */
+  tw_role role;
+  uint32_t target;     /* wrapper: the edit id it forwards to (the export's
+                          function). guard: what it forwards to after the
+                          prelude, or TW_NONE for _initialize's own guard */
+  bool async_init;     /* init-task ABI: calls __wasm_init_async_task */
+  /* TW_FN_GUARD */
+  uint32_t init;       /* the edit id the prelude calls once (_initialize's
+                          export target: its wrapper when it has one) */
+  /* TW_FN_STUB */
+  tw_stub_kind stub;
+  uint32_t import_i;   /* the input import entry it replaces */
+  uint32_t import_func;/* that import's function index (edit id) */
+  bool signature_mismatch; /* a known WASI name with another type */
+  /* TW_FN_IMPORT: module and field name (owned by the caller's options) */
+  const char *imp_module, *imp_name;
+} tw_fn;
+
+/* A global the edit appends (after every input global, in this order). */
+typedef enum tw_global_role {
+  TW_GLOBAL_GUARD = 0,  /* --init-once flag: i32, mutable, 0 */
+  TW_GLOBAL_EXIT = 1,   /* proc_exit's code: i32, mutable, -1, exported */
+  TW_GLOBAL_CLOCK = 2,  /* the stubs' virtual clock: i64, mutable */
+  TW_GLOBAL_RANDOM = 3  /* the stubs' xorshift state: i64, mutable */
+} tw_global_role;
+
+typedef struct tw_global {
+  tw_global_role role;
+  uint8_t valtype;     /* 0x7f i32 or 0x7e i64 */
+  int64_t init;        /* the i32.const / i64.const initialiser */
+} tw_global;
+
+/* What happens to one input export. */
+typedef struct tw_export_edit {
+  tw_role role;
+  tw_reason reason;
+  bool removed;        /* the hook exports */
+  bool already_wrapped;/* it already names a wrapper of its role */
+  uint32_t target;     /* function exports: the edit id it names in the
+                          output (itself, its wrapper or its guard) */
+  uint32_t wrapper;    /* edit id of its task-hook wrapper, or TW_NONE */
+  uint32_t guard;      /* edit id of its --init-once guard, or TW_NONE */
+  uint8_t hooks[2];    /* hook codes in call order (taskwrap.h, TW_HOOK_*) */
+  uint8_t nhooks;      /* 0: not wrapped */
+} tw_export_edit;
+
+/* Hook codes: taskwrap.h's (TW_HOOK_CALLBACK_RESULT and the init-task calls). */
+enum { TW_HOOK_CALLBACK = TW_HOOK_CALLBACK_RESULT };
+
+typedef struct tw_edit {
+  const tw_module *m;
+
+  /* ---- task hooks (taskhook.c) ---- */
+  tw_abi abi;            /* TW_ABI_NONE: no hook export */
+  uint32_t hook;         /* task-hook: the hook; init-task: __wasm_init_task */
+  uint32_t init_async;   /* init-task: __wasm_init_async_task (== hook if absent) */
+  bool has_init_async;
+
+  /* ---- functions ---- */
+  tw_fn *fns;
+  uint32_t nfns, fns_cap;
+  uint32_t nwrappers, nstubs, nguards, nimports_added;
+  uint32_t *out;         /* after finalise: edit id -> output index */
+  uint32_t out_nfuncs;   /* output: all functions */
+  uint32_t out_nimports; /* output: function imports */
+  bool renumbered;       /* some input function's index changes */
+
+  /* ---- imports, types ---- */
+  bool *import_removed;  /* per input import entry */
+  uint32_t nimports_removed;
+  uint32_t ntypes_in;
+  bool add_output_type;  /* append the type [i32 i32 i32] -> [] */
+
+  /* ---- globals ---- */
+  uint32_t nglobals_in;  /* imported + defined globals of the input */
+  tw_global globals[4];
+  uint32_t nglobals;
+  uint32_t global_of[4]; /* per tw_global_role: output global index or TW_NONE */
+
+  /* ---- exports ---- */
+  tw_export_edit *exports; /* one per input export */
+  bool add_exit_export;    /* export "taskwrap_exit_code" = the exit global */
+
+  /* ---- --init-once ---- */
+  bool init_once;          /* guards were planned (or found: already_guarded) */
+  bool already_guarded;    /* _initialize's export is a guard already */
+  uint32_t initialize_export; /* its input export, or TW_NONE */
+
+  /* ---- sections ---- */
+  bool *drop_section;      /* per input section: left out of the output */
+  bool names_rebuild;      /* the name section is rewritten (renumbered
+                              and/or function names added) */
+  bool names_unusable;     /* malformed: left as is, additions unnamed */
+  bool names_dropped;      /* malformed and renumbered: dropped */
+  bool dropped_debug, dropped_code_metadata;
+  bool has_dwarf;
+
+  bool changes;            /* the output differs from the input */
+} tw_edit;
+
+/* ---- building the edit ---- */
+bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err);
+void tw_edit_free(tw_edit *e);
+/* Append a function; returns its edit id, or TW_NONE (out of memory, err set). */
+uint32_t tw_edit_add_fn(tw_edit *e, const tw_fn *f, tw_err *err);
+/* The added function of an edit id, or NULL for an input function. */
+static inline const tw_fn *tw_edit_fn(const tw_edit *e, uint32_t id) {
+  return id >= e->m->nfuncs && id - e->m->nfuncs < e->nfns ? &e->fns[id - e->m->nfuncs] : NULL;
+}
+static inline uint32_t tw_edit_fn_id(const tw_edit *e, uint32_t k) { return e->m->nfuncs + k; }
+/* Append a global of a role (once per role); returns its position. */
+void tw_edit_add_global(tw_edit *e, tw_global_role role, uint8_t valtype, int64_t init);
+/* Number the output's function and global spaces; decide what happens to
+ * the name section and the code metadata. Call once, after every planner. */
+bool tw_edit_finalise(tw_edit *e, tw_err *err);
+/* The output type index of an edit id's function. */
+uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id);
+
+/* ---- planners, in the order api.c runs them ---- */
+/* Task hooks: ABI selection, export roles, type checks, wrappers. */
+bool tw_plan_task_hooks(tw_edit *e, const tw_options *o, tw_err *err);
+/* --init-once: one guard per exported function. */
+bool tw_plan_init_once(tw_edit *e, tw_err *err);
+/* --stub-wasi (with the output import, if any). */
+bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name, tw_err *err);
+/* --strip-debug. */
+void tw_plan_strip_debug(tw_edit *e);
+/* Refuse relocatable object files for the host features. */
+bool tw_plan_refuse_relocatable(const tw_module *m, tw_err *err);
+
+/* ---- recognising earlier output (recognise.c), for idempotence ---- */
+/* Is input function f already a wrapper of this role under e's ABI? */
+bool tw_is_wrapper(const tw_edit *e, uint32_t f, tw_role role);
+/* Is input function f an --init-once guard? Then *target is what it
+ * forwards to (for _initialize's own guard: the function it initialises
+ * with) and *global its flag. */
+bool tw_guard_target(const tw_module *m, uint32_t f, uint32_t *target, uint32_t *global);
+
+/* ---- function bodies (bodies.c): locals + instructions + end, no size ---- */
+/* Output function indices are taken through e->out. */
+void tw_encode_wrapper(tw_buf *b, const tw_edit *e, const tw_fn *f);
+void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f);
+void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f);
+/* Hook codes of a role under an ABI, in call order; returns how many (0:
+ * the role is not wrapped). */
+uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t codes[2]);
+/* The name an added function gets in the name section, appended to out
+ * (nothing for an added import). */
+void tw_fn_name(const tw_edit *e, const tw_fn *f, tw_buf *out);
+/* A wrapper body with explicit function indices (the output's, or the
+ * input's when recognising an earlier run's wrapper). */
+void tw_encode_wrapper_body(tw_buf *b, tw_abi abi, tw_role role, uint32_t hook,
+                            uint32_t target, uint32_t nparams);
+
+/* ---- function-index renumbering (renumber.c) ---- */
+typedef struct tw_patch { /* a function-index LEB128 in the input */
+  size_t pos;
+  uint32_t len;   /* its width in the input */
+  uint32_t value; /* the output index it becomes */
+} tw_patch;
+
+typedef struct tw_patches {
+  tw_patch *v;
+  size_t n, cap;
+} tw_patches;
+
+void tw_patches_free(tw_patches *p);
+/* Collect, into p (in input order), every function index in [from, to)
+ * whose output index differs, for a section of id `id` (table, global,
+ * start, elem; for code use tw_renumber_body). Fails on malformed input
+ * with the offset. */
+bool tw_renumber_section(const tw_edit *e, uint8_t id, size_t from, size_t to, tw_patches *p,
+                         tw_err *err);
+/* One function body's code (after its size) to its end. */
+bool tw_renumber_body(const tw_edit *e, const tw_body *b, tw_patches *p, tw_err *err);
+
+/* ---- the output as segments (emit.c, write.c) ----
+ * The output is a list of segments: ranges of the input, and new bytes in
+ * the output's own pool. Untouched bytes stay input ranges; they are never
+ * read by the emitter. */
+typedef enum tw_seg_kind { TW_SEG_INPUT = 0, TW_SEG_NEW = 1 } tw_seg_kind;
+
+typedef struct tw_seg {
+  uint64_t src;    /* TW_SEG_INPUT: input offset; TW_SEG_NEW: pool offset */
+  uint64_t len;
+  uint64_t at;     /* its offset in the output */
+  uint8_t kind;
+} tw_seg;
+
+typedef struct tw_out {
+  tw_seg *segs;
+  size_t nsegs, cap;
+  tw_buf pool;     /* the new bytes */
+  uint64_t size;   /* the output's size */
+  bool failed;     /* out of memory (sticky) */
+  /* What the emitter noticed, for warnings. */
+  bool count_widened; /* the code section's count no longer fits its width */
+  bool code_moved;    /* existing bodies moved in the code section */
+} tw_out;
+
+void tw_out_free(tw_out *o);
+void tw_out_input(tw_out *o, uint64_t from, uint64_t to);
+void tw_out_bytes(tw_out *o, const void *p, size_t n);
+void tw_out_byte(tw_out *o, uint8_t v);
+void tw_out_uleb(tw_out *o, uint64_t v, size_t width);
+/* The bytes of a TW_SEG_NEW segment. */
+static inline const uint8_t *tw_out_seg_data(const tw_out *o, const tw_seg *s) {
+  return o->pool.data + s->src;
+}
+/* Copy output bytes [pos, pos+n) into dst (input is the input's bytes). */
+bool tw_out_read(const tw_out *o, const uint8_t *input, uint64_t pos, void *dst, size_t n);
+
+/* Build the output of a finalised edit. Only called when e->changes. */
+bool tw_emit(const tw_module *m, const tw_edit *e, tw_out *out, tw_err *err);
+
+/* ---- the verifier (verify.c) ----
+ * Independent of the emitter: it never encodes. It accounts for every byte
+ * of the output. Errors are TW_ERR_VERIFY at an offset in the OUTPUT. */
+/* After a rewrite: copied ranges are checked by source, place and length in
+ * the segment list (their bytes are not read); everything else is decoded. */
+bool tw_verify_segments(const tw_module *in, const tw_edit *e, const tw_out *out, tw_err *err);
+/* --check: the same, on the output's bytes, which are read completely. */
+bool tw_verify_bytes(const tw_module *in, const tw_edit *e, const uint8_t *out, size_t size,
+                     tw_err *err);
+
+#endif /* TW_EDIT_H */

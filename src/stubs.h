@@ -1,0 +1,54 @@
+/* The WASI preview 1 stubs as data (src/stubs.c): each stub's body is one
+ * instruction list, the single specification of its bytes. tw_stub_encode
+ * writes a list; the verifier (verify.c) decodes the output and compares it
+ * with the same list. Only the immediate shapes the stubs use exist here. */
+#ifndef TW_STUBS_H
+#define TW_STUBS_H
+
+#include "tw_internal.h"
+
+/* How an instruction's immediate is encoded. */
+typedef enum tw_imm {
+  TW_IMM_NONE = 0,   /* the opcode alone */
+  TW_IMM_U32 = 1,    /* one unsigned LEB128, minimal (local, label, global, function index) */
+  TW_IMM_S32 = 2,    /* i32.const: signed LEB128, minimal */
+  TW_IMM_S64 = 3,    /* i64.const: signed LEB128, minimal */
+  TW_IMM_BYTE = 4,   /* one byte (a block type: 0x40) */
+  TW_IMM_MEMARG = 5  /* align, offset: two unsigned LEB128, minimal (memory 0) */
+} tw_imm;
+
+/* Symbolic references to tw_stub_env, resolved when encoding or verifying. */
+typedef enum tw_stub_ref {
+  TW_REF_NONE = 0,
+  TW_REF_OUTPUT_FUNC = 1,   /* env->output_func */
+  TW_REF_EXIT_GLOBAL = 2,   /* env->exit_global */
+  TW_REF_CLOCK_GLOBAL = 3,  /* env->clock_global */
+  TW_REF_RANDOM_GLOBAL = 4  /* env->random_global */
+} tw_stub_ref;
+
+typedef struct tw_stub_insn {
+  uint8_t op;     /* the opcode byte (no prefixed opcodes in stubs) */
+  uint8_t imm;    /* tw_imm */
+  uint8_t ref;    /* tw_stub_ref: the TW_IMM_U32 immediate is that env field, not `a` */
+  uint8_t cond;   /* tw_stub_ref: present only when that env field is not UINT32_MAX */
+  int64_t a;      /* the immediate; for TW_IMM_MEMARG the alignment (log2 bytes) */
+  uint32_t b;     /* TW_IMM_MEMARG: the offset */
+} tw_stub_insn;
+
+typedef struct tw_stub_spec {
+  uint32_t nlocals;          /* 0: no local declaration (`00`); else one group */
+  uint8_t local_type;        /* that group's value type */
+  const tw_stub_insn *code;  /* the instructions, ending with `end` */
+  size_t ncode;
+} tw_stub_spec;
+
+/* The body of a stub kind (never NULL for a valid kind). */
+const tw_stub_spec *tw_stub_spec_of(tw_stub_kind kind);
+/* The value of a reference under env (UINT32_MAX: absent). */
+uint32_t tw_stub_ref_value(const tw_stub_env *env, uint8_t ref);
+/* Is the instruction part of the body under env? */
+bool tw_stub_insn_present(const tw_stub_insn *i, const tw_stub_env *env);
+/* The immediate of a TW_IMM_U32/S32/S64/BYTE instruction under env. */
+int64_t tw_stub_insn_value(const tw_stub_insn *i, const tw_stub_env *env);
+
+#endif /* TW_STUBS_H */

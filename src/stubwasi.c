@@ -1,0 +1,115 @@
+/* The --stub-wasi planner: every wasi_snapshot_preview1 function import
+ * becomes an in-module stub (stubs.c), appended after the defined
+ * functions; with --stub-wasi-output, fd_write to fd 1 and 2 also calls one
+ * added import. Removing imports renumbers the function space: the edit's
+ * one numbering (edit.c) and the emitter's patching (renumber.c) take care
+ * of every index. */
+#include <string.h>
+
+#include "edit.h"
+#include "opcodes.h"
+
+static const char wasi_module[] = "wasi_snapshot_preview1";
+
+/* A function type [i32 i32 i32] -> [] for the output import, or TW_NONE. */
+static uint32_t find_output_type(const tw_module *m) {
+  static const uint8_t three_i32[] = {VT_I32, VT_I32, VT_I32};
+  for (uint32_t t = 0; t < m->ntypes; t++) {
+    const tw_functype *f = &m->types[t];
+    if (f->is_func && f->nparams == 3 && f->nresults == 0 && f->params_end - f->params == 3 &&
+        memcmp(m->data + f->params, three_i32, 3) == 0)
+      return t;
+  }
+  return TW_NONE;
+}
+
+static bool check_memory(const tw_module *m, const char *needs, tw_err *err) {
+  if (!m->has_memory0) {
+    tw_err_set(err, TW_ERR_UNSUPPORTED, 0,
+               "--stub-wasi: the %s stub writes to memory 0, and the module has no memory", needs);
+    return false;
+  }
+  if (m->memory0_is64) {
+    tw_err_set(err, TW_ERR_UNSUPPORTED, 0,
+               "--stub-wasi: memory 0 is a 64-bit memory; WASI preview 1 uses 32-bit pointers");
+    return false;
+  }
+  return true;
+}
+
+static bool refuse_exit_export(const tw_module *m, tw_err *err) {
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *x = &m->exports[i];
+    if (tw_name_is(m->data + x->name, x->name_len, TW_EXIT_CODE_GLOBAL)) {
+      tw_err_set(err, TW_ERR_UNSUPPORTED, x->start,
+                 "--stub-wasi: the module already exports \"%s\"", TW_EXIT_CODE_GLOBAL);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name, tw_err *err) {
+  const tw_module *m = e->m;
+  const char *needs = NULL;
+  bool fd_write = false, clock = false, random = false;
+  uint32_t func = 0;
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    const tw_import *im = &m->imports[i];
+    if (im->kind != TW_KIND_FUNC) continue;
+    const uint32_t f = func++;
+    if (!tw_name_is(m->data + im->mod, im->mod_len, wasi_module)) continue;
+    tw_fn s = {.kind = TW_FN_STUB, .type = im->type, .export_i = TW_NONE, .target = TW_NONE,
+               .init = TW_NONE, .import_i = i, .import_func = f};
+    s.stub = tw_stub_classify(m, m->data + im->name, im->name_len, tw_module_func_type(m, f),
+                              &s.signature_mismatch);
+    if (tw_stub_needs_memory(s.stub) && !needs) needs = tw_stub_kind_name(s.stub);
+    fd_write |= s.stub == TW_STUB_FD_WRITE;
+    clock |= s.stub == TW_STUB_CLOCK_TIME_GET;
+    random |= s.stub == TW_STUB_RANDOM_GET;
+    if (tw_edit_add_fn(e, &s, err) == TW_NONE) return false;
+    e->import_removed[i] = true;
+    e->nimports_removed++;
+  }
+  if (e->nstubs == 0) return true;
+  if (needs && !check_memory(m, needs, err)) return false;
+  if (!refuse_exit_export(m, err)) return false;
+  if (out_module && out_name && fd_write) {
+    tw_fn imp = {.kind = TW_FN_IMPORT, .type = find_output_type(m), .export_i = TW_NONE,
+                 .target = TW_NONE, .init = TW_NONE, .import_i = TW_NONE,
+                 .import_func = TW_NONE, .imp_module = out_module, .imp_name = out_name};
+    if (imp.type == TW_NONE) {
+      imp.type = m->ntypes;
+      e->add_output_type = true;
+    }
+    if (tw_edit_add_fn(e, &imp, err) == TW_NONE) return false;
+  }
+  /* Always there, so hosts can rely on it; then the stubs' state. */
+  tw_edit_add_global(e, TW_GLOBAL_EXIT, VT_I32, -1);
+  if (clock) tw_edit_add_global(e, TW_GLOBAL_CLOCK, VT_I64, TW_STUB_CLOCK_START - TW_STUB_CLOCK_STEP);
+  if (random) tw_edit_add_global(e, TW_GLOBAL_RANDOM, VT_I64, TW_STUB_RANDOM_SEED);
+  e->add_exit_export = true;
+  return true;
+}
+
+bool tw_plan_refuse_relocatable(const tw_module *m, tw_err *err) {
+  for (size_t i = 0; i < m->nsections; i++) {
+    const tw_section *s = &m->sections[i];
+    if (tw_section_named(m, s, "linking", true) || tw_section_named(m, s, "reloc.", false)) {
+      tw_err_set(err, TW_ERR_UNSUPPORTED, s->start,
+                 "a relocatable object file (custom section \"%.*s\"): run wasm-taskwrap on "
+                 "wasm-ld's output", (int)s->name_len, (const char *)m->data + s->name_start);
+      return false;
+    }
+  }
+  return true;
+}
+
+void tw_plan_strip_debug(tw_edit *e) {
+  const tw_module *m = e->m;
+  for (size_t i = 0; i < m->nsections; i++) {
+    if (!tw_section_named(m, &m->sections[i], ".debug_", false)) continue;
+    e->drop_section[i] = true;
+    e->dropped_debug = e->changes = true;
+  }
+}
