@@ -199,7 +199,8 @@ static bool prepare(tw_result *r, const uint8_t *data, size_t size, const tw_opt
   r->input = data ? data : (const uint8_t *)"";
   r->input_size = size;
   if (looks_like_text(r->input, size) && !assemble_text(r, opts, r->input, size)) return false;
-  if (!tw_module_parse(&r->m, r->input, r->input_size, &r->err)) return false;
+  const bool mapped = r->in.map && r->input == r->in.data;
+  if (!tw_module_parse_mapped(&r->m, r->input, r->input_size, mapped, &r->err)) return false;
   r->have_module = true;
   return plan(r, opts) && tw_report_build(r);
 }
@@ -433,14 +434,16 @@ int tw_result_segment(const tw_result *r, size_t i, tw_segment *seg) {
  * file when there is one. */
 static bool write_to(int fd, void *ctx, tw_err *err) {
   tw_result *r = ctx;
+  /* The input file holds the input's bytes unless it was text. */
+  const int in_fd = r->input == r->in.data ? r->in.fd : -1;
   if (r->output_is_input) {
     tw_out whole = {0};
     tw_out_input(&whole, 0, r->input_size);
-    const bool ok = !whole.failed && tw_write_segments(&whole, r->input, r->in.fd, fd, err);
+    const bool ok = !whole.failed && tw_write_segments(&whole, r->input, in_fd, fd, err);
     tw_out_free(&whole);
     return ok;
   }
-  return tw_write_segments(&r->out, r->input, r->input == r->in.data ? r->in.fd : -1, fd, err);
+  return tw_write_segments(&r->out, r->input, in_fd, fd, err);
 }
 
 tw_status tw_result_write(tw_result *r, const char *path) {

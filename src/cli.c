@@ -244,7 +244,9 @@ static int write_text(const cli *c, tw_result *res) {
 
 /* FILE:0xOFFSET for binary input, FILE:LINE:COLUMN for text (wabt's). */
 static void report_error(const char *name, const tw_result *res) {
-  if (tw_result_error_line(res) > 0)
+  if (tw_result_status(res) == TW_ERR_IO) /* about the file, not a byte in it */
+    fprintf(stderr, "wasm-taskwrap: %s: error: %s\n", name, tw_result_error_message(res));
+  else if (tw_result_error_line(res) > 0)
     fprintf(stderr, "wasm-taskwrap: %s:%d:%d: error: %s\n", name, tw_result_error_line(res),
             tw_result_error_column(res), tw_result_error_message(res));
   else

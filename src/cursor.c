@@ -37,7 +37,7 @@ static bool leb_failed(tw_cursor *c, tw_leb_status s, const char *what) {
   return true;
 }
 
-bool tw_read_u8(tw_cursor *c, uint8_t *out, const char *what) {
+bool tw_read_u8_slow(tw_cursor *c, uint8_t *out, const char *what) {
   if (c->pos >= c->end) {
     tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "unexpected end of %s", what);
     return false;
@@ -57,9 +57,9 @@ bool tw_read_u8(tw_cursor *c, uint8_t *out, const char *what) {
     *out = v;                                                           \
     return true;                                                        \
   }
-TW_READ_LEB(tw_read_u32, uint32_t, tw_leb_read_u32)
-TW_READ_LEB(tw_read_u64, uint64_t, tw_leb_read_u64)
-TW_READ_LEB(tw_read_s32, int32_t, tw_leb_read_s32)
+TW_READ_LEB(tw_read_u32_slow, uint32_t, tw_leb_read_u32)
+TW_READ_LEB(tw_read_u64_slow, uint64_t, tw_leb_read_u64)
+TW_READ_LEB(tw_read_s32_slow, int32_t, tw_leb_read_s32)
 TW_READ_LEB(tw_read_s33, int64_t, tw_leb_read_s33)
 TW_READ_LEB(tw_read_s64, int64_t, tw_leb_read_s64)
 #undef TW_READ_LEB

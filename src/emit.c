@@ -490,7 +490,7 @@ static bool emit_names(emitter *x, const tw_section *s) {
       put_new_names_subsection(x);
       func_names = true;
     }
-    if (id == 1 || (e->renumbered && id <= 3)) {
+    if (id == 1 || (e->renumbered && id >= 2 && id <= 3)) {
       const hole sub = open_section(x->o);
       put_name_map(x, id, body, body + len);
       close_section(x->o, sub, id, body - start - 1);

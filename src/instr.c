@@ -206,7 +206,10 @@ static bool read_immediates(tw_cursor *c, enum imm kind, tw_instr *out) {
 
 bool tw_instr_next(tw_cursor *c, tw_instr *out) {
   const size_t at = c->pos;
-  memset(out, 0, sizeof *out);
+  out->prefix = 0;
+  out->has_func = false;
+  out->func = 0;
+  out->func_pos = out->func_len = 0;
   out->start = at;
   uint8_t op = 0;
   if (!tw_read_u8(c, &op, "instruction")) return false;

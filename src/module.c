@@ -1,9 +1,12 @@
 /* One pass over the module: section framing for everything, and decoding of
  * only what the rewrite needs (types, imports, functions, exports, code
  * framing, the name section). Everything else stays a byte range. */
+#define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "tw_internal.h"
 
@@ -346,6 +349,19 @@ static bool parse_exports(tw_module *m, tw_cursor *c) {
   return true;
 }
 
+/* A mapped input's pages that framing has passed are given back as it goes
+ * (they stay in the page cache): walking the code section's body sizes
+ * touches every page of it, and a rewrite that only appends to it must not
+ * cost its size in memory. A later read faults a page in again. */
+enum { RELEASE_STEP = 4 << 20 };
+static void release_passed(tw_module *m, size_t *from, size_t to) {
+  if (!m->mapped || to - *from < RELEASE_STEP) return;
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  const size_t a = (*from + page - 1) / page * page, b = to / page * page;
+  if (b > a) madvise((void *)(m->data + a), b - a, MADV_DONTNEED);
+  *from = to;
+}
+
 static bool parse_code(tw_module *m, tw_cursor *c) {
   const size_t at = c->pos;
   uint32_t n = 0;
@@ -355,7 +371,9 @@ static bool parse_code(tw_module *m, tw_cursor *c) {
   m->code_count_width = c->pos - at;
   m->code_entries = c->pos;
   if (!array_alloc((void **)&m->bodies, n, sizeof(tw_body), c->err, at)) return false;
+  size_t released = c->pos;
   for (uint32_t i = 0; i < n; i++) {
+    release_passed(m, &released, c->pos);
     tw_body *b = &m->bodies[i];
     size_t start = 0;
     uint32_t len = 0;
@@ -518,8 +536,10 @@ static bool parse_header(const uint8_t *data, size_t size, tw_err *err) {
   return true;
 }
 
-bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err) {
+bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool mapped,
+                            tw_err *err) {
   memset(m, 0, sizeof *m);
+  m->mapped = mapped;
   m->data = data;
   m->size = size;
   m->sec_type = m->sec_import = m->sec_function = m->sec_export = m->sec_code = m->sec_name = -1;
@@ -583,6 +603,10 @@ fail:
   free(func_types);
   tw_module_free(m);
   return false;
+}
+
+bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err) {
+  return tw_module_parse_mapped(m, data, size, false, err);
 }
 
 void tw_module_free(tw_module *m) {

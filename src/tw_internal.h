@@ -68,10 +68,41 @@ typedef struct tw_cursor {
 
 tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err);
 static inline size_t tw_cursor_left(const tw_cursor *c) { return c->end - c->pos; }
-bool tw_read_u8(tw_cursor *c, uint8_t *out, const char *what);
-bool tw_read_u32(tw_cursor *c, uint32_t *out, const char *what);
-bool tw_read_u64(tw_cursor *c, uint64_t *out, const char *what);
-bool tw_read_s32(tw_cursor *c, int32_t *out, const char *what);
+bool tw_read_u8_slow(tw_cursor *c, uint8_t *out, const char *what);
+bool tw_read_u32_slow(tw_cursor *c, uint32_t *out, const char *what);
+/* The common cases inline (decoding every body is the cost of renumbering
+ * and of its check): a byte that is there, a one-byte LEB128. */
+static inline bool tw_read_u8(tw_cursor *c, uint8_t *out, const char *what) {
+  if (c->pos < c->end) {
+    *out = c->base[c->pos++];
+    return true;
+  }
+  return tw_read_u8_slow(c, out, what);
+}
+static inline bool tw_read_u32(tw_cursor *c, uint32_t *out, const char *what) {
+  if (c->pos < c->end && c->base[c->pos] < 0x80) {
+    *out = c->base[c->pos++];
+    return true;
+  }
+  return tw_read_u32_slow(c, out, what);
+}
+bool tw_read_u64_slow(tw_cursor *c, uint64_t *out, const char *what);
+bool tw_read_s32_slow(tw_cursor *c, int32_t *out, const char *what);
+static inline bool tw_read_u64(tw_cursor *c, uint64_t *out, const char *what) {
+  if (c->pos < c->end && c->base[c->pos] < 0x80) {
+    *out = c->base[c->pos++];
+    return true;
+  }
+  return tw_read_u64_slow(c, out, what);
+}
+static inline bool tw_read_s32(tw_cursor *c, int32_t *out, const char *what) {
+  if (c->pos < c->end && c->base[c->pos] < 0x80) { /* bit 6 is the sign */
+    const uint8_t b = c->base[c->pos++];
+    *out = (b & 0x40) ? (int32_t)b - 0x80 : (int32_t)b;
+    return true;
+  }
+  return tw_read_s32_slow(c, out, what);
+}
 bool tw_read_s33(tw_cursor *c, int64_t *out, const char *what);
 bool tw_read_s64(tw_cursor *c, int64_t *out, const char *what);
 /* A length-prefixed byte string; *start is its absolute offset. */
@@ -228,6 +259,7 @@ typedef struct tw_module {
   size_t names_func_entries; /* first entry */
   size_t names_insert_at;    /* where a new function-names subsection goes */
 
+  bool mapped;         /* data is a file mapping (tw_module_parse_mapped) */
   /* Globals (imported + defined) and memory 0, for the host features. */
   uint32_t nglobals;
   bool has_memory0, memory0_is64;
@@ -244,6 +276,10 @@ int tw_section_rank(uint8_t id);
 /* A custom section whose name is `prefix` (whole) or starts with it. */
 bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefix, bool whole);
 bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err);
+/* The same for a read-only private file mapping, whose pages the parser may
+ * give back (madvise) once it has passed them. */
+bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool mapped,
+                            tw_err *err);
 void tw_module_free(tw_module *m);
 const tw_functype *tw_module_func_type(const tw_module *m, uint32_t func);
 /* "[i32 i32] -> [i32]" into out. */

@@ -150,8 +150,10 @@ enum { LEB_U32, LEB_U64, LEB_S32, LEB_S64 };
 static bool read_leb(view *v, uint64_t pos, int kind, uint64_t *u, int64_t *s, size_t *len,
                      const char *what) {
   uint8_t tmp[10];
+  if (pos >= v->size)
+    return VFAIL(v, pos, "the output ends at 0x%llx; expected %s", ULL(v->size), what);
   const size_t avail = (size_t)(v->size - pos < sizeof tmp ? v->size - pos : sizeof tmp);
-  if (pos >= v->size || !view_read(v, pos, tmp, avail))
+  if (!view_read(v, pos, tmp, avail))
     return VFAIL(v, pos, "the output ends at 0x%llx; expected %s", ULL(v->size), what);
   tw_leb_status st = TW_LEB_OK;
   uint32_t u32 = 0;
@@ -221,6 +223,10 @@ static bool read_later(view *v, uint64_t *p, size_t w_in, later *l, const char *
   if (!read_leb(v, *p, LEB_U32, &l->value, &unused, &l->len, what)) return false;
   *p += l->len;
   return true;
+}
+
+static bool later_ok(const later *l, uint64_t actual) {
+  return l->value == actual && l->len == rule_width(actual, l->w_in);
 }
 
 static bool check_later(view *v, const later *l, uint64_t actual, const char *what) {
@@ -334,9 +340,18 @@ static bool pc_site(patcher *pc, size_t pos, size_t len, uint32_t old) {
   if (old >= x->m->nfuncs)
     return XFAIL(x, pc->op, "the input's function index %u at input 0x%zx is out of range", old,
                  pos);
-  char what[96];
-  snprintf(what, sizeof what, "function index (input %u at input 0x%zx) renumbered to", old, pos);
-  if (!exp_u(&x->v, &pc->op, x->e->out[old], len, what)) return false;
+  /* Checked before any message is formatted: this runs once per call site. */
+  const uint32_t want = x->e->out[old];
+  uint64_t got = 0;
+  int64_t unused = 0;
+  size_t got_len = 0;
+  if (!read_leb(&x->v, pc->op, LEB_U32, &got, &unused, &got_len, "a function index")) return false;
+  if (got != want || got_len != rule_width(want, len)) {
+    char what[96];
+    snprintf(what, sizeof what, "function index (input %u at input 0x%zx) renumbered to", old, pos);
+    return exp_u(&x->v, &pc->op, want, len, what);
+  }
+  pc->op += got_len;
   pc->ip = pos + len;
   return true;
 }
@@ -459,9 +474,49 @@ static const char *op_name(uint8_t op) {
   }
 }
 
+/* The quiet check of one instruction: no message is formatted when it is
+ * what it must be (the common case); false sends match_insn the slow way. */
+static bool quiet_uleb(view *v, uint64_t *p, uint64_t want) {
+  uint64_t got = 0;
+  int64_t unused = 0;
+  size_t len = 0;
+  tw_err scratch = {0};
+  tw_err *saved = v->err;
+  v->err = &scratch;
+  const bool ok = read_leb(v, *p, LEB_U32, &got, &unused, &len, "") && got == want &&
+                  len == uleb_size(want);
+  v->err = saved;
+  if (ok) *p += len;
+  return ok;
+}
+
+static bool quiet_insn(view *v, uint64_t *p, uint8_t op, uint8_t imm, int64_t a, uint32_t b) {
+  uint8_t byte = 0;
+  uint64_t q = *p;
+  if (!view_read(v, q, &byte, 1) || byte != op) return false;
+  q++;
+  switch (imm) {
+  case TW_IMM_NONE: break;
+  case TW_IMM_U32:
+    if (a < 0 || a > UINT32_MAX || !quiet_uleb(v, &q, (uint64_t)a)) return false;
+    break;
+  case TW_IMM_BYTE:
+    if (!view_read(v, q, &byte, 1) || byte != (uint8_t)a) return false;
+    q++;
+    break;
+  case TW_IMM_MEMARG:
+    if (a < 0 || !quiet_uleb(v, &q, (uint64_t)a) || !quiet_uleb(v, &q, b)) return false;
+    break;
+  default: return false; /* signed constants: the slow way */
+  }
+  *p = q;
+  return true;
+}
+
 static bool match_insn(vctx *x, uint64_t *p, uint8_t op, uint8_t imm, int64_t a, uint32_t b,
                        const char *body, size_t k) {
   view *v = &x->v;
+  if (quiet_insn(v, p, op, imm, a, b)) return true;
   char what[160];
   snprintf(what, sizeof what, "%s, instruction %zu: %s", body, k, op_name(op));
   if (!exp_byte(v, p, op, what)) return false;
@@ -828,9 +883,7 @@ static bool sec_code(vctx *x, uint64_t *p, const tw_section *s) {
       const tw_body *b = &m->bodies[i];
       later size;
       char what[64];
-      snprintf(what, sizeof what, "the body size of function %u",
-               x->e->out[m->nfunc_imports + i]);
-      if (!read_later(&x->v, p, b->code - b->start, &size, what)) return false;
+      if (!read_later(&x->v, p, b->code - b->start, &size, "a function's body size")) return false;
       const uint64_t start = *p;
       patcher pc = {x, *p, b->code};
       tw_err scratch = {0};
@@ -843,7 +896,9 @@ static bool sec_code(vctx *x, uint64_t *p, const tw_section *s) {
       if (!ok) return scan_failed(&pc, &scratch, "code");
       if (!pc_finish(&pc, b->end)) return false;
       *p = pc.op;
-      if (!check_later(&x->v, &size, *p - start, what)) return false;
+      if (later_ok(&size, *p - start)) continue;
+      snprintf(what, sizeof what, "the body size of function %u", x->e->out[m->nfunc_imports + i]);
+      return check_later(&x->v, &size, *p - start, what);
     }
   }
   for (uint32_t k = 0; k < x->nadded; k++)
@@ -1302,6 +1357,7 @@ bool tw_verify_segments(const tw_module *in, const tw_edit *e, const tw_out *out
 bool tw_verify_bytes(const tw_module *in, const tw_edit *e, const uint8_t *out, size_t size,
                      tw_err *err) {
   static const uint8_t empty[1] = {0};
+  if (!out && size) return tw_err_set(err, TW_ERR_INVALID_ARG, 0, "no output bytes"), false;
   view v = {in, out ? out : empty, NULL, size, 0, err};
   return run(in, e, &v, err);
 }

@@ -140,4 +140,31 @@ cmp -s full.wasm ref.wasm && ok "--verify=full writes the same bytes" || fail "-
   "$cli" --help | grep -q 'none: no check at all (for benchmarking only)' &&
   ok "--help documents full and none" || fail "--help verify modes"
 
+# --check INPUT OUTPUT: the verifier alone. A correct output passes (also
+# with the options it was made with); one changed byte fails at its offset
+# in OUTPUT; usage errors exit 2.
+expect_status 0 "--check of a correct output" "$cli" --check in.wasm ref.wasm
+cp in.wasm unchanged.wasm
+expect_status 1 "--check: the input is not its own rewrite" "$cli" --check in.wasm unchanged.wasm
+grep -q '^wasm-taskwrap: unchanged\.wasm:0x[0-9a-f]*: error: ' err.txt &&
+  ok "--check names OUTPUT and an offset in it" || fail "--check message: $(cat err.txt)"
+cp ref.wasm flipped.wasm
+size=$(stat -c %s flipped.wasm)
+printf '\xff' | dd of=flipped.wasm bs=1 seek=$((size - 3)) conv=notrunc status=none
+expect_status 1 "--check of a corrupted output" "$cli" --check in.wasm flipped.wasm
+"$cli" --init-once in.wasm -o once.wasm 2> /dev/null
+expect_status 0 "--check --init-once" "$cli" --check --init-once in.wasm once.wasm
+expect_status 1 "--check without the option the output was made with" "$cli" --check in.wasm once.wasm
+expect_status 1 "--check of a missing output" "$cli" --check in.wasm nosuch.wasm
+grep -q 'nosuch.wasm: error: cannot open input' err.txt && ok "--check names the missing OUTPUT" ||
+  fail "--check missing output: $(cat err.txt)"
+expect_status 2 "--check with one file" "$cli" --check in.wasm
+expect_status 2 "--check with -o" "$cli" --check in.wasm ref.wasm -o x.wasm
+expect_status 2 "--check with three files" "$cli" --check in.wasm ref.wasm ref.wasm
+[ ! -e x.wasm ] && ok "--check writes nothing" || fail "--check wrote x.wasm"
+
+# --fsync writes the same bytes.
+expect_status 0 "--fsync" "$cli" --fsync in.wasm -o synced.wasm
+cmp -s synced.wasm ref.wasm && ok "--fsync writes the same bytes" || fail "--fsync output differs"
+
 summary
