@@ -82,7 +82,7 @@ typedef struct tw_options {
 
 void tw_options_init(tw_options *opts);
 
-/* Roles of ABI.md's "Export roles" table, plus the kinds that are never
+/* Roles of docs/abi.md's "Export roles" table, plus the kinds that are never
  * wrapped. Values are pinned. */
 typedef enum tw_role {
   TW_ROLE_NOT_FUNC = 0,       /* memory, table, global or tag export */

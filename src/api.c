@@ -222,14 +222,12 @@ static void emit_warnings(tw_result *r) {
     tw_result_warn(r, "--stub-wasi: wasi_snapshot_preview1.%.*s has type %s, not WASI's: its stub %s",
                    (int)im->name_len, (const char *)m->data + im->name, type, does);
   }
+  /* Only DWARF refers to code offsets (metadata.code.* is dropped when
+   * renumbered): without it, bodies that move are nobody's concern. */
   if (r->out.code_moved && e->has_dwarf && !e->dropped_debug)
     tw_result_warn(r, "DWARF code offsets change (a function index or the function count no "
                       "longer fits its LEB128): the .debug_* sections are stale; --strip-debug "
                       "drops them");
-  else if (r->out.count_widened)
-    tw_result_warn(r, "the code section's function count no longer fits its %zu-byte LEB128; "
-                      "DWARF code offsets of existing functions shift by the difference",
-                   m->code_count_width);
   if (e->names_unusable)
     tw_result_warn(r, "the name section is malformed: left unchanged, new functions are unnamed");
   if (e->names_dropped)

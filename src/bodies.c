@@ -40,7 +40,7 @@ static void put_callback_finish(tw_buf *b, uint32_t hook, uint32_t r) {
   tw_buf_put_uleb(b, r);
 }
 
-/* ABI.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish),
+/* docs/abi.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish),
  * with the codes of tw_role_hook_codes; TW_HOOK_CALLBACK is the finish hook
  * chosen by the callback result (4 or 5), which needs one extra i32 local. */
 static void encode_task_hook(tw_buf *b, tw_role role, uint32_t hook, uint32_t target,
@@ -74,7 +74,7 @@ void tw_encode_wrapper_body(tw_buf *b, tw_abi abi, tw_role role, uint32_t hook,
                             uint32_t target, uint32_t nparams) {
   if (abi == TW_ABI_TASK_HOOK) {
     encode_task_hook(b, role, hook, target, nparams);
-  } else if (abi == TW_ABI_INIT_TASK) { /* ABI.md, "Init-task ABI": call init; call f */
+  } else if (abi == TW_ABI_INIT_TASK) { /* docs/abi.md, "Init-task ABI": call init; call f */
     tw_buf_put_u8(b, 0);
     tw_buf_put_u8(b, OP_CALL);
     tw_buf_put_uleb(b, hook);

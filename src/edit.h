@@ -26,7 +26,7 @@
 
 typedef enum tw_fn_kind {
   TW_FN_IMPORT = 0,  /* an added function import (--stub-wasi-output) */
-  TW_FN_WRAPPER = 1, /* a task-hook wrapper (ABI.md, wrapper bodies) */
+  TW_FN_WRAPPER = 1, /* a task-hook wrapper (docs/abi.md, wrapper bodies) */
   TW_FN_STUB = 2,    /* a WASI preview 1 stub (stubs.c) */
   TW_FN_GUARD = 3    /* an --init-once guard */
 } tw_fn_kind;
@@ -222,8 +222,8 @@ typedef enum tw_seg_kind { TW_SEG_INPUT = 0, TW_SEG_NEW = 1 } tw_seg_kind;
 
 typedef struct tw_seg {
   uint64_t src;    /* TW_SEG_INPUT: input offset; TW_SEG_NEW: pool offset */
-  uint64_t len;
   uint64_t at;     /* its offset in the output */
+  uint32_t len;    /* a longer input range takes several segments */
   uint8_t kind;
 } tw_seg;
 

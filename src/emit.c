@@ -32,15 +32,23 @@ void tw_out_free(tw_out *o) {
 }
 
 void tw_out_input(tw_out *o, uint64_t from, uint64_t to) {
-  if (to <= from) return;
-  tw_seg *last = o->nsegs ? &o->segs[o->nsegs - 1] : NULL;
-  o->size += to - from;
-  if (last && last->kind == TW_SEG_INPUT && last->src + last->len == from) {
-    last->len += to - from;
-    return;
+  while (to > from) {
+    tw_seg *last = o->nsegs ? &o->segs[o->nsegs - 1] : NULL;
+    if (last && last->kind == TW_SEG_INPUT && last->src + last->len == from &&
+        last->len < UINT32_MAX) {
+      const uint64_t k = to - from < UINT32_MAX - last->len ? to - from : UINT32_MAX - last->len;
+      last->len += (uint32_t)k;
+      o->size += k;
+      from += k;
+      continue;
+    }
+    tw_seg *s = push_seg(o);
+    if (!s) return;
+    const uint64_t k = to - from < UINT32_MAX ? to - from : UINT32_MAX;
+    *s = (tw_seg){from, 0, (uint32_t)k, TW_SEG_INPUT};
+    o->size += k;
+    from += k;
   }
-  tw_seg *s = push_seg(o);
-  if (s) *s = (tw_seg){from, to - from, 0, TW_SEG_INPUT};
 }
 
 void tw_out_bytes(tw_out *o, const void *p, size_t n) {
@@ -53,12 +61,13 @@ void tw_out_bytes(tw_out *o, const void *p, size_t n) {
   }
   o->size += n;
   tw_seg *last = o->nsegs ? &o->segs[o->nsegs - 1] : NULL;
-  if (last && last->kind == TW_SEG_NEW && last->src + last->len == at) {
-    last->len += n;
+  if (last && last->kind == TW_SEG_NEW && last->src + last->len == at &&
+      n <= UINT32_MAX - last->len) {
+    last->len += (uint32_t)n;
     return;
   }
   tw_seg *s = push_seg(o);
-  if (s) *s = (tw_seg){at, n, 0, TW_SEG_NEW};
+  if (s) *s = (tw_seg){at, 0, (uint32_t)n, TW_SEG_NEW};
 }
 
 void tw_out_byte(tw_out *o, uint8_t v) { tw_out_bytes(o, &v, 1); }
@@ -100,7 +109,7 @@ static void fill(tw_out *o, hole h, int id, uint64_t v, size_t width) {
   size_t n = 0;
   if (id >= 0) p[n++] = (uint8_t)id;
   n += tw_leb_write_u64(p + n, v, width);
-  s->len = n;
+  s->len = (uint32_t)n;
   o->size += n;
 }
 
@@ -315,7 +324,7 @@ static bool emit_exports(emitter *x, const tw_section *s) {
     } else {
       tw_out_input(x->o, xp->start, xp->name + xp->name_len);
       tw_out_byte(x->o, xp->kind);
-      tw_out_uleb(x->o, idx, 0);
+      tw_out_uleb(x->o, idx, width_for(idx, xp->end - (xp->name + xp->name_len) - 1));
     }
   }
   if (e->add_exit_export) {
@@ -336,9 +345,9 @@ static void encode_fn(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   }
 }
 
-/* One existing body, renumbered: when an index changes, the whole body
- * becomes new bytes (its size, then the patched code). Bodies whose
- * indices all stay are input ranges. */
+/* One existing body, renumbered: its size (under the width rule), then input
+ * ranges between the patched indices. Bodies whose indices all stay are one
+ * input range, size included. */
 static bool emit_renumbered_body(emitter *x, const tw_body *b) {
   tw_patches *p = &(tw_patches){0};
   if (!tw_renumber_body(x->e, b, p, x->err)) {
@@ -355,22 +364,16 @@ static bool emit_renumbered_body(emitter *x, const tw_body *b) {
     const size_t need = tw_leb_size_u64(p->v[i].value);
     if (need > p->v[i].len) grow += need - p->v[i].len;
   }
-  const size_t size = b->end - b->code + grow;
-  const size_t w = width_for(size, b->code - b->start);
-  if (grow || w != b->code - b->start) x->o->code_moved = true;
-  tw_buf *t = &x->scratch;
-  t->len = 0;
-  tw_buf_put_uleb_width(t, size, w);
-  size_t from = b->code;
-  for (size_t i = 0; i < p->n; i++) {
-    const tw_patch *q = &p->v[i];
-    tw_buf_put(t, x->m->data + from, q->pos - from);
-    tw_buf_put_uleb_width(t, q->value, width_for(q->value, q->len));
-    from = q->pos + q->len;
+  const size_t size = b->end - b->code + grow, old_width = b->code - b->start;
+  const size_t w = width_for(size, old_width);
+  if (grow || (w ? w : tw_leb_size_u64(size)) != old_width) x->o->code_moved = true;
+  if (!grow) {
+    tw_out_input(x->o, b->start, b->code); /* the same size, the same bytes */
+  } else {
+    tw_out_uleb(x->o, size, w);
   }
-  tw_buf_put(t, x->m->data + from, b->end - from);
-  if (t->failed) x->o->failed = true;
-  tw_out_bytes(x->o, t->data, t->len);
+  size_t k = 0;
+  put_patched(x, b->code, b->end, p, &k);
   tw_patches_free(p);
   return true;
 }

@@ -31,33 +31,75 @@ enum imm {
   I_DELEGATE    /* delegate label: closes a try */
 };
 
-static enum imm one_byte(uint8_t op) {
-  if (op >= 0x45 && op <= 0xc4) return I_NONE; /* numeric, sign extension */
-  if (op >= 0x28 && op <= 0x3e) return I_MEMARG;
-  if (op >= 0x20 && op <= 0x26) return I_IDX; /* local.*, global.*, table.get/set */
-  switch (op) {
-  case 0x00: case 0x01: case 0x05: case 0x0a: case 0x0f: case 0x19: case 0x1a: case 0x1b:
-  case 0xd1: case 0xd3: case 0xd4:
-    return I_NONE;
-  case 0x02: case 0x03: case 0x04: case 0x06: return I_BLOCK;
-  case 0x07: case 0x08: case 0x09: case 0x0c: case 0x0d: case 0x14: case 0x15:
-  case 0x3f: case 0x40: case 0xd5: case 0xd6:
-    return I_IDX;
-  case 0x0b: return I_END;
-  case 0x0e: return I_BR_TABLE;
-  case 0x10: case 0x12: case 0xd2: return I_FUNC;
-  case 0x11: case 0x13: return I_IDX2;
-  case 0x18: return I_DELEGATE;
-  case 0x1c: return I_SELECT_T;
-  case 0x1f: return I_TRY_TABLE;
-  case 0x41: return I_I32;
-  case 0x42: return I_I64;
-  case 0x43: return I_F32;
-  case 0x44: return I_F64;
-  case 0xd0: return I_HEAP;
-  default: return I_BAD;
-  }
-}
+/* One-byte opcodes (spec 5.4): numeric and sign extension 0x45-0xc4,
+ * memory 0x28-0x3e, variables 0x20-0x26, and the rest one by one. A table,
+ * because this is the decoder's hottest lookup. */
+static const uint8_t one_byte_kind[256] = {
+    I_NONE, I_NONE, I_BLOCK, I_BLOCK,
+    I_BLOCK, I_NONE, I_BLOCK, I_IDX,
+    I_IDX, I_IDX, I_NONE, I_END,
+    I_IDX, I_IDX, I_BR_TABLE, I_NONE,
+    I_FUNC, I_IDX2, I_FUNC, I_IDX2,
+    I_IDX, I_IDX, I_BAD, I_BAD,
+    I_DELEGATE, I_NONE, I_NONE, I_NONE,
+    I_SELECT_T, I_BAD, I_BAD, I_TRY_TABLE,
+    I_IDX, I_IDX, I_IDX, I_IDX,
+    I_IDX, I_IDX, I_IDX, I_BAD,
+    I_MEMARG, I_MEMARG, I_MEMARG, I_MEMARG,
+    I_MEMARG, I_MEMARG, I_MEMARG, I_MEMARG,
+    I_MEMARG, I_MEMARG, I_MEMARG, I_MEMARG,
+    I_MEMARG, I_MEMARG, I_MEMARG, I_MEMARG,
+    I_MEMARG, I_MEMARG, I_MEMARG, I_MEMARG,
+    I_MEMARG, I_MEMARG, I_MEMARG, I_IDX,
+    I_IDX, I_I32, I_I64, I_F32,
+    I_F64, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_NONE, I_NONE, I_NONE,
+    I_NONE, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_HEAP, I_NONE, I_FUNC, I_NONE,
+    I_NONE, I_IDX, I_IDX, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+    I_BAD, I_BAD, I_BAD, I_BAD,
+};
 
 /* 0xfb: GC (spec 5.4.7). */
 static enum imm gc_op(uint32_t sub) {
@@ -204,7 +246,52 @@ static bool read_immediates(tw_cursor *c, enum imm kind, tw_instr *out) {
   return false;
 }
 
+/* The common shapes with one-byte immediates, decoded in place; anything
+ * else (and anything near the end) takes the general path. */
+static bool fast_path(tw_cursor *c, tw_instr *out) {
+  const size_t at = c->pos;
+  if (c->end - at < 3) return false;
+  const uint8_t *p = c->base + at;
+  const uint8_t op = p[0];
+  size_t n = 0;
+  int nest = TW_NEST_NONE;
+  switch ((enum imm)one_byte_kind[op]) {
+  case I_NONE: n = 1; break;
+  case I_END: n = 1, nest = TW_NEST_CLOSE; break;
+  case I_IDX: case I_I32:
+    if (p[1] >= 0x80) return false;
+    n = 2;
+    break;
+  case I_MEMARG:
+    if (p[1] >= 0x40 || p[2] >= 0x80) return false; /* no memory index, one-byte offset */
+    n = 3;
+    break;
+  case I_BLOCK: /* empty or a number type: one byte */
+    if (p[1] != 0x40 && (p[1] < 0x7b || p[1] > 0x7f)) return false;
+    n = 2, nest = TW_NEST_OPEN;
+    break;
+  case I_FUNC:
+    if (p[1] >= 0x80) return false;
+    out->has_func = true;
+    out->func = p[1];
+    out->func_pos = at + 1;
+    out->func_len = 1;
+    n = 2;
+    break;
+  default: return false;
+  }
+  out->prefix = 0;
+  out->code = op;
+  out->start = at;
+  out->nest = nest;
+  out->end = at + n;
+  c->pos = at + n;
+  return true;
+}
+
 bool tw_instr_next(tw_cursor *c, tw_instr *out) {
+  out->has_func = false;
+  if (fast_path(c, out)) return true;
   const size_t at = c->pos;
   out->prefix = 0;
   out->has_func = false;
@@ -226,7 +313,7 @@ bool tw_instr_next(tw_cursor *c, tw_instr *out) {
                       : atomic_op(out->code);
   } else {
     out->code = op;
-    kind = one_byte(op);
+    kind = (enum imm)one_byte_kind[op];
   }
   if (kind == I_BAD) {
     if (out->prefix)

@@ -1,4 +1,4 @@
-/* The task-hook planner: classifying exports into ABI.md's roles (docs/abi.md)
+/* The task-hook planner: classifying exports into the roles of docs/abi.md
  * and planning the wrappers into the edit. Lookups go through hash tables so
  * that the cost stays linear in the number of exports. */
 #include <stdio.h>
@@ -7,109 +7,6 @@
 
 #include "edit.h"
 #include "opcodes.h"
-
-bool tw_has_prefix(const uint8_t *s, size_t n, const char *p) {
-  const size_t k = strlen(p);
-  return n >= k && memcmp(s, p, k) == 0;
-}
-
-bool tw_name_is(const uint8_t *s, size_t n, const char *p) {
-  return n == strlen(p) && memcmp(s, p, n) == 0;
-}
-
-
-static bool contains(const uint8_t *s, size_t n, const char *p) {
-  const size_t k = strlen(p);
-  for (size_t i = 0; k <= n && i <= n - k; i++)
-    if (memcmp(s + i, p, k) == 0) return true;
-  return false;
-}
-
-/* ABI.md "Export roles", by the legacy core export names. The hook names of
- * both ABIs are recognised whichever ABI is emitted: once the module runs its
- * own task-init wrappers, any hook export left behind would make a
- * downstream wit-component add a second layer (ABI.md, "What the rewritten
- * module looks like"), so all of them are removed. Post-return needs the
- * other exports and is decided by the caller. */
-tw_role tw_classify_name(const uint8_t *name, size_t len) {
-  if (tw_name_is(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
-  if (tw_name_is(name, len, "__wasm_init_task") || tw_name_is(name, len, "__wasm_init_async_task"))
-    return TW_ROLE_INIT;
-  if (tw_name_is(name, len, "_initialize")) return TW_ROLE_INITIALIZE;
-  if (tw_name_is(name, len, "cabi_realloc") || tw_name_is(name, len, "canonical_abi_realloc") ||
-      tw_name_is(name, len, "cabi_export_realloc") || tw_name_is(name, len, "cabi_import_realloc"))
-    return TW_ROLE_REALLOC;
-  if (tw_name_is(name, len, "_start") || tw_has_prefix(name, len, "__") ||
-      tw_name_is(name, len, "cabi_realloc_adapter"))
-    return TW_ROLE_INTERNAL;
-  if (tw_has_prefix(name, len, "cm32p2")) return TW_ROLE_STANDARD;
-  if (tw_has_prefix(name, len, "cabi_post_")) return TW_ROLE_POST_RETURN;
-  if (tw_has_prefix(name, len, "[callback][async-lift]")) return TW_ROLE_CALLBACK;
-  if (tw_has_prefix(name, len, "[async-lift-stackful]")) return TW_ROLE_ASYNC_STACKFUL;
-  if (tw_has_prefix(name, len, "[async-lift]")) return TW_ROLE_ASYNC_CALLBACK;
-  if (contains(name, len, "#[dtor]")) return TW_ROLE_DTOR;
-  return TW_ROLE_SYNC;
-}
-
-const char *tw_role_name(tw_role role) {
-  switch (role) {
-  case TW_ROLE_NOT_FUNC: return "not-func";
-  case TW_ROLE_HOOK: return "hook";
-  case TW_ROLE_INIT: return "init";
-  case TW_ROLE_INITIALIZE: return "initialize";
-  case TW_ROLE_REALLOC: return "realloc";
-  case TW_ROLE_POST_RETURN: return "post-return";
-  case TW_ROLE_ASYNC_CALLBACK: return "async-callback";
-  case TW_ROLE_ASYNC_STACKFUL: return "async-stackful";
-  case TW_ROLE_CALLBACK: return "callback";
-  case TW_ROLE_DTOR: return "dtor";
-  case TW_ROLE_INTERNAL: return "internal";
-  case TW_ROLE_STANDARD: return "standard";
-  case TW_ROLE_SYNC: return "sync";
-  case TW_ROLE_SYNC_POST: return "sync-post";
-  }
-  return "?";
-}
-
-const char *tw_abi_name(tw_abi abi) {
-  switch (abi) {
-  case TW_ABI_AUTO: return "auto";
-  case TW_ABI_TASK_HOOK: return "task-hook";
-  case TW_ABI_INIT_TASK: return "init-task";
-  case TW_ABI_NONE: return "none";
-  }
-  return "?";
-}
-
-/* Hook codes in call order, per ABI.md's wrapper tables; 0 when the role is
- * not wrapped under this ABI. */
-uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t c[2]) {
-  if (abi == TW_ABI_TASK_HOOK) {
-    switch (role) {
-    case TW_ROLE_SYNC: c[0] = 0, c[1] = 1; return 2;
-    case TW_ROLE_SYNC_POST: c[0] = 0; return 1;
-    case TW_ROLE_POST_RETURN: c[0] = 1; return 1;
-    case TW_ROLE_ASYNC_CALLBACK: c[0] = 2, c[1] = TW_HOOK_CALLBACK; return 2;
-    case TW_ROLE_CALLBACK: c[0] = 3, c[1] = TW_HOOK_CALLBACK; return 2;
-    case TW_ROLE_ASYNC_STACKFUL: c[0] = 2, c[1] = 5; return 2;
-    case TW_ROLE_REALLOC: c[0] = 12, c[1] = 13; return 2;
-    case TW_ROLE_DTOR: c[0] = 8, c[1] = 9; return 2;
-    case TW_ROLE_INITIALIZE: c[0] = 6, c[1] = 7; return 2;
-    default: return 0;
-    }
-  }
-  if (abi == TW_ABI_INIT_TASK) {
-    switch (role) {
-    case TW_ROLE_SYNC:
-    case TW_ROLE_SYNC_POST:
-    case TW_ROLE_INITIALIZE: c[0] = TW_HOOK_INIT; return 1;
-    case TW_ROLE_ASYNC_CALLBACK:
-    case TW_ROLE_ASYNC_STACKFUL: c[0] = async_init ? TW_HOOK_INIT_ASYNC : TW_HOOK_INIT; return 1;
-    default: return 0;
-    }
-  }
-  return 0;
-}
 
 /* ---- a small open-addressing hash table ----------------------------------- */
 
@@ -190,11 +87,6 @@ static bool key_eq(const void *ctx, uint64_t stored, uint64_t key) {
 }
 
 /* ---- the plan ------------------------------------------------------------- */
-
-const char *tw_kind_name(uint8_t kind) {
-  static const char *const names[] = {"func", "table", "memory", "global", "tag"};
-  return kind < 5 ? names[kind] : "?";
-}
 
 static void describe_name(const tw_module *m, const tw_export *e, char *out, size_t cap) {
   /* Export names are UTF-8 but may hold control characters; keep messages on

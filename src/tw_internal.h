@@ -312,7 +312,7 @@ bool tw_stub_needs_memory(tw_stub_kind k);
 /* The body (locals, instructions, end) without its size. */
 void tw_stub_encode(tw_buf *b, tw_stub_kind kind, const tw_stub_env *env);
 
-/* Export names the task-hook ABIs reserve and the other roles of ABI.md's
+/* Export names the task-hook ABIs reserve and the other roles of docs/abi.md's
  * "Export roles", by name alone (taskhook.c). */
 tw_role tw_classify_name(const uint8_t *name, size_t len);
 /* "func", "table", "memory", "global", "tag" (or "?"). */

@@ -13,7 +13,7 @@
  * it expects as a copy must be input segments.
  *
  * Added bodies are decoded instruction by instruction against lists: the
- * wrapper tables of ABI.md (written out below), the guard sequence of
+ * wrapper tables of docs/abi.md (written out below), the guard sequence of
  * docs/output-layout.md and the stubs' own lists (stubs.h). Renumbered code
  * is checked against the input decoded once with tw_instr_next. */
 #include <stdio.h>
@@ -588,7 +588,7 @@ static void export_label(const vctx *x, uint32_t export_i, char *out, size_t cap
   }
 }
 
-/* ABI.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish). */
+/* docs/abi.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish). */
 enum { NO_HOOK = -1, BY_RESULT = -2 };
 static const struct {
   tw_role role;
@@ -623,7 +623,7 @@ static bool check_wrapper(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) 
            task_hook_table[r].role != f->role)
       r++;
     if (r == sizeof task_hook_table / sizeof task_hook_table[0])
-      return XFAIL(x, *p, "%s: ABI.md wraps no export of this role", body);
+      return XFAIL(x, *p, "%s: docs/abi.md wraps no export of this role", body);
     const int start = task_hook_table[r].start, finish = task_hook_table[r].finish;
     if (start != NO_HOOK) w[n++] = INS(OP_I32_CONST, TW_IMM_S32, start), w[n++] = INS(OP_CALL, TW_IMM_U32, hook);
     w[n++] = INS(OP_LOCAL_GET, IMM_FORWARD, 0);
@@ -641,7 +641,7 @@ static bool check_wrapper(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) 
       w[n++] = INS(OP_I32_CONST, TW_IMM_S32, finish);
       w[n++] = INS(OP_CALL, TW_IMM_U32, hook);
     }
-  } else if (e->abi == TW_ABI_INIT_TASK) { /* ABI.md, "Init-task ABI": call init; call f */
+  } else if (e->abi == TW_ABI_INIT_TASK) { /* docs/abi.md, "Init-task ABI": call init; call f */
     const bool async = f->role == TW_ROLE_ASYNC_CALLBACK || f->role == TW_ROLE_ASYNC_STACKFUL;
     if (!async && f->role != TW_ROLE_SYNC && f->role != TW_ROLE_SYNC_POST &&
         f->role != TW_ROLE_INITIALIZE)

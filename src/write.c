@@ -58,9 +58,12 @@ static bool put(writer *w, const uint8_t *p, size_t n) {
   return true;
 }
 
-/* An input range: by the kernel when it can, else through the buffer,
- * read with pread so that the input's pages are not mapped in. */
+/* An input range: by the kernel when it can, else through the buffer: a
+ * short one from memory (a range between patched indices, whose bytes the
+ * rewrite has decoded anyway), a long one read with pread so that the
+ * input's pages are not mapped in. */
 static bool put_input(writer *w, uint64_t off, uint64_t n) {
+  if (n < KERNEL_COPY_MIN) return put(w, w->input + off, (size_t)n);
   if (w->in_fd >= 0 && w->kernel_copy && n >= KERNEL_COPY_MIN) {
     if (!flush(w)) return false;
     loff_t in = (loff_t)off;

@@ -64,10 +64,10 @@ if (variant === 'both') {
         plan.async_uses_init_task === true, 'plan init_async null, async_uses_init_task true');
 }
 check(byName[ASYNC]?.role === 'async-stackful' &&
-      byName[ASYNC].hooks === (variant === 'both' ? 'init-async' : 'init'),
+      JSON.stringify(byName[ASYNC].hooks) === (variant === 'both' ? '["init-async"]' : '["init"]'),
       `async export: role ${byName[ASYNC]?.role}, hooks ${byName[ASYNC]?.hooks}`);
 for (const n of ['_initialize', 'task_stack_top', 'task_entry_sp', 'task_trap', 'leak_stack']) {
-  check(byName[n]?.hooks === 'init' && byName[n].wrapper !== null, `${n} wrapped with init`);
+  check(JSON.stringify(byName[n]?.hooks) === '["init"]' && byName[n].wrapper !== null, `${n} wrapped with init`);
 }
 check(plan.wrappers === 6, `plan has 6 wrappers (${plan.wrappers})`);
 

@@ -15,7 +15,7 @@
 // sequence ABI.md's wrapper tables give for the export's role; the same export
 // of the original module must give only [E<index>] and the same return value.
 // Roles are classified here from the export names (ABI.md's role table) and
-// must agree with the plan; the plan's "hooks" strings must agree with the
+// must agree with the plan; the plan's "hooks" arrays must agree with the
 // tables below.
 //
 // --mutate corrupts the rewritten module on purpose (swap: swap the hook codes
@@ -60,15 +60,16 @@ const INIT_TASK_BODIES = {
 };
 const INIT_CODE = { 'init': 100, 'init-async': 101 };
 
-// The plan's "hooks" string as the tables above give it (null: not wrapped).
-function hooksString(abi, role, hasInitAsync) {
+// The plan's "hooks" array as the tables above give it (null: not wrapped):
+// numbers, [4,5] for the callback result's choice, "init"/"init-async".
+function hooksWanted(abi, role, hasInitAsync) {
   if (abi === 'task-hook') {
     const b = TASK_HOOK_BODIES[role];
-    return b ? b.filter((s) => s !== 'f').map((s) => (s === 'r' ? '4|5' : String(s))).join(',') : null;
+    return b ? b.filter((s) => s !== 'f').map((s) => (s === 'r' ? [4, 5] : s)) : null;
   }
   const b = INIT_TASK_BODIES[role];
   if (!b) return null;
-  return b[0] === 'init-async' && !hasInitAsync ? 'init' : b[0];
+  return [b[0] === 'init-async' && !hasInitAsync ? 'init' : b[0]];
 }
 
 // Expected trace of one call of the rewritten export.
@@ -281,8 +282,9 @@ function checkFixture(file) {
       if (!keep) problems.push('hook export not removed');
       if (role === 'init') { report(ne.name, problems, '[kept]'); continue; } // not called
     }
-    const want = hooksString(plan.abi, role, hasInitAsync);
-    if (role !== 'hook' && pe.hooks !== want) problems.push(`plan hooks ${show(pe.hooks)}, ABI.md ${show(want)}`);
+    const want = hooksWanted(plan.abi, role, hasInitAsync);
+    if (role !== 'hook' && JSON.stringify(pe.hooks) !== JSON.stringify(want))
+      problems.push(`plan hooks ${show(pe.hooks)}, ABI.md ${show(want)}`);
     const wrapped = want !== null;
     if (wrapped && pe.wrapper !== ne.index) problems.push(`exported func ${ne.index}, plan wrapper ${pe.wrapper}`);
     if (!wrapped && (pe.wrapper !== null || ne.index !== oe.index)) problems.push(`not wrapped, but exports func ${ne.index} (was ${oe.index})`);
