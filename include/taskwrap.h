@@ -162,9 +162,12 @@ typedef struct tw_guard_entry {
 int tw_have_wabt(void);
 
 /* Parse, plan, emit and verify. Input that is not binary but starts like the
- * text format ("(" or a comment) is assembled with libwabt first. On TW_OK *out holds the output; on any
- * other status *out (if non-NULL) holds the error. *out is NULL only when
- * even the result could not be allocated (TW_ERR_NOMEM) or out is NULL. */
+ * text format ("(" or a comment) is assembled with libwabt first. On TW_OK
+ * *out holds the output; on any other status *out (if non-NULL) holds the
+ * error. *out is NULL only when even the result could not be allocated
+ * (TW_ERR_NOMEM) or out is NULL. The output refers to the input's bytes
+ * (its untouched ranges are never copied): `data` must stay valid and
+ * unchanged until tw_result_free. */
 tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts,
                      tw_result **out);
 /* The same for a file ("-": standard input). A regular file is mapped, not

@@ -312,7 +312,9 @@ static bool check(tw_result *r, const uint8_t *data, size_t size, const uint8_t 
                   size_t out_size, const tw_options *opts) {
   if (!prepare(r, data, size, opts)) return false;
   if (!output && out_size) return tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "no output bytes"), false;
-  if (r->edit.changes) return tw_verify_bytes(&r->m, &r->edit, output, out_size, &r->err);
+  if (r->edit.changes)
+    return tw_verify_bytes(&r->m, &r->edit, output, out_size, &r->err) &&
+           (opts->verify != TW_VERIFY_FULL || verify_full(r, output, out_size));
   /* Nothing to rewrite: the output must be the input, byte for byte. */
   const size_t n = out_size < r->input_size ? out_size : r->input_size;
   for (size_t i = 0; i < n; i++)
@@ -324,7 +326,7 @@ static bool check(tw_result *r, const uint8_t *data, size_t size, const uint8_t 
     return tw_err_set(&r->err, TW_ERR_VERIFY, n,
                       "verification failed: nothing is rewritten, so the output must be the "
                       "input, which is %zu bytes long", r->input_size), false;
-  return true;
+  return opts->verify != TW_VERIFY_FULL || verify_full(r, output, out_size);
 }
 
 tw_status tw_check(const uint8_t *input, size_t input_size, const uint8_t *output,

@@ -27,7 +27,10 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
   if (!e->exports || !e->import_removed || !e->drop_section) return false;
   for (uint32_t i = 0; i < m->nexports; i++) {
     tw_export_edit *x = &e->exports[i];
-    x->target = m->exports[i].index;
+    /* An index out of range names no function (an invalid module): no edit
+     * id, so it is never taken for an added function. */
+    const bool func = m->exports[i].kind == TW_KIND_FUNC;
+    x->target = func && m->exports[i].index >= m->nfuncs ? TW_NONE : m->exports[i].index;
     x->wrapper = x->guard = TW_NONE;
     x->role = m->exports[i].kind == TW_KIND_FUNC ? TW_ROLE_SYNC : TW_ROLE_NOT_FUNC;
   }
@@ -145,6 +148,17 @@ bool tw_edit_finalise(tw_edit *e, tw_err *err) {
   const size_t n = (size_t)m->nfuncs + e->nfns;
   if (!(e->out = alloc_array(n, sizeof *e->out, err))) return false;
   number_functions(e);
+  /* A module that is rewritten must not keep an export of no function (one
+   * that is copied as it is may: its output is its input). */
+  for (uint32_t i = 0; e->changes && i < m->nexports; i++) {
+    const tw_export *x = &m->exports[i];
+    if (x->kind == TW_KIND_FUNC && x->index >= m->nfuncs) {
+      tw_err_set(err, TW_ERR_MALFORMED, x->start,
+                 "export names function %u, and the module has %u functions", x->index,
+                 m->nfuncs);
+      return false;
+    }
+  }
   for (size_t i = 0; i < m->nsections; i++) {
     const tw_section *s = &m->sections[i];
     e->has_dwarf |= tw_section_named(m, s, ".debug_", false);

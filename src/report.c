@@ -266,8 +266,15 @@ static void put_host_text(tw_buf *b, const tw_result *r) {
   }
 }
 
+/* Before a plan exists (the input did not parse, or planning failed). */
+static const char no_plan_text[] = "abi none wrappers=0\n";
+static const char no_plan_json[] =
+    "{\"abi\":\"none\",\"wrappers\":0,\"exports\":[],\"init_once\":null,\"guards\":[],"
+    "\"stubs\":[]}\n";
+
 const char *tw_result_plan_text(tw_result *r) {
-  if (!r || !r->entries) return NULL;
+  if (!r) return NULL;
+  if (!r->entries) return no_plan_text;
   if (r->plan_text) return r->plan_text;
   tw_buf b = {0};
   put_abi_text(&b, r);
@@ -339,7 +346,8 @@ static void put_export_json(tw_buf *b, const tw_plan_entry *pe, bool first) {
 }
 
 const char *tw_result_plan_json(tw_result *r) {
-  if (!r || !r->entries) return NULL;
+  if (!r) return NULL;
+  if (!r->entries) return no_plan_json;
   if (r->plan_json) return r->plan_json;
   const tw_edit *e = &r->edit;
   tw_buf b = {0};

@@ -60,11 +60,6 @@ static bool types_are(const tw_module *m, size_t p, size_t end, const char *want
   return p == end;
 }
 
-static bool has_prefix(const uint8_t *s, size_t n, const char *p) {
-  const size_t k = strlen(p);
-  return n >= k && memcmp(s, p, k) == 0;
-}
-
 tw_stub_kind tw_stub_classify(const tw_module *m, const uint8_t *name, size_t len,
                               const tw_functype *t, bool *signature_mismatch) {
   *signature_mismatch = false;
@@ -83,8 +78,8 @@ tw_stub_kind tw_stub_classify(const tw_module *m, const uint8_t *name, size_t le
    * wasi-libc's preopen scan (fd_prestat_get from fd 3) stop cleanly. */
   if (!t || t->nresults == 0) return TW_STUB_NO_RESULT;
   if (t->nresults != 1 || m->data[t->results] != VT_I32) return TW_STUB_TRAP;
-  if (has_prefix(name, len, "fd_") || has_prefix(name, len, "path_") ||
-      has_prefix(name, len, "sock_"))
+  if (tw_has_prefix(name, len, "fd_") || tw_has_prefix(name, len, "path_") ||
+      tw_has_prefix(name, len, "sock_"))
     return TW_STUB_EBADF;
   return TW_STUB_ENOSYS;
 }

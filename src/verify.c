@@ -214,13 +214,28 @@ static bool exp_s(view *v, uint64_t *p, int64_t want, bool is64, const char *wha
 typedef struct later {
   uint64_t at, value;
   size_t len, w_in;
+  bool is_size;   /* a byte count (not a count of entries, which an input's
+                     malformed name map may overstate) */
 } later;
 
-static bool read_later(view *v, uint64_t *p, size_t w_in, later *l, const char *what) {
+static bool read_later(view *v, uint64_t *p, size_t w_in, bool is_size, later *l,
+                       const char *what) {
   int64_t unused = 0;
   l->at = *p;
   l->w_in = w_in;
+  l->is_size = is_size;
   if (!read_leb(v, *p, LEB_U32, &l->value, &unused, &l->len, what)) return false;
+  /* The width rule can be checked before the value is known to be right:
+   * a width other than rule_width's is wrong whatever the value is meant
+   * to be, and so is a size or count that does not fit in the rest of the
+   * output (a size field is also reported at its own offset this way, not
+   * where the bytes it swallowed are missed). */
+  if (l->len != rule_width(l->value, w_in))
+    return VFAIL(v, l->at, "%s %llu in %zu bytes: expected %zu bytes (%s)", what, ULL(l->value),
+                 l->len, rule_width(l->value, w_in), w_in ? "the input's width" : "minimal");
+  if (l->is_size && l->value > v->size - (*p + l->len))
+    return VFAIL(v, l->at, "%s %llu runs past the end of the output (0x%llx)", what,
+                 ULL(l->value), ULL(v->size));
   *p += l->len;
   return true;
 }
@@ -312,7 +327,8 @@ static bool open_section(vctx *x, uint64_t *p, uint8_t id, const tw_section *old
   f->id = id;
   if (!exp_byte(&x->v, p, id, what)) return false;
   snprintf(what, sizeof what, "the size of the %s section", section_name(id));
-  if (!read_later(&x->v, p, old ? old->body - old->start - 1 : 0, &f->size, what)) return false;
+  if (!read_later(&x->v, p, old ? old->body - old->start - 1 : 0, true, &f->size, what))
+    return false;
   f->body = *p;
   return true;
 }
@@ -834,7 +850,8 @@ static bool sec_export(vctx *x, uint64_t *p, const tw_section *s) {
     snprintf(what, sizeof what, "the kind of %s", label);
     if (!exp_byte(&x->v, p, xp->kind, what)) return false;
     uint32_t want = xp->index;
-    if (xp->kind == TW_KIND_FUNC && !out_index(x, e->exports[i].target, &want))
+    if (xp->kind == TW_KIND_FUNC && xp->index < m->nfuncs &&
+        !out_index(x, e->exports[i].target, &want))
       return XFAIL(x, *p, "the edit gives %s no target", label);
     snprintf(what, sizeof what, "the index of %s", label);
     if (!exp_u(&x->v, p, want, xp->end - (name_end + 1), what)) return false;
@@ -856,7 +873,7 @@ static bool check_added_body(vctx *x, uint64_t *p, uint32_t k) {
   later size;
   char what[64];
   snprintf(what, sizeof what, "the body size of function %u", index);
-  if (!read_later(&x->v, p, 0, &size, what)) return false;
+  if (!read_later(&x->v, p, 0, true, &size, what)) return false;
   const uint64_t start = *p;
   bool ok = false;
   switch (f->kind) {
@@ -883,7 +900,8 @@ static bool sec_code(vctx *x, uint64_t *p, const tw_section *s) {
       const tw_body *b = &m->bodies[i];
       later size;
       char what[64];
-      if (!read_later(&x->v, p, b->code - b->start, &size, "a function's body size")) return false;
+      if (!read_later(&x->v, p, b->code - b->start, true, &size, "a function's body size"))
+        return false;
       const uint64_t start = *p;
       patcher pc = {x, *p, b->code};
       tw_err scratch = {0};
@@ -935,7 +953,7 @@ static bool exp_added_name(vctx *x, uint64_t *p, uint32_t k) {
 static bool names_inserted(vctx *x, uint64_t *p) {
   later size;
   if (!exp_byte(&x->v, p, 1, "the id of the inserted function-names subsection") ||
-      !read_later(&x->v, p, 0, &size, "the size of the function-names subsection"))
+      !read_later(&x->v, p, 0, true, &size, "the size of the function-names subsection"))
     return false;
   const uint64_t body = *p;
   if (!exp_u(&x->v, p, x->nadded, 0, "the number of function names")) return false;
@@ -954,7 +972,7 @@ static bool names_map(vctx *x, uint64_t *p, uint8_t id, size_t start, size_t sub
   char what[64];
   snprintf(what, sizeof what, "the size of name subsection %u", id);
   if (!exp_byte(v, p, id, "a name subsection id") ||
-      !read_later(v, p, sub - start - 1, &size, what))
+      !read_later(v, p, sub - start - 1, true, &size, what))
     return false;
   const uint64_t body = *p;
   tw_err scratch = {0};
@@ -962,7 +980,7 @@ static bool names_map(vctx *x, uint64_t *p, uint8_t id, size_t start, size_t sub
   uint32_t n = 0, kept = 0;
   if (!tw_read_u32(&c, &n, "name map"))
     return XFAIL(x, *p, "cannot decode the input's name subsection %u at input 0x%zx", id, sub);
-  if (!read_later(v, p, c.pos - sub, &count, "the number of names")) return false;
+  if (!read_later(v, p, c.pos - sub, false, &count, "the number of names")) return false;
   const uint32_t added = id == 1 ? x->nadded : 0;
   if (!x->e->renumbered) {
     if (!exp_copy(v, p, c.pos, sub + len - c.pos, "the input's names")) return false;
@@ -1263,7 +1281,8 @@ static bool check_functions(vctx *x) {
       continue;
     }
     if (xp->kind != TW_KIND_FUNC) continue;
-    uint32_t base = xp->index;
+    /* An index out of range names no function: left as it is (edit.c). */
+    uint32_t base = xp->index < m->nfuncs ? xp->index : TW_NONE;
     const tw_fn *w = xe->wrapper != TW_NONE ? tw_edit_fn(e, xe->wrapper) : NULL;
     const tw_fn *g = xe->guard != TW_NONE ? tw_edit_fn(e, xe->guard) : NULL;
     if (xe->wrapper != TW_NONE) {

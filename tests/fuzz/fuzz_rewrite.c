@@ -28,7 +28,10 @@
  *     accepted the input)
  *   - on success the output is non-NULL; it differs from the input exactly
  *     when tw_result_changed says so; "abi none" without host options means
- *     byte-identical
+ *     byte-identical; its segments, concatenated, are the output
+ *   - the verifier on its own (tw_check, as --check) accepts the output of a
+ *     successful run, and refuses a copy with one byte changed (TW_ERR_VERIFY,
+ *     at that byte or before it)
  *   - rewriting the output again with the same options succeeds, changes
  *     nothing and returns identical bytes (idempotence)
  *   - verify none: the same input with verify fast gives the same bytes */
@@ -60,6 +63,31 @@ static void check_ok(const char *what, tw_status st, const tw_result *r) {
     fprintf(stderr, "fuzz_rewrite: %s: %s at 0x%llx: %s\n", what, tw_status_name(st),
             (unsigned long long)tw_result_error_offset(r), tw_result_error_message(r));
   CHECK(st == TW_OK);
+}
+
+/* The output's segments, concatenated, are its bytes; input segments lie
+ * inside the input. */
+static void check_segments(const tw_result *r, const uint8_t *in, size_t n, const uint8_t *out,
+                           size_t on) {
+  size_t at = 0;
+  const size_t count = tw_result_segment_count(r);
+  CHECK(count > 0 || on == 0);
+  for (size_t i = 0; i < count; i++) {
+    tw_segment seg;
+    CHECK(tw_result_segment(r, i, &seg));
+    CHECK(seg.size <= on - at);
+    if (seg.kind == TW_SEGMENT_INPUT) {
+      CHECK(seg.input_offset <= n && seg.size <= n - seg.input_offset);
+      CHECK(seg.size == 0 || memcmp(in + seg.input_offset, out + at, (size_t)seg.size) == 0);
+    } else {
+      CHECK(seg.kind == TW_SEGMENT_BYTES);
+      CHECK(seg.size == 0 || (seg.bytes && memcmp(seg.bytes, out + at, (size_t)seg.size) == 0));
+    }
+    at += (size_t)seg.size;
+  }
+  CHECK(at == on);
+  tw_segment none;
+  CHECK(!tw_result_segment(r, count, &none));
 }
 
 static tw_result *rewrite(const uint8_t *data, size_t size, const tw_options *o, tw_status *st) {
@@ -136,7 +164,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!text) {
     CHECK(tw_result_changed(r) == !same_bytes(in, n, out, on));
     if (tw_result_abi(r) == TW_ABI_NONE && !host) CHECK(same_bytes(in, n, out, on));
+    check_segments(r, in, n, out, on);
   }
+
+  /* The verifier alone accepts the output, and refuses it with one byte
+   * changed (the byte chosen by the input, so the fuzzer explores it). */
+  uint8_t *copy = malloc(on ? on : 1);
+  CHECK(copy != NULL);
+  if (on) memcpy(copy, out, on);
+  tw_result *c = NULL;
+  tw_status cst = tw_check(in, n, copy, on, &o, &c);
+  check_ok("tw_check of the output", cst, c);
+  tw_result_free(c);
+  if (on) {
+    const size_t at = (size_t)(((uint64_t)sel * 2654435761u + n) % on);
+    copy[at] ^= 0x01;
+    c = NULL;
+    cst = tw_check(in, n, copy, on, &o, &c);
+    CHECK(c != NULL);
+    if (cst != TW_ERR_VERIFY || tw_result_error_offset(c) > at)
+      fprintf(stderr, "fuzz_rewrite: byte 0x%zx changed: %s at 0x%llx: %s\n", at,
+              tw_status_name(cst), (unsigned long long)tw_result_error_offset(c),
+              tw_result_error_message(c));
+    CHECK(cst == TW_ERR_VERIFY);
+    CHECK(tw_result_error_offset(c) <= at);
+    CHECK(tw_result_error_in_output(c));
+    tw_result_free(c);
+  }
+  free(copy);
 
   /* Idempotence: a copy of exactly the output's size again. */
   uint8_t *again_in = malloc(on ? on : 1);

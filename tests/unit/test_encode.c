@@ -1,18 +1,20 @@
-/* Wrapper bodies (tw_wrapper_encode) against byte sequences written out by
- * hand from ABI.md's tables. Opcodes: 0x41 i32.const, 0x10 call, 0x20
+/* Wrapper bodies (tw_encode_wrapper_body, and tw_encode_wrapper on an edit)
+ * against byte sequences written out by hand from ABI.md's tables. Opcodes: 0x41 i32.const, 0x10 call, 0x20
  * local.get, 0x21 local.set, 0x1b select, 0x0b end; a body starts with its
  * local declarations: 0x00 (none) or 0x01 0x01 0x7f (one i32). */
 #include "unit.h"
 
+#include "edit.h"
+
 typedef struct erow {
   const char *what;
   tw_abi abi;
-  uint32_t hook;       /* plan.hook: __wasm_task_hook or __wasm_init_task */
-  uint32_t init_async; /* plan.init_async */
+  uint32_t hook;       /* edit.hook: __wasm_task_hook or __wasm_init_task */
+  uint32_t init_async; /* edit.init_async */
   bool has_init_async;
   tw_role role;
   uint32_t target;
-  bool async_init;     /* wrapper.async_init */
+  bool async_init;     /* tw_fn.async_init: the wrapper calls init_async */
   uint32_t nparams;
   const uint8_t *want;
   size_t n;
@@ -89,19 +91,51 @@ static const erow rows[] = {
      B(0x00, 0x10, 0xac, 0x02, 0x10, 0x05, 0x0b)},
 };
 
+/* An edit just complete enough for tw_encode_wrapper: the ABI, the hook
+ * functions, an identity output numbering of edit ids 0..nout-1, and types
+ * t<k> with k i32 parameters (k = 0..MAX_PARAMS). */
+#define MAX_PARAMS 130
+typedef struct fake {
+  tw_module m;
+  tw_functype types[MAX_PARAMS + 1];
+  tw_edit e;
+} fake;
+
+static void fake_init(fake *f, tw_abi abi, uint32_t hook, uint32_t init_async,
+                      bool has_init_async, uint32_t nout) {
+  memset(f, 0, sizeof *f);
+  for (uint32_t k = 0; k <= MAX_PARAMS; k++) {
+    f->types[k].is_func = true;
+    f->types[k].nparams = k;
+  }
+  f->m.types = f->types;
+  f->m.ntypes = MAX_PARAMS + 1;
+  f->m.nfuncs = nout;
+  f->e.m = &f->m;
+  f->e.abi = abi;
+  f->e.hook = hook;
+  f->e.init_async = init_async;
+  f->e.has_init_async = has_init_async;
+  f->e.out = malloc(nout * sizeof *f->e.out);
+  assert_non_null(f->e.out);
+  for (uint32_t i = 0; i < nout; i++) f->e.out[i] = i;
+}
+
+static void fake_free(fake *f) { free(f->e.out); }
+
+static uint32_t max3(uint32_t a, uint32_t b, uint32_t c) {
+  return a > b ? (a > c ? a : c) : (b > c ? b : c);
+}
+
 static void test_encode_table(void **state) {
   (void)state;
   for (size_t i = 0; i < COUNT(rows); i++) {
     const erow *r = &rows[i];
-    tw_plan p;
-    memset(&p, 0, sizeof p);
-    p.abi = r->abi;
-    p.hook = r->hook;
-    p.init_async = r->init_async;
-    p.has_init_async = r->has_init_async;
-    tw_wrapper w = {r->target, r->role, 0, 0, r->async_init};
+    /* The index a wrapper calls: the init-task ABI's async exports call
+     * __wasm_init_async_task; everything else the hook. */
+    const uint32_t hook = r->async_init ? r->init_async : r->hook;
     tw_buf b = {0};
-    tw_wrapper_encode(&b, &p, &w, r->nparams);
+    tw_encode_wrapper_body(&b, r->abi, r->role, hook, r->target, r->nparams);
     if (b.failed) {
       tw_buf_free(&b);
       ROW_FAIL(i, "%s: encoder failed", r->what);
@@ -111,6 +145,27 @@ static void test_encode_table(void **state) {
       check_bytes("wrapper body", b.data, b.len, r->want, r->n);
     }
     tw_buf_free(&b);
+
+    /* The same through tw_encode_wrapper: it picks the init function and
+     * the parameter count (from the wrapper's type) itself. */
+    fake f;
+    fake_init(&f, r->abi, r->hook, r->init_async, r->has_init_async,
+              max3(r->hook, r->init_async, r->target) + 1);
+    const tw_fn w = {.kind = TW_FN_WRAPPER, .type = r->nparams, .export_i = 0, .role = r->role,
+                     .target = r->target, .async_init = r->async_init, .init = TW_NONE,
+                     .import_i = TW_NONE, .import_func = TW_NONE};
+    tw_buf b2 = {0};
+    tw_encode_wrapper(&b2, &f.e, &w);
+    fake_free(&f);
+    if (b2.failed) {
+      tw_buf_free(&b2);
+      ROW_FAIL(i, "%s: tw_encode_wrapper failed", r->what);
+    }
+    if (b2.len != r->n || memcmp(b2.data, r->want, r->n) != 0) {
+      print_error("row %zu: %s (tw_encode_wrapper)\n", i, r->what);
+      check_bytes("wrapper body", b2.data, b2.len, r->want, r->n);
+    }
+    tw_buf_free(&b2);
   }
 }
 
@@ -119,11 +174,6 @@ static void test_encode_table(void **state) {
 static void test_encode_many_params(void **state) {
   (void)state;
   const uint32_t n = 130;
-  tw_plan p;
-  memset(&p, 0, sizeof p);
-  p.abi = TW_ABI_TASK_HOOK;
-  p.hook = 1;
-  tw_wrapper w = {9, TW_ROLE_ASYNC_CALLBACK, 0, 0, false};
   wb want = {0};
   wb_bytes(&want, (const uint8_t[]){0x01, 0x01, 0x7f, 0x41, 0x02, 0x10, 0x01}, 7);
   for (uint32_t i = 0; i < n; i++) {
@@ -137,25 +187,53 @@ static void test_encode_many_params(void **state) {
                                     0x82, 0x01, 0x1b, 0x10, 0x01, 0x20, 0x82, 0x01, 0x0b},
            19);
   tw_buf b = {0};
-  tw_wrapper_encode(&b, &p, &w, n);
+  tw_encode_wrapper_body(&b, TW_ABI_TASK_HOOK, TW_ROLE_ASYNC_CALLBACK, 1, 9, n);
   assert_false(b.failed);
   check_bytes("130-param async callback", b.data, b.len, want.d, want.n);
   tw_buf_free(&b);
+
+  fake f;
+  fake_init(&f, TW_ABI_TASK_HOOK, 1, 1, false, 10);
+  const tw_fn w = {.kind = TW_FN_WRAPPER, .type = n, .export_i = 0,
+                   .role = TW_ROLE_ASYNC_CALLBACK, .target = 9, .async_init = false,
+                   .init = TW_NONE, .import_i = TW_NONE, .import_func = TW_NONE};
+  tw_buf b2 = {0};
+  tw_encode_wrapper(&b2, &f.e, &w);
+  fake_free(&f);
+  assert_false(b2.failed);
+  check_bytes("130-param async callback (tw_encode_wrapper)", b2.data, b2.len, want.d, want.n);
+  tw_buf_free(&b2);
   wb_free(&want);
+}
+
+/* Roles that are never wrapped, and no ABI: the encoder refuses (the
+ * buffer's failure flag) rather than write a body. */
+static void test_encode_refuses(void **state) {
+  (void)state;
+  static const tw_role unwrapped[] = {TW_ROLE_HOOK, TW_ROLE_INIT, TW_ROLE_INTERNAL,
+                                      TW_ROLE_STANDARD, TW_ROLE_NOT_FUNC};
+  for (size_t i = 0; i < COUNT(unwrapped); i++) {
+    tw_buf b = {0};
+    tw_encode_wrapper_body(&b, TW_ABI_TASK_HOOK, unwrapped[i], 0, 1, 0);
+    if (!b.failed) ROW_FAIL(i, "%s: a task-hook body", tw_role_name(unwrapped[i]));
+    tw_buf_free(&b);
+  }
+  static const tw_abi no_abi[] = {TW_ABI_NONE, TW_ABI_AUTO};
+  for (size_t i = 0; i < COUNT(no_abi); i++) {
+    tw_buf b = {0};
+    tw_encode_wrapper_body(&b, no_abi[i], TW_ROLE_SYNC, 0, 1, 0);
+    if (!b.failed) ROW_FAIL(i, "a body under %s", tw_abi_name(no_abi[i]));
+    tw_buf_free(&b);
+  }
 }
 
 /* The encoder appends: what is already in the buffer stays. */
 static void test_encode_appends(void **state) {
   (void)state;
-  tw_plan p;
-  memset(&p, 0, sizeof p);
-  p.abi = TW_ABI_TASK_HOOK;
-  p.hook = 0;
-  tw_wrapper w = {1, TW_ROLE_INITIALIZE, 0, 0, false};
   tw_buf b = {0};
   tw_buf_put(&b, "\xaa\xbb", 2);
-  tw_wrapper_encode(&b, &p, &w, 0);
-  tw_wrapper_encode(&b, &p, &w, 0);
+  tw_encode_wrapper_body(&b, TW_ABI_TASK_HOOK, TW_ROLE_INITIALIZE, 0, 1, 0);
+  tw_encode_wrapper_body(&b, TW_ABI_TASK_HOOK, TW_ROLE_INITIALIZE, 0, 1, 0);
   static const uint8_t want[] = {0xaa, 0xbb,
                                  0x00, 0x41, 0x06, 0x10, 0x00, 0x10, 0x01, 0x41, 0x07, 0x10, 0x00, 0x0b,
                                  0x00, 0x41, 0x06, 0x10, 0x00, 0x10, 0x01, 0x41, 0x07, 0x10, 0x00, 0x0b};
@@ -187,6 +265,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_encode_table),
       cmocka_unit_test(test_encode_many_params),
+      cmocka_unit_test(test_encode_refuses),
       cmocka_unit_test(test_encode_appends),
       cmocka_unit_test(test_buf_leb),
   };

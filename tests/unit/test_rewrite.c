@@ -1,7 +1,9 @@
 /* End to end through the public API (tw_rewrite) on small modules built here
  * byte by byte: the plan, the output's structure and wrapper bodies (written
  * out by hand from ABI.md's tables), idempotence, byte-identity without a
- * hook, type mismatches, and that verification catches a corrupted output. */
+ * hook, type mismatches, the output as segments, the --stub-wasi and
+ * --init-once entries, and that the verifier (tw_check) accepts the output
+ * and refuses a corrupted copy of it. */
 #include "unit.h"
 
 /* ---- building test modules -------------------------------------------------- */
@@ -137,30 +139,71 @@ static const ex main_exps[] = {
     {"cabi_post_nothing", 0, 8}, /* no export "nothing": plain sync */
 };
 
+/* Hook codes of a plan entry: how many, and which (taskwrap.h). */
+typedef struct hooks {
+  uint8_t n;
+  uint8_t c[2];
+} hooks;
+#define H0 {0, {0, 0}}
+#define H1(a) {1, {a, 0}}
+#define H2(a, b) {2, {a, b}}
+#define CB TW_HOOK_CALLBACK_RESULT
+
+static bool same_hooks(const tw_plan_entry *e, hooks h) {
+  if (e->nhooks != h.n) return false;
+  for (uint8_t i = 0; i < h.n; i++)
+    if (e->hooks[i] != h.c[i]) return false;
+  return true;
+}
+
+/* "0,1", "2,4|5", "init", "init-async" or "-", as the plan text prints them. */
+static const char *show_hooks(const tw_plan_entry *e, char *buf, size_t cap) {
+  size_t w = 0;
+  buf[0] = 0;
+  if (e->nhooks == 0) return "-";
+  for (uint8_t i = 0; i < e->nhooks && i < 2; i++) {
+    const uint8_t c = e->hooks[i];
+    const char *sep = i ? "," : "";
+    if (c == TW_HOOK_CALLBACK_RESULT) w += (size_t)snprintf(buf + w, cap - w, "%s4|5", sep);
+    else if (c == TW_HOOK_INIT) w += (size_t)snprintf(buf + w, cap - w, "%sinit", sep);
+    else if (c == TW_HOOK_INIT_ASYNC) w += (size_t)snprintf(buf + w, cap - w, "%sinit-async", sep);
+    else w += (size_t)snprintf(buf + w, cap - w, "%s%u", sep, c);
+    if (w >= cap) break;
+  }
+  if (e->nhooks > 2) snprintf(buf + (w < cap ? w : cap - 1), cap - (w < cap ? w : cap - 1), "+?");
+  return buf;
+}
+
 /* What the plan must say for each export, and each wrapper's body. */
 typedef struct want_entry {
   tw_role role;
-  const char *hooks;
+  hooks hooks;
   int64_t wrapper;
   int removed;
 } want_entry;
 
 static const want_entry main_plan[] = {
-    {TW_ROLE_HOOK, "-", -1, 1},
-    {TW_ROLE_SYNC, "0,1", 11, 0},
-    {TW_ROLE_ASYNC_CALLBACK, "2,4|5", 12, 0},
-    {TW_ROLE_CALLBACK, "3,4|5", 13, 0},
-    {TW_ROLE_REALLOC, "12,13", 14, 0},
-    {TW_ROLE_INITIALIZE, "6,7", 15, 0},
-    {TW_ROLE_DTOR, "8,9", 16, 0},
-    {TW_ROLE_SYNC_POST, "0", 17, 0},
-    {TW_ROLE_POST_RETURN, "1", 18, 0},
-    {TW_ROLE_NOT_FUNC, "-", -1, 0},
-    {TW_ROLE_SYNC, "0,1", 11, 0},
-    {TW_ROLE_INTERNAL, "-", -1, 0},
-    {TW_ROLE_STANDARD, "-", -1, 0},
-    {TW_ROLE_SYNC, "0,1", 19, 0},
+    {TW_ROLE_HOOK, H0, -1, 1},
+    {TW_ROLE_SYNC, H2(0, 1), 11, 0},
+    {TW_ROLE_ASYNC_CALLBACK, H2(2, CB), 12, 0},
+    {TW_ROLE_CALLBACK, H2(3, CB), 13, 0},
+    {TW_ROLE_REALLOC, H2(12, 13), 14, 0},
+    {TW_ROLE_INITIALIZE, H2(6, 7), 15, 0},
+    {TW_ROLE_DTOR, H2(8, 9), 16, 0},
+    {TW_ROLE_SYNC_POST, H1(0), 17, 0},
+    {TW_ROLE_POST_RETURN, H1(1), 18, 0},
+    {TW_ROLE_NOT_FUNC, H0, -1, 0},
+    {TW_ROLE_SYNC, H2(0, 1), 11, 0},
+    {TW_ROLE_INTERNAL, H0, -1, 0},
+    {TW_ROLE_STANDARD, H0, -1, 0},
+    {TW_ROLE_SYNC, H2(0, 1), 19, 0},
 };
+
+/* What an export names in the output: its wrapper, nothing when removed,
+ * else the input's index (nothing is renumbered in these modules). */
+static int64_t want_target(const want_entry *w, uint32_t index) {
+  return w->removed ? -1 : w->wrapper >= 0 ? w->wrapper : (int64_t)index;
+}
 
 typedef struct want_body {
   uint32_t target;
@@ -223,14 +266,22 @@ static void test_rewrite_main(void **state) {
     const tw_plan_entry *e = tw_result_plan_entry(r, i);
     const want_entry *w = &main_plan[i];
     assert_non_null(e);
+    const tw_reason reason = main_exps[i].kind == 0 ? TW_REASON_NAME : TW_REASON_NONE;
+    char hb[32];
     if (strcmp(e->name, main_exps[i].name) != 0 || e->name_len != strlen(main_exps[i].name) ||
         e->kind != main_exps[i].kind || e->index != main_exps[i].index || e->role != w->role ||
-        strcmp(e->hooks, w->hooks) != 0 || e->wrapper != w->wrapper || e->removed != w->removed ||
-        e->already_wrapped)
-      ROW_FAIL(i, "\"%s\": role %s hooks %s wrapper %lld removed %d already %d", e->name,
-               tw_role_name(e->role), e->hooks, (long long)e->wrapper, e->removed,
-               e->already_wrapped);
+        e->reason != reason || !same_hooks(e, w->hooks) || e->wrapper != w->wrapper ||
+        e->guard != -1 || e->target != want_target(w, main_exps[i].index) ||
+        e->removed != w->removed || e->already_wrapped)
+      ROW_FAIL(i, "\"%s\": role %s reason %d hooks %s wrapper %lld guard %lld target %lld "
+                  "removed %d already %d", e->name, tw_role_name(e->role), e->reason,
+               show_hooks(e, hb, sizeof hb), (long long)e->wrapper, (long long)e->guard,
+               (long long)e->target, e->removed, e->already_wrapped);
   }
+  assert_int_equal(tw_result_stub_count(r), 0);
+  assert_int_equal(tw_result_guard_count(r), 0);
+  assert_null(tw_result_stub(r, 0));
+  assert_null(tw_result_guard(r, 0));
   assert_null(tw_result_plan_entry(r, COUNT(main_exps)));
 
   size_t n = 0;
@@ -398,7 +449,10 @@ static void test_no_hook(void **state) {
   for (size_t i = 0; i < tw_result_plan_count(r); i++) {
     const tw_plan_entry *e = tw_result_plan_entry(r, i);
     assert_int_equal(e->wrapper, -1);
-    assert_string_equal(e->hooks, "-");
+    assert_int_equal(e->nhooks, 0);
+    assert_int_equal(e->guard, -1);
+    assert_int_equal(e->removed, 0);
+    assert_int_equal(e->target, main_exps[i + 1].index);
   }
   tw_result_free(r);
   /* also with an explicit ABI that is not there */
@@ -447,8 +501,18 @@ static void test_count_width(void **state) {
   build(&in, &s, NULL);
   r = rewrite_ok(in.d, in.n, NULL);
   assert_int_equal(tw_result_wrapper_count(r), 1);
+  /* Nothing refers to code offsets: no warning. */
+  assert_int_equal(tw_result_warning_count(r), 0);
+  tw_result_free(r);
+  /* With DWARF (a .debug_info section) the moved bodies are worth a warning. */
+  wb dwarf = {0};
+  wb_bytes(&dwarf, in.d, in.n);
+  static const uint8_t debug_info[] = {0x00, 0x0d, 0x0b, '.', 'd', 'e', 'b', 'u', 'g', '_',
+                                       'i', 'n', 'f', 'o', 0x00};
+  wb_bytes(&dwarf, debug_info, sizeof debug_info);
+  r = rewrite_ok(dwarf.d, dwarf.n, NULL);
   assert_int_equal(tw_result_warning_count(r), 1);
-  assert_true(tw_result_warning(r, 0)[0] != 0);
+  assert_non_null(strstr(tw_result_warning(r, 0), "DWARF code offsets change"));
   assert_null(tw_result_warning(r, 1));
   out = tw_result_output(r, &n);
   check_parse(&m, out, n);
@@ -457,6 +521,7 @@ static void test_count_width(void **state) {
   assert_int_equal(m.exports[0].index, 127);
   tw_module_free(&m);
   tw_result_free(r);
+  wb_free(&dwarf); /* the input outlives its result: the output refers to it */
   wb_free(&in);
 }
 
@@ -510,15 +575,15 @@ static void test_type_mismatch(void **state) {
   }
 }
 
-/* ---- verification ------------------------------------------------------------ */
+/* ---- verification ------------------------------------------------------------
+ * The verifier is run on a copy of a rewrite's output through tw_check: the
+ * uncorrupted output must pass, so that it is the corruption that is caught. */
 
 static size_t corrupted_at; /* output offset the corruptor changed */
-static int corrupt_calls;
 
 /* Flip H(1) to H(0) at the end of the last wrapper: a valid module, but
  * not ABI.md's body. */
 static void corrupt_last_hook_code(uint8_t *d, size_t n) {
-  corrupt_calls++;
   tw_module m;
   tw_err err = {0};
   if (!tw_module_parse(&m, d, n, &err)) return;
@@ -527,28 +592,26 @@ static void corrupt_last_hook_code(uint8_t *d, size_t n) {
   if (b->end - b->code >= 5 && d[b->end - 5] == 0x41 && d[b->end - 4] == 0x01 &&
       d[b->end - 1] == 0x0b) {
     d[b->end - 4] = 0x00;
-    corrupted_at = b->end - 5;
+    corrupted_at = b->end - 4; /* the immediate: the first byte that differs */
   }
   tw_module_free(&m);
 }
 
 /* Make the first wrapper call another function than its target. */
 static void corrupt_call_target(uint8_t *d, size_t n) {
-  corrupt_calls++;
   tw_module m;
   tw_err err = {0};
   if (!tw_module_parse(&m, d, n, &err)) return;
   const tw_body *b = &m.bodies[MAIN_NFUNCS]; /* 00 41 00 10 00 10 01 ... */
   if (d[b->code + 5] == 0x10 && d[b->code + 6] == 0x01) {
     d[b->code + 6] = 0x09;
-    corrupted_at = b->code + 5;
+    corrupted_at = b->code + 6; /* the call's index: the first byte that differs */
   }
   tw_module_free(&m);
 }
 
 /* Change one byte of an existing function body (i32.const 3 -> 4). */
 static void corrupt_existing_body(uint8_t *d, size_t n) {
-  corrupt_calls++;
   tw_module m;
   tw_err err = {0};
   if (!tw_module_parse(&m, d, n, &err)) return;
@@ -562,7 +625,6 @@ static void corrupt_existing_body(uint8_t *d, size_t n) {
 
 /* Change a byte of the "producers" custom section. */
 static void corrupt_custom_section(uint8_t *d, size_t n) {
-  corrupt_calls++;
   for (size_t i = 0; i + 9 < n; i++)
     if (memcmp(d + i, "producers", 9) == 0 && d[i + 9] == 0x01) {
       d[i + 9] = 0x02;
@@ -573,7 +635,6 @@ static void corrupt_custom_section(uint8_t *d, size_t n) {
 
 /* Re-point the "run" export at the original function. */
 static void corrupt_export(uint8_t *d, size_t n) {
-  corrupt_calls++;
   for (size_t i = 0; i + 5 < n; i++)
     if (d[i] == 3 && memcmp(d + i + 1, "run", 3) == 0 && d[i + 4] == 0x00 && d[i + 5] == 11) {
       d[i + 5] = 1;
@@ -582,41 +643,63 @@ static void corrupt_export(uint8_t *d, size_t n) {
     }
 }
 
-static int reset_corruptor(void **state) {
-  (void)state;
-  tw_test_corrupt_output = NULL;
-  return 0;
+/* tw_check must accept `out` as the output of `in` under `o`. */
+static void check_accepts(const uint8_t *in, size_t in_n, const uint8_t *out, size_t out_n,
+                          const tw_options *o) {
+  tw_result *c = NULL;
+  const tw_status st = tw_check(in, in_n, out, out_n, o, &c);
+  assert_non_null(c);
+  if (st != TW_OK)
+    fail_msg("tw_check refuses the output: status %d at 0x%llx: %s", st,
+             (unsigned long long)tw_result_error_offset(c), tw_result_error_message(c));
+  assert_int_equal(tw_result_status(c), TW_OK);
+  assert_false(tw_result_error_in_output(c));
+  tw_result_free(c);
 }
 
-static void run_corrupted(void (*fn)(uint8_t *, size_t), bool check_offset) {
+/* tw_check must refuse `out`: TW_ERR_VERIFY, about the output, at `at` (exact)
+ * or at most `at` (the first violation is at or before the changed byte).
+ * Returns the offset it reported. */
+static uint64_t check_refuses(const uint8_t *in, size_t in_n, const uint8_t *out, size_t out_n,
+                              const tw_options *o, size_t at, bool exact, const char *what) {
+  tw_result *c = NULL;
+  const tw_status st = tw_check(in, in_n, out, out_n, o, &c);
+  assert_non_null(c);
+  const uint64_t off = tw_result_error_offset(c);
+  const char *msg = tw_result_error_message(c);
+  if (st != TW_ERR_VERIFY || tw_result_status(c) != st || msg[0] == 0 ||
+      !tw_result_error_in_output(c) || (exact ? off != at : off > at))
+    fail_msg("%s (byte 0x%zx): status %d at 0x%llx (in output: %d): \"%s\"; want "
+             "TW_ERR_VERIFY at %s0x%zx",
+             what, at, st, (unsigned long long)off, tw_result_error_in_output(c), msg,
+             exact ? "" : "or before ", at);
+  size_t n = 99;
+  assert_null(tw_result_output(c, &n));
+  assert_int_equal(n, 0);
+  assert_false(tw_result_changed(c));
+  assert_int_equal(tw_result_segment_count(c), 0);
+  tw_result_free(c);
+  return off;
+}
+
+static void run_corrupted(void (*fn)(uint8_t *, size_t), bool exact_offset) {
   wb in = {0};
   build_main(&in, true, 0, NULL);
+  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  assert_non_null(out);
+  uint8_t *copy = malloc(n);
+  assert_non_null(copy);
+  memcpy(copy, out, n);
+  check_accepts(in.d, in.n, copy, n, NULL);
   corrupted_at = 0;
-  corrupt_calls = 0;
-  tw_test_corrupt_output = fn;
-  tw_result *r = NULL;
-  const tw_status st = tw_rewrite(in.d, in.n, NULL, &r);
-  assert_int_equal(corrupt_calls, 1);
+  fn(copy, n);
   if (corrupted_at == 0) fail_msg("the corruptor found nothing to change");
-  if (st != TW_ERR_VERIFY)
-    fail_msg("status %d (%s), want TW_ERR_VERIFY", st, tw_result_error_message(r));
-  assert_true(tw_result_error_message(r)[0] != 0);
-  if (check_offset) assert_int_equal(tw_result_error_offset(r), corrupted_at);
-  size_t n = 99;
-  assert_null(tw_result_output(r, &n));
-  assert_int_equal(n, 0);
+  assert_true(memcmp(copy, out, n) != 0);
+  check_refuses(in.d, in.n, copy, n, NULL, corrupted_at, exact_offset, "corrupted output");
+  free(copy);
   tw_result_free(r);
-
-  /* With verification off the corruption goes through: it is the
-   * verification that caught it. */
-  tw_options o;
-  tw_options_init(&o);
-  o.verify = TW_VERIFY_NONE;
-  corrupted_at = 0;
-  r = rewrite_ok(in.d, in.n, &o);
-  assert_true(corrupted_at != 0);
-  tw_result_free(r);
-  tw_test_corrupt_output = NULL;
   wb_free(&in);
 }
 
@@ -639,6 +722,443 @@ static void test_verify_custom_section(void **state) {
 static void test_verify_export(void **state) {
   (void)state;
   run_corrupted(corrupt_export, false);
+}
+
+/* As check_refuses, but says what is wrong and returns false instead of
+ * failing (so that every byte is tried). */
+static bool refused(const uint8_t *in, size_t in_n, const uint8_t *out, size_t out_n,
+                    const tw_options *o, size_t at, bool exact, const char *what) {
+  tw_result *c = NULL;
+  const tw_status st = tw_check(in, in_n, out, out_n, o, &c);
+  assert_non_null(c);
+  const uint64_t off = tw_result_error_offset(c);
+  const char *msg = tw_result_error_message(c);
+  size_t n = 99;
+  /* Not exact: at the changed byte or before it, or, when the change turns
+   * a size or count into another plausible one, at the field that follows
+   * it, where the verifier first finds the two inconsistent (a size is only
+   * known to be wrong once what it measures has been walked): a LEB128 field
+   * is at most 5 bytes long. */
+  const bool ok = st == TW_ERR_VERIFY && tw_result_status(c) == st && msg[0] != 0 &&
+                  tw_result_error_in_output(c) && (exact ? off == at : off <= at + 5) &&
+                  tw_result_output(c, &n) == NULL && n == 0 && !tw_result_changed(c) &&
+                  tw_result_segment_count(c) == 0;
+  if (!ok)
+    print_error("%s: byte 0x%zx changed to 0x%02x: status %d at 0x%llx (in output: %d): \"%s\"; "
+                "want TW_ERR_VERIFY at %s0x%zx\n",
+                what, at, out[at], st, (unsigned long long)off, tw_result_error_in_output(c), msg,
+                exact ? "" : "at most 5 bytes after ", at);
+  tw_result_free(c);
+  return ok;
+}
+
+/* Exactly one output is right (docs/output-layout.md): tw_check refuses
+ * every output that differs from it in one byte, at that byte (or at the
+ * field after a size that became another plausible size), and one a byte
+ * shorter or longer. */
+static void check_every_byte(const uint8_t *in, size_t in_n, const uint8_t *out, size_t n,
+                             const tw_options *o, bool exact, const char *what) {
+  check_accepts(in, in_n, out, n, o);
+  uint8_t *copy = malloc(n + 1);
+  assert_non_null(copy);
+  memcpy(copy, out, n);
+  static const uint8_t flips[] = {0x01, 0x80, 0xff};
+  size_t tried = 0;
+  size_t failed = 0;
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < COUNT(flips); k++) {
+      copy[i] ^= flips[k];
+      if (!refused(in, in_n, copy, n, o, i, exact, what)) failed++;
+      copy[i] ^= flips[k];
+      tried++;
+    }
+  }
+  if (failed) fail_msg("%s: %zu of %zu one-byte changes not refused as required", what, failed,
+                       tried);
+  /* a byte short: the violation is at the end at the latest */
+  check_refuses(in, in_n, copy, n - 1, o, n - 1, exact, "a byte short");
+  /* a byte more (the output's end is the first difference) */
+  copy[n] = 0x00;
+  check_refuses(in, in_n, copy, n + 1, o, n, exact, "a byte more");
+  free(copy);
+  print_message("%s: %zu one-byte changes of %zu bytes, every one refused\n", what, tried, n);
+}
+
+/* tw_check accepts the output and refuses a copy with one byte changed:
+ * here the last wrapper's final `end` (nothing after it depends on it but
+ * the name section), which must be refused exactly there. */
+static void test_check(void **state) {
+  (void)state;
+  wb in = {0};
+  build_main(&in, true, 0, NULL);
+  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  check_accepts(in.d, in.n, out, n, NULL);
+  tw_module m;
+  check_parse(&m, out, n);
+  const size_t end = m.bodies[m.nbodies - 1].end - 1;
+  tw_module_free(&m);
+  assert_int_equal(out[end], 0x0b);
+  uint8_t *copy = malloc(n);
+  assert_non_null(copy);
+  memcpy(copy, out, n);
+  copy[end] = 0x01; /* nop */
+  check_refuses(in.d, in.n, copy, n, NULL, end, true, "the last wrapper's end");
+  free(copy);
+  /* The input is not the output (it has something to rewrite), nor is the
+   * output of other options. */
+  check_refuses(in.d, in.n, in.d, in.n, NULL, in.n, false, "the input as output");
+  tw_options keep;
+  tw_options_init(&keep);
+  keep.keep_hook_export = 1;
+  tw_result *rk = rewrite_ok(in.d, in.n, &keep);
+  size_t nk = 0;
+  const uint8_t *ok = tw_result_output(rk, &nk);
+  check_accepts(in.d, in.n, ok, nk, &keep);
+  check_refuses(in.d, in.n, ok, nk, NULL, nk, false, "the output with the hook kept");
+  check_refuses(in.d, in.n, out, n, &keep, n, false, "the output without the hook kept");
+  tw_result_free(rk);
+  tw_result_free(r);
+
+  /* The input's own error comes through, at its offset in the input. */
+  static const uint8_t bad[] = {HDR, 0x01, 0x05, 0x01, 0x60, 0x00, 0x00};
+  tw_result *c = NULL;
+  assert_int_equal(tw_check(bad, sizeof bad, out, 0, NULL, &c), TW_ERR_MALFORMED);
+  assert_int_equal(tw_result_error_offset(c), 10);
+  assert_false(tw_result_error_in_output(c));
+  tw_result_free(c);
+  assert_int_equal(tw_check(in.d, in.n, in.d, in.n, NULL, NULL), TW_ERR_INVALID_ARG);
+  wb_free(&in);
+}
+
+/* Every one-byte change of the output (three ways), and the output a byte
+ * shorter or longer: all refused, each at the changed byte or before it. */
+static void test_check_every_byte(void **state) {
+  (void)state;
+  wb in = {0};
+  build_main(&in, true, 0, NULL);
+  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  check_every_byte(in.d, in.n, out, n, NULL, false, "rewritten");
+  tw_result_free(r);
+  wb_free(&in);
+}
+
+/* Without a hook the output must be the input: every change refused
+ * exactly at the changed byte. */
+static void test_check_every_byte_unchanged(void **state) {
+  (void)state;
+  const mspec s = {main_types, MAIN_NFUNCS, main_exps + 1, COUNT(main_exps) - 1, true, 0};
+  wb plain = {0};
+  build(&plain, &s, NULL);
+  check_every_byte(plain.d, plain.n, plain.d, plain.n, NULL, true, "not rewritten");
+  wb_free(&plain);
+}
+
+/* ---- the output as segments ---------------------------------------------- */
+
+/* The segments, concatenated, are the output; input segments lie inside
+ * the input. Returns how many of each kind there are in *ninput, *nbytes. */
+static void check_segments(const tw_result *r, const uint8_t *in, size_t in_n, size_t *ninput,
+                           size_t *nbytes) {
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  assert_non_null(out);
+  const size_t count = tw_result_segment_count(r);
+  wb cat = {0};
+  *ninput = *nbytes = 0;
+  for (size_t i = 0; i < count; i++) {
+    tw_segment seg;
+    memset(&seg, 0xa5, sizeof seg);
+    if (!tw_result_segment(r, i, &seg)) fail_msg("segment %zu of %zu missing", i, count);
+    if (seg.kind == TW_SEGMENT_INPUT) {
+      if (seg.input_offset > in_n || seg.size > in_n - seg.input_offset)
+        fail_msg("segment %zu: input [0x%llx, +0x%llx) outside the input (0x%zx bytes)", i,
+                 (unsigned long long)seg.input_offset, (unsigned long long)seg.size, in_n);
+      wb_bytes(&cat, in + seg.input_offset, (size_t)seg.size);
+      (*ninput)++;
+    } else if (seg.kind == TW_SEGMENT_BYTES) {
+      if (seg.size && !seg.bytes) fail_msg("segment %zu: no bytes", i);
+      wb_bytes(&cat, seg.bytes, (size_t)seg.size);
+      (*nbytes)++;
+    } else {
+      fail_msg("segment %zu: kind %d", i, (int)seg.kind);
+    }
+  }
+  tw_segment seg;
+  assert_int_equal(tw_result_segment(r, count, &seg), 0);
+  if (count) assert_int_equal(tw_result_segment(r, 0, NULL), 0);
+  check_bytes("segments concatenated", cat.d, cat.n, out, n);
+  wb_free(&cat);
+}
+
+static void test_segments(void **state) {
+  (void)state;
+  wb in = {0};
+  build_main(&in, true, 0, NULL);
+  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  size_t ni = 0, nb = 0;
+  check_segments(r, in.d, in.n, &ni, &nb);
+  /* untouched bytes stay input ranges (the header, "first", ...); the
+   * wrappers are new bytes */
+  assert_true(ni > 0);
+  assert_true(nb > 0);
+  tw_segment first;
+  assert_int_equal(tw_result_segment(r, 0, &first), 1);
+  assert_int_equal(first.kind, TW_SEGMENT_INPUT);
+  assert_int_equal(first.input_offset, 0);
+  assert_true(first.size >= 8);
+  tw_result_free(r);
+
+  /* With the host features too. */
+  tw_options o;
+  tw_options_init(&o);
+  o.init_once = 1;
+  o.strip_debug = 1;
+  r = rewrite_ok(in.d, in.n, &o);
+  check_segments(r, in.d, in.n, &ni, &nb);
+  tw_result_free(r);
+  wb_free(&in);
+
+  /* No hook: one input segment, the whole input. */
+  const mspec s = {main_types, MAIN_NFUNCS, main_exps + 1, COUNT(main_exps) - 1, true, 0};
+  build(&in, &s, NULL);
+  r = rewrite_ok(in.d, in.n, NULL);
+  assert_false(tw_result_changed(r));
+  assert_int_equal(tw_result_segment_count(r), 1);
+  tw_segment seg;
+  memset(&seg, 0xa5, sizeof seg);
+  assert_int_equal(tw_result_segment(r, 0, &seg), 1);
+  assert_int_equal(seg.kind, TW_SEGMENT_INPUT);
+  assert_int_equal(seg.input_offset, 0);
+  assert_int_equal(seg.size, in.n);
+  assert_int_equal(tw_result_segment(r, 1, &seg), 0);
+  check_segments(r, in.d, in.n, &ni, &nb);
+  assert_int_equal(ni, 1);
+  assert_int_equal(nb, 0);
+  tw_result_free(r);
+  wb_free(&in);
+
+  /* A failed rewrite has no segments. */
+  uint8_t types[MAIN_NFUNCS];
+  memcpy(types, main_types, sizeof types);
+  types[0] = 1; /* the hook's type [] -> [] */
+  const mspec bad = {types, MAIN_NFUNCS, main_exps, COUNT(main_exps), false, 0};
+  build(&in, &bad, NULL);
+  r = NULL;
+  assert_int_equal(tw_rewrite(in.d, in.n, NULL, &r), TW_ERR_TYPE_MISMATCH);
+  assert_int_equal(tw_result_segment_count(r), 0);
+  assert_int_equal(tw_result_segment(r, 0, &seg), 0);
+  tw_result_free(r);
+  assert_int_equal(tw_result_segment_count(NULL), 0);
+  assert_int_equal(tw_result_segment(NULL, 0, &seg), 0);
+  wb_free(&in);
+}
+
+/* ---- --stub-wasi and --init-once entries ------------------------------------ */
+
+/* f0 wasi fd_write (t4), f1 env.kept (t0), f2 wasi proc_exit (t0);
+ * f3 _initialize (t1), f4 run (t2): calls f1, f0, f2 and f5; f5 helper (t5).
+ * Exports _initialize, run, memory. */
+static void build_host(wb *m) {
+  wb c = {0};
+  static const uint8_t hdr[] = {HDR};
+  wb_bytes(m, hdr, sizeof hdr);
+  wb_bytes(&c, type_section, sizeof type_section);
+  wb_section(m, 1, &c);
+  c.n = 0;
+  wb_u8(&c, 3);
+  wb_name(&c, "wasi_snapshot_preview1"), wb_name(&c, "fd_write");
+  wb_bytes(&c, (const uint8_t[]){0x00, 0x04}, 2);
+  wb_name(&c, "env"), wb_name(&c, "kept"), wb_bytes(&c, (const uint8_t[]){0x00, 0x00}, 2);
+  wb_name(&c, "wasi_snapshot_preview1"), wb_name(&c, "proc_exit");
+  wb_bytes(&c, (const uint8_t[]){0x00, 0x00}, 2);
+  wb_section(m, 2, &c);
+  c.n = 0;
+  wb_bytes(&c, (const uint8_t[]){0x03, 0x01, 0x02, 0x05}, 4);
+  wb_section(m, 3, &c);
+  c.n = 0;
+  wb_bytes(&c, (const uint8_t[]){0x01, 0x00, 0x01}, 3);
+  wb_section(m, 5, &c);
+  c.n = 0;
+  wb_u8(&c, 3);
+  wb_name(&c, "_initialize"), wb_bytes(&c, (const uint8_t[]){0x00, 0x03}, 2);
+  wb_name(&c, "run"), wb_bytes(&c, (const uint8_t[]){0x00, 0x04}, 2);
+  wb_name(&c, "memory"), wb_bytes(&c, (const uint8_t[]){0x02, 0x00}, 2);
+  wb_section(m, 7, &c);
+  c.n = 0;
+  static const uint8_t run[] = {0x00, 0x20, 0x00, 0x10, 0x01,                   /* kept(p0) */
+                                0x41, 0x01, 0x41, 0x00, 0x41, 0x00, 0x41, 0x08, /* fd_write */
+                                0x10, 0x00, 0x1a,
+                                0x41, 0x00, 0x10, 0x02, /* proc_exit(0) */
+                                0x10, 0x05, 0x0b};      /* helper() */
+  wb_u8(&c, 3);
+  wb_bytes(&c, (const uint8_t[]){0x02, 0x00, 0x0b}, 3);
+  wb_u8(&c, sizeof run);
+  wb_bytes(&c, run, sizeof run);
+  wb_bytes(&c, (const uint8_t[]){0x04, 0x00, 0x41, 0x07, 0x0b}, 5);
+  wb_section(m, 10, &c);
+  wb_free(&c);
+}
+
+static void test_stub_guard_entries(void **state) {
+  (void)state;
+  wb in = {0};
+  build_host(&in);
+  tw_options o;
+  tw_options_init(&o);
+  o.init_once = 1;
+  o.stub_wasi = 1;
+  tw_result *r = rewrite_ok(in.d, in.n, &o);
+  assert_true(tw_result_changed(r));
+  assert_int_equal(tw_result_abi(r), TW_ABI_NONE);
+  assert_int_equal(tw_result_wrapper_count(r), 0);
+
+  /* Output functions: env.kept 0, _initialize 1, run 2, helper 3, the
+   * stubs 4 (fd_write) and 5 (proc_exit), the guards 6 and 7. */
+  assert_int_equal(tw_result_stub_count(r), 2);
+  typedef struct want_stub {
+    const char *name;
+    uint32_t import_func, func;
+    const char *behaviour;
+  } want_stub;
+  static const want_stub stubs[] = {{"fd_write", 0, 4, "fd_write"}, {"proc_exit", 2, 5, "exit"}};
+  for (size_t i = 0; i < COUNT(stubs); i++) {
+    const tw_stub_entry *e = tw_result_stub(r, i);
+    assert_non_null(e);
+    if (e->name_len != strlen(stubs[i].name) || memcmp(e->name, stubs[i].name, e->name_len) != 0 ||
+        e->import_func != stubs[i].import_func || e->func != stubs[i].func ||
+        strcmp(e->behaviour, stubs[i].behaviour) != 0 || !e->wasi_type)
+      ROW_FAIL(i, "stub \"%.*s\": import %u -> %u %s wasi_type %d", (int)e->name_len, e->name,
+               e->import_func, e->func, e->behaviour, e->wasi_type);
+  }
+  assert_null(tw_result_stub(r, 2));
+
+  assert_int_equal(tw_result_guard_count(r), 2);
+  static const tw_guard_entry guards[] = {{6, UINT32_MAX, 1, 0}, {7, 2, 1, 1}};
+  for (size_t i = 0; i < COUNT(guards); i++) {
+    const tw_guard_entry *g = tw_result_guard(r, i);
+    assert_non_null(g);
+    if (g->func != guards[i].func || g->target != guards[i].target || g->init != guards[i].init ||
+        g->export_index != guards[i].export_index)
+      ROW_FAIL(i, "guard %u: target %u init %u export %u", g->func, g->target, g->init,
+               g->export_index);
+  }
+  assert_null(tw_result_guard(r, 2));
+
+  /* The plan: the exports name their guards. */
+  assert_int_equal(tw_result_plan_count(r), 3);
+  static const struct {
+    tw_role role;
+    uint32_t index;
+    int64_t guard, target;
+  } plan[] = {{TW_ROLE_INITIALIZE, 3, 6, 6}, {TW_ROLE_SYNC, 4, 7, 7}, {TW_ROLE_NOT_FUNC, 0, -1, 0}};
+  for (size_t i = 0; i < COUNT(plan); i++) {
+    const tw_plan_entry *e = tw_result_plan_entry(r, i);
+    if (e->role != plan[i].role || e->index != plan[i].index || e->guard != plan[i].guard ||
+        e->target != plan[i].target || e->wrapper != -1 || e->nhooks != 0 || e->removed ||
+        e->already_wrapped)
+      ROW_FAIL(i, "\"%s\": role %s index %u guard %lld target %lld wrapper %lld nhooks %u", e->name,
+               tw_role_name(e->role), e->index, (long long)e->guard, (long long)e->target,
+               (long long)e->wrapper, e->nhooks);
+  }
+
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  tw_module m;
+  check_parse(&m, out, n);
+  assert_int_equal(m.nfunc_imports, 1);
+  assert_int_equal(m.nfuncs, 8);
+  assert_int_equal(m.nbodies, 7);
+  assert_int_equal(m.nexports, 4); /* and taskwrap_exit_code */
+  assert_int_equal(m.exports[0].index, 6);
+  assert_int_equal(m.exports[1].index, 7);
+  assert_int_equal(m.exports[3].kind, 3);
+  assert_int_equal(m.exports[3].name_len, strlen(TW_EXIT_CODE_GLOBAL));
+  assert_memory_equal(out + m.exports[3].name, TW_EXIT_CODE_GLOBAL, m.exports[3].name_len);
+  /* run's calls renumbered: kept 1 -> 0, fd_write 0 -> its stub 4,
+   * proc_exit 2 -> 5, helper 5 -> 3 */
+  check_bytes("renumbered run", out + m.bodies[1].code, m.bodies[1].end - m.bodies[1].code,
+              B(0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x01, 0x41, 0x00, 0x41, 0x00, 0x41, 0x08,
+                0x10, 0x04, 0x1a, 0x41, 0x00, 0x10, 0x05, 0x10, 0x03, 0x0b));
+  /* guards (docs/output-layout.md): flag global 0 */
+  check_bytes("_initialize's guard", out + m.bodies[5].code, m.bodies[5].end - m.bodies[5].code,
+              B(0x00, 0x23, 0x00, 0x45, 0x04, 0x40, 0x41, 0x01, 0x24, 0x00, 0x10, 0x01, 0x0b,
+                0x0b));
+  check_bytes("run's guard", out + m.bodies[6].code, m.bodies[6].end - m.bodies[6].code,
+              B(0x00, 0x23, 0x00, 0x45, 0x04, 0x40, 0x41, 0x01, 0x24, 0x00, 0x10, 0x01, 0x0b,
+                0x20, 0x00, 0x20, 0x01, 0x10, 0x02, 0x0b));
+  tw_module_free(&m);
+
+  /* tw_check: right with these options, wrong without them. */
+  check_accepts(in.d, in.n, out, n, &o);
+  check_refuses(in.d, in.n, out, n, NULL, n, false, "host output, default options");
+  size_t ni = 0, nb = 0;
+  check_segments(r, in.d, in.n, &ni, &nb);
+  tw_result_free(r);
+
+  /* Only --init-once: no stubs; the imports stay. */
+  tw_options once;
+  tw_options_init(&once);
+  once.init_once = 1;
+  r = rewrite_ok(in.d, in.n, &once);
+  assert_int_equal(tw_result_stub_count(r), 0);
+  assert_null(tw_result_stub(r, 0));
+  assert_int_equal(tw_result_guard_count(r), 2);
+  assert_int_equal(tw_result_guard(r, 0)->func, 6);
+  assert_int_equal(tw_result_guard(r, 0)->target, UINT32_MAX);
+  assert_int_equal(tw_result_guard(r, 0)->init, 3);
+  assert_int_equal(tw_result_guard(r, 1)->func, 7);
+  assert_int_equal(tw_result_guard(r, 1)->target, 4);
+  assert_int_equal(tw_result_guard(r, 1)->init, 3);
+  tw_result_free(r);
+  wb_free(&in);
+}
+
+/* Task hooks and --init-once together: the guards forward to the wrappers,
+ * and the one-time call is _initialize's wrapper. One guard per function
+ * the exports name (run and run2 share one, as they share a wrapper). */
+static void test_guards_of_wrappers(void **state) {
+  (void)state;
+  wb in = {0};
+  build_main(&in, true, 0, NULL);
+  tw_options o;
+  tw_options_init(&o);
+  o.init_once = 1;
+  tw_result *r = rewrite_ok(in.d, in.n, &o);
+  assert_int_equal(tw_result_wrapper_count(r), 9);
+  /* in export order: the targets after task-hook planning */
+  static const struct {
+    uint32_t target, export_index;
+  } want[] = {{11, 1}, {12, 2}, {13, 3}, {14, 4}, {UINT32_MAX, 5}, {16, 6},
+              {17, 7}, {18, 8}, {9, 11}, {10, 12}, {19, 13}};
+  assert_int_equal(tw_result_guard_count(r), COUNT(want));
+  for (size_t i = 0; i < COUNT(want); i++) {
+    const tw_guard_entry *g = tw_result_guard(r, i);
+    if (g->func != 20 + i || g->target != want[i].target || g->init != 15 ||
+        g->export_index != want[i].export_index)
+      ROW_FAIL(i, "guard %u: target %u init %u export %u", g->func, g->target, g->init,
+               g->export_index);
+  }
+  /* the plan: wrappers as before, the exports name the guards */
+  static const int64_t guard_of[] = {-1, 20, 21, 22, 23, 24, 25, 26, 27, -1, 20, 28, 29, 30};
+  for (size_t i = 0; i < COUNT(main_exps); i++) {
+    const tw_plan_entry *e = tw_result_plan_entry(r, i);
+    const int64_t target = main_plan[i].removed ? -1
+                           : guard_of[i] >= 0   ? guard_of[i]
+                                                : (int64_t)main_exps[i].index;
+    if (e->role != main_plan[i].role || !same_hooks(e, main_plan[i].hooks) ||
+        e->wrapper != main_plan[i].wrapper || e->guard != guard_of[i] || e->target != target)
+      ROW_FAIL(i, "\"%s\": wrapper %lld guard %lld target %lld", e->name, (long long)e->wrapper,
+               (long long)e->guard, (long long)e->target);
+  }
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  check_accepts(in.d, in.n, out, n, &o);
+  tw_result_free(r);
+  wb_free(&in);
 }
 
 /* ---- imported functions ---------------------------------------------------- */
@@ -832,18 +1352,21 @@ static void test_init_task(void **state) {
     assert_int_equal(tw_result_abi(r), TW_ABI_INIT_TASK);
     assert_int_equal(tw_result_async_uses_init_task(r), !with_async);
     assert_int_equal(tw_result_wrapper_count(r), 3);
-    const char *async_hooks = with_async ? "init-async" : "init";
+    const hooks async_hooks = {1, {with_async ? TW_HOOK_INIT_ASYNC : TW_HOOK_INIT, 0}};
     static const tw_role roles[] = {TW_ROLE_INIT, TW_ROLE_SYNC, TW_ROLE_ASYNC_CALLBACK,
                                     TW_ROLE_REALLOC, TW_ROLE_ASYNC_STACKFUL, TW_ROLE_INIT};
-    const char *hooks[] = {"-", "init", async_hooks, "-", async_hooks, "-"};
+    const hooks want_hooks[] = {H0, H1(TW_HOOK_INIT), async_hooks, H0, async_hooks, H0};
     static const int64_t wrapper[] = {-1, 6, 7, -1, 8, -1};
+    static const int64_t target[] = {-1, 6, 7, 3, 8, -1};
     static const int removed[] = {1, 0, 0, 0, 0, 1};
     for (size_t i = 0; i < s.nexps; i++) {
       const tw_plan_entry *e = tw_result_plan_entry(r, i);
-      if (e->role != roles[i] || strcmp(e->hooks, hooks[i]) != 0 || e->wrapper != wrapper[i] ||
-          e->removed != removed[i])
-        ROW_FAIL(i, "\"%s\": role %s hooks %s wrapper %lld removed %d", e->name,
-                 tw_role_name(e->role), e->hooks, (long long)e->wrapper, e->removed);
+      char hb[32];
+      if (e->role != roles[i] || !same_hooks(e, want_hooks[i]) || e->wrapper != wrapper[i] ||
+          e->target != target[i] || e->guard != -1 || e->removed != removed[i])
+        ROW_FAIL(i, "\"%s\": role %s hooks %s wrapper %lld target %lld guard %lld removed %d",
+                 e->name, tw_role_name(e->role), show_hooks(e, hb, sizeof hb),
+                 (long long)e->wrapper, (long long)e->target, (long long)e->guard, e->removed);
     }
     size_t n = 0;
     const uint8_t *out = tw_result_output(r, &n);
@@ -894,7 +1417,10 @@ static void test_abi_selection(void **state) {
   assert_int_equal(tw_result_plan_entry(r, 1)->role, TW_ROLE_INIT);
   assert_int_equal(tw_result_plan_entry(r, 1)->removed, 1);
   assert_int_equal(tw_result_plan_entry(r, 2)->wrapper, 3);
-  assert_string_equal(tw_result_plan_entry(r, 2)->hooks, "0,1");
+  assert_int_equal(tw_result_plan_entry(r, 2)->target, 3);
+  assert_int_equal(tw_result_plan_entry(r, 2)->nhooks, 2);
+  assert_int_equal(tw_result_plan_entry(r, 2)->hooks[0], 0);
+  assert_int_equal(tw_result_plan_entry(r, 2)->hooks[1], 1);
   size_t n = 0;
   const uint8_t *out = tw_result_output(r, &n);
   tw_module m;
@@ -911,7 +1437,10 @@ static void test_abi_selection(void **state) {
   assert_int_equal(tw_result_plan_entry(r, 0)->removed, 1);
   assert_int_equal(tw_result_plan_entry(r, 1)->role, TW_ROLE_INIT);
   assert_int_equal(tw_result_plan_entry(r, 1)->removed, 1);
-  assert_string_equal(tw_result_plan_entry(r, 2)->hooks, "init");
+  assert_int_equal(tw_result_plan_entry(r, 2)->wrapper, 3);
+  assert_int_equal(tw_result_plan_entry(r, 2)->target, 3);
+  assert_int_equal(tw_result_plan_entry(r, 2)->nhooks, 1);
+  assert_int_equal(tw_result_plan_entry(r, 2)->hooks[0], TW_HOOK_INIT);
   out = tw_result_output(r, &n);
   check_parse(&m, out, n);
   assert_int_equal(m.nexports, 1);
@@ -932,7 +1461,7 @@ static void test_invalid_exports(void **state) {
   static const ex range[] = {{"__wasm_task_hook", 0, 0}, {"run", 0, 1}, {"far", 0, 2}};
   const ex *const sets[] = {dup, range};
   const size_t bad_entry[] = {2, 2};
-  for (size_t i = 0; i < 2; i++) {
+  for (size_t i = 0; i < COUNT(sets); i++) {
     const mspec s = {types, 2, sets[i], 3, false, 0};
     wb in = {0};
     size_t at[3];
@@ -955,6 +1484,42 @@ static void test_invalid_exports(void **state) {
     wb_free(&in);
     wb_free(&in2);
   }
+}
+
+/* The same for an export that is never wrapped: "_start" (internal) naming
+ * a function that does not exist is refused too, at that export, rather than
+ * copied into the output. */
+static void test_invalid_internal_export(void **state) {
+  (void)state;
+  static const uint8_t types[] = {0, 1};
+  static const ex exps[] = {{"__wasm_task_hook", 0, 0}, {"run", 0, 1}, {"_start", 0, 2}};
+  const mspec s = {types, 2, exps, 3, false, 0};
+  wb in = {0};
+  size_t at[3];
+  build(&in, &s, at);
+  tw_result *r = NULL;
+  const tw_status st = tw_rewrite(in.d, in.n, NULL, &r);
+  if (st != TW_ERR_MALFORMED || tw_result_error_offset(r) != at[2] ||
+      tw_result_error_message(r)[0] == 0)
+    fail_msg("status %d at 0x%llx (%s), want malformed at 0x%zx", st,
+             (unsigned long long)tw_result_error_offset(r), tw_result_error_message(r), at[2]);
+  tw_result_free(r);
+  wb_free(&in);
+}
+
+/* Found by fuzzing: a name section whose function-names map says 9 entries
+ * and holds 2. It frames, so it is kept, the wrapper's name appended and the
+ * count raised as the input's own count says; the check must accept that
+ * (only sizes are bounded by what is left of the output, not counts). */
+static void test_names_count_overstated(void **state) {
+  (void)state;
+  static const uint8_t in[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00, 0x03, 0x03, 0x02, 0x00, 0x01, 0x07, 0x1a, 0x02, 0x10, 0x5f, 0x5f, 0x77, 0x61, 0x73, 0x6d, 0x5f, 0x74, 0x61, 0x73, 0x6b, 0x5f, 0x68, 0x6f, 0x6f, 0x6b, 0x00, 0x00, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x01, 0x0a, 0x07, 0x02, 0x02, 0x00, 0x0b, 0x02, 0x00, 0x0b, 0x00, 0x13, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x0c, 0x09, 0x00, 0x04, 0x68, 0x6f, 0x6f, 0x6b, 0x01, 0x03, 0x72, 0x75, 0x6e};
+  tw_result *r = rewrite_ok(in, sizeof in, NULL);
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  assert_int_equal(tw_result_wrapper_count(r), 1);
+  check_accepts(in, sizeof in, out, n, NULL);
+  tw_result_free(r);
 }
 
 static void test_bad_arguments(void **state) {
@@ -980,18 +1545,26 @@ int main(void) {
       cmocka_unit_test(test_idempotent),
       cmocka_unit_test(test_no_hook),
       cmocka_unit_test(test_count_width),
+      cmocka_unit_test(test_names_count_overstated),
       cmocka_unit_test(test_type_mismatch),
-      cmocka_unit_test_teardown(test_verify_hook_code, reset_corruptor),
-      cmocka_unit_test_teardown(test_verify_call_target, reset_corruptor),
-      cmocka_unit_test_teardown(test_verify_existing_body, reset_corruptor),
-      cmocka_unit_test_teardown(test_verify_custom_section, reset_corruptor),
-      cmocka_unit_test_teardown(test_verify_export, reset_corruptor),
+      cmocka_unit_test(test_verify_hook_code),
+      cmocka_unit_test(test_verify_call_target),
+      cmocka_unit_test(test_verify_existing_body),
+      cmocka_unit_test(test_verify_custom_section),
+      cmocka_unit_test(test_verify_export),
+      cmocka_unit_test(test_check),
+      cmocka_unit_test(test_check_every_byte),
+      cmocka_unit_test(test_check_every_byte_unchanged),
+      cmocka_unit_test(test_segments),
+      cmocka_unit_test(test_stub_guard_entries),
+      cmocka_unit_test(test_guards_of_wrappers),
       cmocka_unit_test(test_imported_hook),
       cmocka_unit_test(test_imports_only),
       cmocka_unit_test(test_new_function_names),
       cmocka_unit_test(test_init_task),
       cmocka_unit_test(test_abi_selection),
       cmocka_unit_test(test_invalid_exports),
+      cmocka_unit_test(test_invalid_internal_export),
       cmocka_unit_test(test_bad_arguments),
   };
   return cmocka_run_group_tests_name("rewrite", tests, NULL, NULL);

@@ -3,11 +3,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "tw_internal.h"
+#include "wabt_bridge.h"
 
 /* (module (func (export "__wasm_task_hook") (param i32))
  *         (func (export "f") (param i32) (result i32) local.get 0)) */
@@ -22,14 +24,16 @@ static const uint8_t hooked[] = {
 
 /* Turn the wrapper's first `i32.const 0` (41 00) into `i64.const 0` (42 00):
  * the hook then gets an i64, which only a full validator notices as a type
- * error (the fast check notices it as the wrong instruction). */
-static void corrupt_const(uint8_t *data, size_t size) {
+ * error (the fast check notices it as the wrong instruction). Returns the
+ * offset changed, or 0. */
+static size_t corrupt_const(uint8_t *data, size_t size) {
   for (size_t i = size; i-- > 1;) {
     if (data[i - 1] == 0x41 && data[i] == 0x00 && i + 2 < size && data[i + 1] == 0x10) {
       data[i - 1] = 0x42;
-      return;
+      return i - 1;
     }
   }
+  return 0;
 }
 
 static tw_result *run(const void *data, size_t size, tw_verify verify) {
@@ -42,6 +46,34 @@ static tw_result *run(const void *data, size_t size, tw_verify verify) {
   return r;
 }
 
+/* A copy of the (fast-checked) rewrite of `hooked`, with its wrapper
+ * corrupted; *at: the byte changed. */
+static uint8_t *corrupted_output(size_t *n, size_t *at) {
+  tw_result *r = run(hooked, sizeof hooked, TW_VERIFY_FAST);
+  assert_int_equal(tw_result_status(r), TW_OK);
+  const uint8_t *out = tw_result_output(r, n);
+  assert_non_null(out);
+  uint8_t *copy = malloc(*n);
+  assert_non_null(copy);
+  memcpy(copy, out, *n);
+  tw_result_free(r);
+  *at = corrupt_const(copy, *n);
+  assert_true(*at != 0);
+  return copy;
+}
+
+/* `hooked` with f's body `i64.const 0` instead of `local.get 0`: not valid
+ * (f returns an i32), which wasm-taskwrap's reader does not judge. The
+ * rewrite copies that body: only libwabt finds the type error. */
+static const uint8_t invalid_body[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x0a, 0x02, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x01, 0x7f, 0x01, 0x7f, /* types */
+    0x03, 0x03, 0x02, 0x00, 0x01,                                           /* funcs */
+    0x07, 0x18, 0x02, 0x10, '_', '_', 'w', 'a', 's', 'm', '_', 't', 'a', 's', 'k', '_', 'h',
+    'o', 'o', 'k', 0x00, 0x00, 0x01, 'f', 0x00, 0x01,                       /* exports */
+    0x0a, 0x09, 0x02, 0x02, 0x00, 0x0b, 0x04, 0x00, 0x42, 0x00, 0x0b,      /* code */
+};
+
 static void full_accepts_a_good_rewrite(void **state) {
   (void)state;
   assert_true(tw_have_wabt());
@@ -51,41 +83,86 @@ static void full_accepts_a_good_rewrite(void **state) {
   tw_result_free(r);
 }
 
+/* The corrupted wrapper is a type error to libwabt (the validator
+ * --verify=full runs), in the output's code section; and a module whose
+ * own function is a type error passes the fast check (wasm-taskwrap copied
+ * that body faithfully) but not the full one, which says so in libwabt's
+ * words with the function index and a byte offset in the code section. */
 static void full_catches_a_corrupted_wrapper(void **state) {
   (void)state;
-  tw_test_corrupt_output = corrupt_const;
-  tw_result *r = run(hooked, sizeof hooked, TW_VERIFY_FULL);
-  tw_test_corrupt_output = NULL;
+  size_t n = 0, at = 0;
+  uint8_t *copy = corrupted_output(&n, &at);
+  tw_wabt_diag d;
+  memset(&d, 0, sizeof d);
+  assert_int_equal(tw_wabt_validate(copy, n, &d), TW_WABT_INVALID);
+  print_message("libwabt: 0x%llx: %s\n", (unsigned long long)d.offset, d.message);
+  assert_non_null(strstr(d.message, "type mismatch"));
+  assert_true(d.offset > 0x30);
+  free(copy);
+
+  /* Where function 1's body is in the output (the fast rewrite's). */
+  tw_result *f = run(invalid_body, sizeof invalid_body, TW_VERIFY_FAST);
+  assert_int_equal(tw_result_status(f), TW_OK);
+  size_t fn = 0;
+  const uint8_t *fo = tw_result_output(f, &fn);
+  tw_module m;
+  tw_err err = {0};
+  assert_true(tw_module_parse(&m, fo, fn, &err));
+  assert_int_equal(m.nbodies, 3);
+  const size_t body_start = m.bodies[1].start, body_end = m.bodies[1].end;
+  tw_module_free(&m);
+  tw_result_free(f);
+
+  tw_result *r = run(invalid_body, sizeof invalid_body, TW_VERIFY_FULL);
   assert_int_equal(tw_result_status(r), TW_ERR_VERIFY);
   const char *msg = tw_result_error_message(r);
-  print_message("message: %s\n", msg);
-  /* libwabt's words, with the function index (the wrapper is function 2)
-   * and a byte offset inside the output's code section. */
+  print_message("message: 0x%llx: %s\n", (unsigned long long)tw_result_error_offset(r), msg);
   assert_non_null(strstr(msg, "libwabt"));
-  assert_non_null(strstr(msg, "function 2"));
+  assert_non_null(strstr(msg, "function 1"));
   assert_non_null(strstr(msg, "type mismatch"));
-  assert_true(tw_result_error_offset(r) > 0x30);
+  assert_true(tw_result_error_offset(r) > body_start);
+  assert_true(tw_result_error_offset(r) <= body_end);
+  assert_true(tw_result_error_in_output(r));
   assert_null(tw_result_output(r, NULL));
   tw_result_free(r);
 }
 
+/* The fast check (tw_check) refuses the corrupted wrapper too, in its own
+ * words, at the changed byte or before it; it accepts the uncorrupted one. */
 static void fast_catches_it_too(void **state) {
   (void)state;
-  tw_test_corrupt_output = corrupt_const;
-  tw_result *r = run(hooked, sizeof hooked, TW_VERIFY_FAST);
-  tw_test_corrupt_output = NULL;
+  size_t n = 0, at = 0;
+  uint8_t *copy = corrupted_output(&n, &at);
+  tw_result *r = NULL;
+  assert_int_equal(tw_check(hooked, sizeof hooked, copy, n, NULL, &r), TW_ERR_VERIFY);
   assert_int_equal(tw_result_status(r), TW_ERR_VERIFY);
+  assert_true(tw_result_error_message(r)[0] != 0);
   assert_null(strstr(tw_result_error_message(r), "libwabt"));
+  assert_true(tw_result_error_offset(r) <= at);
+  assert_true(tw_result_error_in_output(r));
   tw_result_free(r);
+  copy[at] = 0x41;
+  r = NULL;
+  assert_int_equal(tw_check(hooked, sizeof hooked, copy, n, NULL, &r), TW_OK);
+  tw_result_free(r);
+  free(copy);
 }
 
+/* Verification none checks nothing: the module libwabt refuses goes
+ * through, as it does with the fast check, and with the same bytes. */
 static void none_lets_it_through(void **state) {
   (void)state;
-  tw_test_corrupt_output = corrupt_const;
-  tw_result *r = run(hooked, sizeof hooked, TW_VERIFY_NONE);
-  tw_test_corrupt_output = NULL;
-  assert_int_equal(tw_result_status(r), TW_OK); /* which is why it is for benchmarks only */
-  tw_result_free(r);
+  tw_result *none = run(invalid_body, sizeof invalid_body, TW_VERIFY_NONE);
+  tw_result *fast = run(invalid_body, sizeof invalid_body, TW_VERIFY_FAST);
+  assert_int_equal(tw_result_status(none), TW_OK); /* which is why it is for benchmarks only */
+  assert_int_equal(tw_result_status(fast), TW_OK);
+  size_t a = 0, b = 0;
+  const uint8_t *oa = tw_result_output(none, &a), *ob = tw_result_output(fast, &b);
+  assert_non_null(oa);
+  assert_int_equal(a, b);
+  assert_memory_equal(oa, ob, a);
+  tw_result_free(none);
+  tw_result_free(fast);
 }
 
 /* A GC module: libwabt 1.0.32 cannot read it. Full says so; fast rewrites. */

@@ -60,9 +60,39 @@ int main(void) {
     const tw_plan_entry *run = tw_result_plan_entry(res, 1);
     CHECK(hook->role == TW_ROLE_HOOK && hook->removed);
     CHECK(strcmp(run->name, "run") == 0 && run->role == TW_ROLE_SYNC);
-    CHECK(strcmp(run->hooks, "0,1") == 0 && run->wrapper == 2);
+    CHECK(run->nhooks == 2 && run->hooks[0] == 0 && run->hooks[1] == 1);
+    CHECK(run->wrapper == 2 && run->target == 2 && run->guard == -1 && !run->removed);
+    CHECK(hook->target == -1 && hook->nhooks == 0);
   }
   fputs(tw_result_plan_text(res), stdout);
+
+  /* The output as segments: concatenated, they are the output. */
+  size_t at = 0;
+  int segments_ok = 1;
+  for (size_t i = 0; i < tw_result_segment_count(res); i++) {
+    tw_segment seg;
+    if (!tw_result_segment(res, i, &seg) || at + seg.size > n) {
+      segments_ok = 0;
+      break;
+    }
+    const uint8_t *p = seg.kind == TW_SEGMENT_INPUT ? input + seg.input_offset : seg.bytes;
+    if (seg.kind == TW_SEGMENT_INPUT && seg.input_offset + seg.size > sizeof input) segments_ok = 0;
+    else if (memcmp(p, out + at, seg.size) != 0) segments_ok = 0;
+    at += seg.size;
+  }
+  CHECK(segments_ok && at == n);
+
+  /* --check: the expected bytes pass, a copy with one byte changed does not. */
+  tw_result *chk = NULL;
+  CHECK(tw_check(input, sizeof input, expected, sizeof expected, &opts, &chk) == TW_OK);
+  tw_result_free(chk);
+  uint8_t bad[sizeof expected];
+  memcpy(bad, expected, sizeof bad);
+  bad[sizeof bad - 2] = 0x02; /* the wrapper's last call: call 2 instead of call 0 */
+  chk = NULL;
+  CHECK(tw_check(input, sizeof input, bad, sizeof bad, &opts, &chk) == TW_ERR_VERIFY);
+  CHECK(chk && tw_result_error_offset(chk) <= sizeof bad - 2 && tw_result_error_in_output(chk));
+  tw_result_free(chk);
 
   /* The output has no hook export left: a second run changes nothing. */
   tw_result *again = NULL;
