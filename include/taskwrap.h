@@ -219,10 +219,15 @@ typedef struct tw_segment {
 size_t tw_result_segment_count(const tw_result *res);
 int tw_result_segment(const tw_result *res, size_t i, tw_segment *seg);
 
-/* Write the output to path: a temporary file beside it, renamed over it, so
- * that path is either the whole new module or left as it was (fsynced first
- * when the options asked for it). Returns TW_OK or TW_ERR_IO (message in
- * tw_result_error_message). */
+/* Write the output to path: a temporary file beside it (anonymous where the
+ * file system allows), renamed over it, so that path is either the whole new
+ * module or left as it was (fsynced first when the options asked for it). A
+ * symbolic link is followed and its target replaced; a device, FIFO or
+ * socket is written into, never replaced. While it writes, SIGINT, SIGTERM,
+ * SIGHUP, SIGPIPE and SIGXFSZ are held back: one that arrives stops the
+ * write, what was written is removed, TW_ERR_IO is returned, and the signal
+ * is delivered then (a default one ends the process, leaving nothing
+ * behind). Returns TW_OK or TW_ERR_IO (message in tw_result_error_message). */
 tw_status tw_result_write(tw_result *res, const char *path);
 /* Write the output to an open descriptor (a pipe, standard output, ...). */
 tw_status tw_result_write_fd(tw_result *res, int fd);

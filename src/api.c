@@ -460,14 +460,7 @@ tw_status tw_result_write_fd(tw_result *r, int fd) {
 
 static bool write_text_to(int fd, void *ctx, tw_err *err) {
   tw_result *r = ctx;
-  size_t done = 0;
-  while (done < r->out_text_size) {
-    const ssize_t w = write(fd, r->out_text + done, r->out_text_size - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return tw_err_set(err, TW_ERR_IO, 0, "cannot write output: %s", strerror(errno)), false;
-    done += (size_t)w;
-  }
-  return true;
+  return tw_write_bytes(fd, (const uint8_t *)r->out_text, r->out_text_size, err);
 }
 
 tw_status tw_result_write_text(tw_result *r, const char *path) {

@@ -19,9 +19,13 @@ bool tw_input_open(tw_input *in, const char *path, tw_err *err);
 void tw_input_close(tw_input *in);
 
 /* Write the segments to out_fd; input ranges from in_fd (or, when it is -1,
- * from input). */
+ * from input). SIGINT, SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ are held back
+ * meanwhile: one that arrives stops it (TW_ERR_IO), and is delivered when it
+ * returns. */
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err);
+/* Bytes to fd, stopping for the signals tw_write_segments stops for. */
+bool tw_write_bytes(int fd, const uint8_t *p, size_t n, tw_err *err);
 /* Create a temporary file beside path, let write_fn fill it, optionally
  * fsync it, and rename it over path; on any failure it is removed. */
 bool tw_write_atomic(const char *path, bool do_fsync, tw_err *err,

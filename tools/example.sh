@@ -12,4 +12,6 @@ echo "== plan"
 build/wasm-taskwrap build/example.wasm -o build/example.out.wasm --plan
 wasm-validate build/example.out.wasm
 echo "== wrote build/example.out.wasm ($(stat -c %s build/example.out.wasm) bytes, from $(stat -c %s build/example.wasm)); its wrappers:"
-wasm2wat build/example.out.wasm | sed -n '/func \$taskwrap:/,/)$/p'
+# Each wrapper whole: from its `(func $taskwrap:` line to the next field of
+# the module (wasm2wat indents fields by two spaces, bodies by four).
+wasm2wat build/example.out.wasm | awk '/^  \(func \$taskwrap:/ { p = 1; print; next } /^  \(/ { p = 0 } p'

@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Build wasm-taskwrap and run every test: once in a normal build, once more
 # under AddressSanitizer and UndefinedBehaviorSanitizer.
+#   bash tools/test.sh          build and run everything
+#   bash tools/test.sh --list   configure both builds and list their tests
+#                               (fails when a build has none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+list=0
+[ "${1:-}" = --list ] && list=1
 bash tools/install-deps.sh
 jobs=$(nproc)
 for variant in build:OFF build-asan:ON; do
   dir=${variant%%:*} sanitize=${variant##*:}
   echo "== $dir (sanitizers $sanitize)"
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DTW_SANITIZE="$sanitize" >/dev/null
+  # Every option said explicitly: build/ may have been configured before by
+  # tools/example.sh, which leaves the tests out.
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DTW_SANITIZE="$sanitize" -DTW_BUILD_TESTS=ON \
+    >/dev/null
+  if [ "$list" = 1 ]; then
+    ctest --test-dir "$dir" -N --no-tests=error | tail -n 1
+    continue
+  fi
   cmake --build "$dir" -j"$jobs"
   # halt_on_error: a sanitizer report is a failure, never just output.
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j"$jobs"
 done

@@ -109,5 +109,6 @@ int main(int argc, char **argv) {
   free(copy);
   tw_result_free(res);
   free(in);
+  free((char *)o.stub_output_module); /* strdup'ed with its name after the colon */
   return failed ? 1 : 0;
 }

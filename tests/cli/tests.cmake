@@ -4,3 +4,7 @@ add_test(NAME cli-contract
                  ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/cli-test.sh ${TW_CLI} ${PROJECT_SOURCE_DIR}/fixtures
                  ${CMAKE_CURRENT_BINARY_DIR}/cli-work)
 add_test(NAME cli-help COMMAND ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/help-golden.sh ${TW_CLI})
+add_test(NAME cli-files
+         COMMAND ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/files.sh ${TW_CLI}
+                 ${CMAKE_CURRENT_BINARY_DIR}/files-work)
+set_tests_properties(cli-files PROPERTIES TIMEOUT 300)
