@@ -254,6 +254,9 @@ const char *tw_result_warning(const tw_result *res, size_t i);
 /* The plan as text (one line per export) or JSON; NUL-terminated, owned by
  * the result. NULL only when out of memory. */
 const char *tw_result_plan_text(tw_result *res);
+/* What the rewrite changed, one line per change in words (--verbose), or a
+ * line saying it copied the module unchanged. NULL only when out of memory. */
+const char *tw_result_changes_text(tw_result *res);
 const char *tw_result_plan_json(tw_result *res);
 
 void tw_result_free(tw_result *res);

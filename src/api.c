@@ -69,7 +69,42 @@ static bool looks_like_text(const uint8_t *p, size_t n) {
   return i < n && (p[i] == '(' || (p[i] == ';' && i + 1 < n && p[i + 1] == ';'));
 }
 
+/* Text that is WebAssembly starts with a module field after its "(" (or
+ * with a comment): "(function(){...})()" is a JavaScript bundle. */
+static bool starts_like_a_module(const uint8_t *p, size_t n) {
+  static const char *const fields[] = {"module", "type", "import", "func", "table", "memory",
+                                       "global", "export", "start", "elem", "data", "tag", "rec"};
+  size_t i = 0;
+  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) i = 3;
+  for (;;) { /* white space and comments before the "(" */
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
+    if (i + 1 < n && p[i] == ';' && p[i + 1] == ';') {
+      while (i < n && p[i] != '\n') i++;
+    } else if (i + 1 < n && p[i] == '(' && p[i + 1] == ';') {
+      return true; /* a block comment: let the text reader judge */
+    } else {
+      break;
+    }
+  }
+  if (i >= n || p[i] != '(') return i >= n;
+  i++;
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
+  for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+    const size_t len = strlen(fields[k]);
+    if (n - i >= len && memcmp(p + i, fields[k], len) == 0 &&
+        (n - i == len || !((p[i + len] >= 'a' && p[i + len] <= 'z') || p[i + len] == '_')))
+      return true;
+  }
+  return false;
+}
+
 static bool assemble_text(tw_result *r, const tw_options *opts, const uint8_t *data, size_t size) {
+  if (!starts_like_a_module(data, size)) {
+    tw_err_set(&r->err, TW_ERR_MALFORMED, 0,
+               "neither a binary WebAssembly module (it does not start with \"\\0asm\") nor "
+               "WebAssembly text (after its \"(\" comes no module field)");
+    return false;
+  }
   tw_wabt_diag d = {0};
   size_t n = 0;
   const char *name = opts->input_name ? opts->input_name : "<text>";
@@ -183,6 +218,9 @@ static bool plan(tw_result *r, const tw_options *o) {
   if (o->init_once && !tw_plan_init_once(e, &r->err)) return false;
   if (o->stub_wasi && !tw_plan_stub_wasi(e, o->stub_output_module, o->stub_output_name, &r->err))
     return false;
+  if (o->stub_wasi && e->nstubs == 0)
+    tw_result_warn(r, "--stub-wasi: the module imports no wasi_snapshot_preview1 function; "
+                      "there is nothing to stub");
   if (o->strip_debug) tw_plan_strip_debug(e);
   return tw_edit_finalise(e, &r->err);
 }

@@ -118,6 +118,16 @@ void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   tw_stub_encode(b, f->stub, &env);
 }
 
+/* docs/output-layout.md, "Added function bodies": call _start; then the
+ * exit code is 0 (a proc_exit inside traps before this). */
+void tw_encode_exit(tw_buf *b, const tw_edit *e, const tw_fn *f) {
+  tw_buf_put_u8(b, 0);
+  tw_buf_put_u8(b, OP_CALL), tw_buf_put_uleb(b, e->out[f->target]);
+  tw_buf_put_u8(b, OP_I32_CONST), tw_buf_put_sleb(b, 0);
+  tw_buf_put_u8(b, OP_GLOBAL_SET), tw_buf_put_uleb(b, e->global_of[TW_GLOBAL_EXIT]);
+  tw_buf_put_u8(b, OP_END);
+}
+
 static const char wasi_module[] = "wasi_snapshot_preview1";
 
 static void put_str(tw_buf *b, const char *s) { tw_buf_put(b, s, strlen(s)); }
@@ -130,9 +140,11 @@ void tw_fn_name(const tw_edit *e, const tw_fn *f, tw_buf *out) {
     put_str(out, wasi_module);
     put_str(out, ".");
     tw_buf_put(out, m->data + im->name, im->name_len);
-  } else if (f->kind == TW_FN_WRAPPER || f->kind == TW_FN_GUARD) {
+  } else if (f->kind == TW_FN_WRAPPER || f->kind == TW_FN_GUARD || f->kind == TW_FN_EXIT) {
     const tw_export *x = &m->exports[f->export_i];
-    put_str(out, f->kind == TW_FN_GUARD ? "taskwrap:init-once:" : "taskwrap:");
+    put_str(out, f->kind == TW_FN_GUARD  ? "taskwrap:init-once:"
+                 : f->kind == TW_FN_EXIT ? "taskwrap:exit-code:"
+                                         : "taskwrap:");
     tw_buf_put(out, m->data + x->name, x->name_len);
   }
 }

@@ -56,6 +56,8 @@ static const char usage_text[] =
     "                         a rewrite of INPUT with these options writes; the\n"
     "                         first violation is reported at its offset in OUTPUT\n"
     "      --fsync            fsync the output before renaming it into place\n"
+    "  -v, --verbose          say on standard error what changed, one line per\n"
+    "                         change (or that the module was copied unchanged)\n"
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n"
     "\n"
@@ -83,7 +85,7 @@ typedef struct cli {
   const char *input;
   const char *output;
   const char *checked; /* --check: the OUTPUT to verify */
-  int dry_run, plan, json, text, check;
+  int dry_run, plan, json, text, check, verbose;
   tw_options opts;
   char *output_module; /* --stub-wasi-output's module part */
 } cli;
@@ -152,6 +154,8 @@ static int parse_args(cli *c, int argc, char **argv) {
       c->opts.stub_wasi = 1;
     } else if (strcmp(a, "--strip-debug") == 0) {
       c->opts.strip_debug = 1;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+      c->verbose = 1;
     } else if (strcmp(a, "--check") == 0) {
       c->check = 1;
     } else if (strcmp(a, "--fsync") == 0) {
@@ -281,6 +285,17 @@ static int run_check(const cli *c) {
   return rc;
 }
 
+/* --verbose: each line of the changes, prefixed like the warnings. */
+static void print_changes(const char *name, tw_result *res) {
+  const char *t = tw_result_changes_text(res);
+  while (t && *t) {
+    const char *nl = strchr(t, '\n');
+    const int n = nl ? (int)(nl - t) : (int)strlen(t);
+    fprintf(stderr, "wasm-taskwrap: %s: %.*s\n", name, n, t);
+    t += n + (nl != NULL);
+  }
+}
+
 static int run(cli *cp) {
   cli c = *cp;
   int rc = EXIT_OK;
@@ -303,6 +318,7 @@ static int run(cli *cp) {
   }
   for (size_t i = 0; i < tw_result_warning_count(res); i++)
     fprintf(stderr, "wasm-taskwrap: %s: warning: %s\n", name, tw_result_warning(res, i));
+  if (c.verbose) print_changes(name, res);
 
   if (c.dry_run || c.plan || c.json) {
     const char *plan = c.json ? tw_result_plan_json(res) : tw_result_plan_text(res);

@@ -31,7 +31,7 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
      * id, so it is never taken for an added function. */
     const bool func = m->exports[i].kind == TW_KIND_FUNC;
     x->target = func && m->exports[i].index >= m->nfuncs ? TW_NONE : m->exports[i].index;
-    x->wrapper = x->guard = TW_NONE;
+    x->wrapper = x->guard = x->exit = TW_NONE;
     x->role = m->exports[i].kind == TW_KIND_FUNC ? TW_ROLE_SYNC : TW_ROLE_NOT_FUNC;
   }
   return true;
@@ -68,6 +68,7 @@ uint32_t tw_edit_add_fn(tw_edit *e, const tw_fn *f, tw_err *err) {
   case TW_FN_WRAPPER: e->nwrappers++; break;
   case TW_FN_STUB: e->nstubs++; break;
   case TW_FN_GUARD: e->nguards++; break;
+  case TW_FN_EXIT: e->nexits++; break;
   }
   e->changes = true;
   return e->m->nfuncs + e->nfns++;
@@ -99,7 +100,7 @@ static void number_functions(tw_edit *e) {
     if (e->fns[k].kind == TW_FN_IMPORT) e->out[m->nfuncs + k] = next++;
   e->out_nimports = next;
   for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) e->out[i] = next++;
-  static const tw_fn_kind defined[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD};
+  static const tw_fn_kind defined[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
   for (size_t d = 0; d < sizeof defined / sizeof defined[0]; d++)
     for (uint32_t k = 0; k < e->nfns; k++)
       if (e->fns[k].kind == defined[d]) e->out[m->nfuncs + k] = next++;
@@ -167,7 +168,7 @@ bool tw_edit_finalise(tw_edit *e, tw_err *err) {
       e->dropped_code_metadata = e->changes = true;
     }
   }
-  const bool named = e->nwrappers + e->nstubs + e->nguards > 0;
+  const bool named = e->nwrappers + e->nstubs + e->nguards + e->nexits > 0;
   if (m->sec_name >= 0 && (named || e->renumbered)) {
     if (e->renumbered && !names_renumberable(m)) {
       e->drop_section[m->sec_name] = true;

@@ -13,7 +13,7 @@
  * tw_edit_finalise numbers the output's function space once, in this order:
  *   kept input imports (input order), added imports, defined functions
  *   (input order), then the added functions of each kind in the order they
- *   were added: wrappers, stubs, guards
+ *   were added: wrappers, stubs, guards, exit-code wrappers
  * and e->out[id] is then the output index of every edit id. A removed
  * (stubbed) import maps to the stub that replaces it, so a call to it
  * becomes a call to its stub. */
@@ -28,8 +28,11 @@ typedef enum tw_fn_kind {
   TW_FN_IMPORT = 0,  /* an added function import (--stub-wasi-output) */
   TW_FN_WRAPPER = 1, /* a task-hook wrapper (docs/abi.md, wrapper bodies) */
   TW_FN_STUB = 2,    /* a WASI preview 1 stub (stubs.c) */
-  TW_FN_GUARD = 3    /* an --init-once guard */
+  TW_FN_GUARD = 3,   /* an --init-once guard */
+  TW_FN_EXIT = 4     /* --stub-wasi: a command's _start that sets the exit code
+                        to 0 when it returns */
 } tw_fn_kind;
+enum { TW_FN_KINDS = 5 };
 
 /* A function the edit adds. */
 typedef struct tw_fn {
@@ -42,7 +45,8 @@ typedef struct tw_fn {
   tw_role role;
   uint32_t target;     /* wrapper: the edit id it forwards to (the export's
                           function). guard: what it forwards to after the
-                          prelude, or TW_NONE for _initialize's own guard */
+                          prelude, or TW_NONE for _initialize's own guard.
+                          exit: the _start it calls */
   bool async_init;     /* init-task ABI: calls __wasm_init_async_task */
   /* TW_FN_GUARD */
   uint32_t init;       /* the edit id the prelude calls once (_initialize's
@@ -80,6 +84,7 @@ typedef struct tw_export_edit {
                           output (itself, its wrapper or its guard) */
   uint32_t wrapper;    /* edit id of its task-hook wrapper, or TW_NONE */
   uint32_t guard;      /* edit id of its --init-once guard, or TW_NONE */
+  uint32_t exit;       /* edit id of its exit-code wrapper (_start), or TW_NONE */
   uint8_t hooks[2];    /* hook codes in call order (taskwrap.h, TW_HOOK_*) */
   uint8_t nhooks;      /* 0: not wrapped */
 } tw_export_edit;
@@ -99,7 +104,7 @@ typedef struct tw_edit {
   /* ---- functions ---- */
   tw_fn *fns;
   uint32_t nfns, fns_cap;
-  uint32_t nwrappers, nstubs, nguards, nimports_added;
+  uint32_t nwrappers, nstubs, nguards, nexits, nimports_added;
   uint32_t *out;         /* after finalise: edit id -> output index */
   uint32_t out_nfuncs;   /* output: all functions */
   uint32_t out_nimports; /* output: function imports */
@@ -181,6 +186,7 @@ bool tw_guard_target(const tw_module *m, uint32_t f, uint32_t *target, uint32_t 
 void tw_encode_wrapper(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f);
+void tw_encode_exit(tw_buf *b, const tw_edit *e, const tw_fn *f);
 /* Hook codes of a role under an ABI, in call order; returns how many (0:
  * the role is not wrapped). */
 uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t codes[2]);

@@ -219,13 +219,15 @@ static bool emit_imports(emitter *x, const tw_section *s) {
 }
 
 /* The added defined functions, in output order (src/edit.h). */
-static const tw_fn_kind defined_kinds[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD};
+static const tw_fn_kind defined_kinds[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
 #define FOR_DEFINED(e, k, f)                                                              \
   for (size_t d_ = 0; d_ < sizeof defined_kinds / sizeof defined_kinds[0]; d_++)          \
     for (uint32_t k = 0; k < (e)->nfns; k++)                                              \
       for (const tw_fn *f = &(e)->fns[k]; f && f->kind == defined_kinds[d_]; f = NULL)
 
-static uint32_t added_defined(const tw_edit *e) { return e->nwrappers + e->nstubs + e->nguards; }
+static uint32_t added_defined(const tw_edit *e) {
+  return e->nwrappers + e->nstubs + e->nguards + e->nexits;
+}
 
 static bool emit_functions(emitter *x, const tw_section *s) {
   const tw_module *m = x->m;
@@ -341,6 +343,7 @@ static void encode_fn(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   case TW_FN_WRAPPER: tw_encode_wrapper(b, e, f); break;
   case TW_FN_STUB: tw_encode_stub(b, e, f); break;
   case TW_FN_GUARD: tw_encode_guard(b, e, f); break;
+  case TW_FN_EXIT: tw_encode_exit(b, e, f); break;
   case TW_FN_IMPORT: b->failed = true; break; /* never a body */
   }
 }

@@ -554,14 +554,18 @@ bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool
     s.start = c.pos;
     uint32_t len = 0;
     if (!tw_read_u8(&c, &s.id, "section id")) goto fail;
+    /* The id first: bytes after the last section (a file with something
+     * appended) are reported as what they are, not as a section that ends
+     * too soon. */
+    if (s.id != TW_SEC_CUSTOM && section_rank(s.id) < 0) {
+      TW_MALFORMED(c.err, s.start, "malformed section id 0x%02x%s", s.id,
+                   m->nsections ? " (bytes after the last section?)" : "");
+      goto fail;
+    }
     if (!tw_read_bytes(&c, &s.body, &len, "section")) goto fail;
     s.end = c.pos;
     if (s.id != TW_SEC_CUSTOM) {
       const int rank = section_rank(s.id);
-      if (rank < 0) {
-        TW_MALFORMED(c.err, s.start, "malformed section id %u", s.id);
-        goto fail;
-      }
       if (rank <= last_rank) {
         TW_MALFORMED(c.err, s.start, "section id %u out of order or repeated", s.id);
         goto fail;

@@ -49,6 +49,7 @@ static bool build_entries(tw_result *r) {
 static bool build_fns(tw_result *r) {
   const tw_module *m = &r->m;
   const tw_edit *e = &r->edit;
+  r->exit_func = -1;
   r->stubs = calloc(e->nstubs ? e->nstubs : 1, sizeof *r->stubs);
   r->guards = calloc(e->nguards ? e->nguards : 1, sizeof *r->guards);
   if (!r->stubs || !r->guards) return false;
@@ -60,6 +61,8 @@ static bool build_fns(tw_result *r) {
       r->stubs[r->nstubs++] = (tw_stub_entry){(const char *)m->data + im->name, im->name_len,
                                               f->import_func, idx, tw_stub_kind_name(f->stub),
                                               !f->signature_mismatch};
+    } else if (f->kind == TW_FN_EXIT) {
+      r->exit_func = (int64_t)idx;
     } else if (f->kind == TW_FN_GUARD) {
       r->guards[r->nguards++] = (tw_guard_entry){
           idx, f->target == TW_NONE ? UINT32_MAX : e->out[f->target], e->out[f->init], f->export_i};
@@ -75,6 +78,7 @@ bool tw_report_build(tw_result *r) {
 }
 
 void tw_report_free(tw_result *r) {
+  free(r->changes_text);
   free(r->entries);
   free(r->names);
   free(r->stubs);
@@ -255,6 +259,8 @@ static void put_host_text(tw_buf *b, const tw_result *r) {
     }
     put_str(b, "\n");
   }
+  if (r->exit_func >= 0)
+    put_fmt(b, "exit-code \"_start\" -> func:%lld (stores 0 when it returns)\n", r->exit_func);
   for (size_t i = 0; i < r->nstubs; i++) {
     const tw_stub_entry *s = &r->stubs[i];
     put_str(b, "stub ");
@@ -271,6 +277,79 @@ static const char no_plan_text[] = "abi none wrappers=0\n";
 static const char no_plan_json[] =
     "{\"abi\":\"none\",\"wrappers\":0,\"exports\":[],\"init_once\":null,\"guards\":[],"
     "\"stubs\":[]}\n";
+
+/* --verbose: one line per change, in words. */
+static void put_changes(tw_buf *b, const tw_result *r) {
+  const tw_edit *e = &r->edit;
+  if (!r->entries || !r->have_edit || !e->changes) {
+    put_str(b, r->have_edit && e->abi == TW_ABI_NONE
+                   ? "no task-hook export and nothing else to do: copied unchanged\n"
+                   : "nothing to change: copied unchanged\n");
+    return;
+  }
+  static const char *const global_role[] = {"the --init-once flag", "the exit code", "the clock",
+                                            "the random state"};
+  for (uint32_t i = 0; i < e->nglobals; i++) {
+    put_fmt(b, "added global %lld (", e->nglobals_in + i);
+    put_str(b, global_role[e->globals[i].role]);
+    put_str(b, ")\n");
+  }
+  if (e->add_output_type) put_fmt(b, "added type %lld: [i32 i32 i32] -> []\n", e->ntypes_in);
+  for (uint32_t k = 0; k < e->nfns; k++) {
+    const tw_fn *f = &e->fns[k];
+    if (f->kind != TW_FN_IMPORT) continue;
+    put_str(b, "added import ");
+    put_quoted(b, f->imp_module, strlen(f->imp_module), false);
+    put_str(b, " ");
+    put_quoted(b, f->imp_name, strlen(f->imp_name), false);
+    put_fmt(b, " as func:%lld\n", e->out[tw_edit_fn_id(e, k)]);
+  }
+  for (size_t i = 0; i < r->nstubs; i++) {
+    const tw_stub_entry *s = &r->stubs[i];
+    put_str(b, "removed import wasi_snapshot_preview1 ");
+    put_quoted(b, s->name, s->name_len, false);
+    put_fmt(b, ": its calls go to the stub func:%lld (", s->func);
+    put_str(b, s->behaviour);
+    put_str(b, ")\n");
+  }
+  for (size_t i = 0; i < r->m.nexports; i++) {
+    const tw_plan_entry *pe = &r->entries[i];
+    if (!pe->removed && pe->target == pe->index) continue;
+    put_str(b, pe->removed ? "removed export " : "re-pointed export ");
+    put_quoted(b, pe->name, pe->name_len, false);
+    if (pe->removed) {
+      put_str(b, " (a task-init hook)\n");
+      continue;
+    }
+    put_fmt(b, " from func:%lld", pe->index);
+    put_fmt(b, " to func:%lld (", pe->target);
+    const char *sep = "";
+    if (pe->wrapper >= 0) put_fmt(b, "its wrapper func:%lld", pe->wrapper), sep = ", ";
+    if (pe->guard >= 0) put_str(b, sep), put_fmt(b, "its --init-once guard func:%lld", pe->guard), sep = ", ";
+    if (r->exit_func >= 0 && pe->target == r->exit_func) put_str(b, sep), put_str(b, "the exit-code wrapper");
+    if (!*sep && !(r->exit_func >= 0 && pe->target == r->exit_func)) put_str(b, "renumbered");
+    put_str(b, ")\n");
+  }
+  if (e->add_exit_export) put_str(b, "added export \"" TW_EXIT_CODE_GLOBAL "\" (global)\n");
+  if (e->renumbered) put_str(b, "renumbered every function index after the removed imports\n");
+  for (size_t i = 0; i < r->m.nsections; i++) {
+    if (!e->drop_section[i]) continue;
+    const tw_section *s = &r->m.sections[i];
+    put_str(b, "dropped custom section ");
+    put_quoted(b, (const char *)r->m.data + s->name_start, s->name_len, false);
+    put_str(b, "\n");
+  }
+}
+
+const char *tw_result_changes_text(tw_result *r) {
+  if (!r) return NULL;
+  if (!r->changes_text) {
+    tw_buf b = {0};
+    put_changes(&b, r);
+    r->changes_text = finish_text(&b);
+  }
+  return r->changes_text;
+}
 
 const char *tw_result_plan_text(tw_result *r) {
   if (!r) return NULL;
@@ -307,6 +386,7 @@ static void put_host_json(tw_buf *b, const tw_result *r) {
   put_str(b, "]");
   if (e->global_of[TW_GLOBAL_EXIT] != TW_NONE)
     put_fmt(b, ",\"exit_code_global\":%lld", e->global_of[TW_GLOBAL_EXIT]);
+  if (r->exit_func >= 0) put_fmt(b, ",\"exit_on_return\":%lld", r->exit_func);
   for (uint32_t k = 0; k < e->nfns; k++)
     if (e->fns[k].kind == TW_FN_IMPORT)
       put_fmt(b, ",\"output_import\":%lld", e->out[tw_edit_fn_id(e, k)]);

@@ -34,7 +34,8 @@ struct tw_result {
   size_t nstubs;
   tw_guard_entry *guards;
   size_t nguards;
-  char *plan_text, *plan_json;
+  int64_t exit_func;      /* the exit-code wrapper of _start, or -1 */
+  char *plan_text, *plan_json, *changes_text;
   char *out_text;
   size_t out_text_size;
 };

@@ -49,6 +49,29 @@ static bool refuse_exit_export(const tw_module *m, tw_err *err) {
   return true;
 }
 
+/* A command's _start that returns has exited with code 0: its export is
+ * re-pointed at a function that calls it and then stores 0, so a host can
+ * tell "returned" from "never ran" (-1) without knowing the convention. */
+static bool plan_exit_on_return(tw_edit *e, tw_err *err) {
+  const tw_module *m = e->m;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *x = &m->exports[i];
+    tw_export_edit *xe = &e->exports[i];
+    if (x->kind != TW_KIND_FUNC || xe->removed || xe->target == TW_NONE ||
+        !tw_name_is(m->data + x->name, x->name_len, "_start"))
+      continue;
+    const tw_functype *t = tw_module_func_type(m, x->index);
+    if (!t || t->nparams || t->nresults) continue; /* not WASI's _start: left alone */
+    const tw_fn f = {.kind = TW_FN_EXIT, .type = tw_edit_fn_type(e, xe->target), .export_i = i,
+                     .target = xe->target, .init = TW_NONE, .import_i = TW_NONE,
+                     .import_func = TW_NONE};
+    const uint32_t id = tw_edit_add_fn(e, &f, err);
+    if (id == TW_NONE) return false;
+    xe->exit = xe->target = id;
+  }
+  return true;
+}
+
 bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name, tw_err *err) {
   const tw_module *m = e->m;
   const char *needs = NULL;
@@ -89,7 +112,7 @@ bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name,
   if (clock) tw_edit_add_global(e, TW_GLOBAL_CLOCK, VT_I64, TW_STUB_CLOCK_START - TW_STUB_CLOCK_STEP);
   if (random) tw_edit_add_global(e, TW_GLOBAL_RANDOM, VT_I64, TW_STUB_RANDOM_SEED);
   e->add_exit_export = true;
-  return true;
+  return plan_exit_on_return(e, err);
 }
 
 bool tw_plan_refuse_relocatable(const tw_module *m, tw_err *err) {

@@ -702,6 +702,25 @@ static bool check_guard(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) {
   return match_body(x, p, 0, 0, w, n, np, body);
 }
 
+/* docs/output-layout.md, "Added function bodies": call _start; i32.const 0;
+ * global.set EXIT. */
+static bool check_exit(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) {
+  char body[120], label[64];
+  export_label(x, f->export_i, label, sizeof label);
+  snprintf(body, sizeof body, "exit-code wrapper %u (%s)", index, label);
+  const uint32_t g = x->e->global_of[TW_GLOBAL_EXIT];
+  uint32_t target = 0;
+  if (g == TW_NONE) return XFAIL(x, *p, "%s: the edit adds no exit-code global", body);
+  if (!out_index(x, f->target, &target)) return XFAIL(x, *p, "%s: no _start to call", body);
+  tw_stub_insn w[4];
+  size_t n = 0;
+  w[n++] = INS(OP_CALL, TW_IMM_U32, target);
+  w[n++] = INS(OP_I32_CONST, TW_IMM_S32, 0);
+  w[n++] = INS(OP_GLOBAL_SET, TW_IMM_U32, g);
+  w[n++] = INS(OP_END, TW_IMM_NONE, 0);
+  return match_body(x, p, 0, 0, w, n, 0, body);
+}
+
 static bool check_stub(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) {
   const tw_import *im = &x->m->imports[f->import_i];
   char body[120];
@@ -880,6 +899,7 @@ static bool check_added_body(vctx *x, uint64_t *p, uint32_t k) {
   case TW_FN_WRAPPER: ok = check_wrapper(x, p, f, index); break;
   case TW_FN_GUARD: ok = check_guard(x, p, f, index); break;
   case TW_FN_STUB: ok = check_stub(x, p, f, index); break;
+  case TW_FN_EXIT: ok = check_exit(x, p, f, index); break;
   default: ok = XFAIL(x, *p, "function %u is an import, not a body", index); break;
   }
   return ok && check_later(&x->v, &size, *p - start, what);
@@ -937,7 +957,9 @@ static bool exp_added_name(vctx *x, uint64_t *p, uint32_t k) {
   } else {
     if (f->export_i >= m->nexports)
       return XFAIL(x, *p, "function %u serves no export to be named after", x->first_added + k);
-    prefix = f->kind == TW_FN_GUARD ? "taskwrap:init-once:" : "taskwrap:";
+    prefix = f->kind == TW_FN_GUARD  ? "taskwrap:init-once:"
+           : f->kind == TW_FN_EXIT ? "taskwrap:exit-code:"
+                                   : "taskwrap:";
     at = m->exports[f->export_i].name, len = m->exports[f->export_i].name_len;
   }
   char what[64];
@@ -1162,7 +1184,7 @@ static bool check_numbering(vctx *x) {
   const tw_module *m = x->m;
   const tw_edit *e = x->e;
   if (!e->out) return XFAIL(x, 0, "the edit is not finalised");
-  uint32_t next = 0, f = 0, counts[4] = {0, 0, 0, 0};
+  uint32_t next = 0, f = 0, counts[TW_FN_KINDS] = {0};
   for (uint32_t i = 0; i < m->nimports; i++) {
     if (m->imports[i].kind != TW_KIND_FUNC) {
       if (e->import_removed[i]) return XFAIL(x, 0, "the edit removes import %u, not a function", i);
@@ -1175,13 +1197,16 @@ static bool check_numbering(vctx *x) {
     f++;
   }
   for (uint32_t k = 0; k < e->nfns; k++) {
-    counts[e->fns[k].kind & 3]++;
+    if ((unsigned)e->fns[k].kind >= TW_FN_KINDS)
+      return XFAIL(x, 0, "the edit's function %u has no known kind", k);
+    counts[e->fns[k].kind]++;
     if (e->fns[k].kind == TW_FN_IMPORT && e->out[m->nfuncs + k] != next++)
       return XFAIL(x, 0, "the edit numbers the added import %u as %u, expected %u", k,
                    e->out[m->nfuncs + k], next - 1);
   }
   if (counts[TW_FN_IMPORT] != e->nimports_added || counts[TW_FN_WRAPPER] != e->nwrappers ||
-      counts[TW_FN_STUB] != e->nstubs || counts[TW_FN_GUARD] != e->nguards)
+      counts[TW_FN_STUB] != e->nstubs || counts[TW_FN_GUARD] != e->nguards ||
+      counts[TW_FN_EXIT] != e->nexits)
     return XFAIL(x, 0, "the edit's function counts do not match its functions");
   if (e->out_nimports != next)
     return XFAIL(x, 0, "the edit has %u function imports, expected %u", e->out_nimports, next);
@@ -1189,8 +1214,8 @@ static bool check_numbering(vctx *x) {
     if (e->out[f] != next++)
       return XFAIL(x, 0, "the edit numbers function %u as %u, expected %u", f, e->out[f], next - 1);
   x->first_added = next;
-  static const tw_fn_kind order[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD};
-  for (size_t d = 0; d < 3; d++)
+  static const tw_fn_kind order[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
+  for (size_t d = 0; d < sizeof order / sizeof order[0]; d++)
     for (uint32_t k = 0; k < e->nfns; k++) {
       if (e->fns[k].kind != order[d]) continue;
       if (e->out[m->nfuncs + k] != next)
@@ -1257,6 +1282,14 @@ static bool check_functions(vctx *x) {
            f->type == fn_type(x, base) && (uint64_t)f->init < (uint64_t)m->nfuncs + e->nfns;
       break;
     }
+    case TW_FN_EXIT: {
+      const tw_functype *t = tw_module_func_type(m, f->export_i < m->nexports
+                                                        ? m->exports[f->export_i].index
+                                                        : TW_NONE);
+      ok = (uint64_t)f->target < (uint64_t)m->nfuncs + e->nfns && f->type == fn_type(x, f->target) &&
+           t && t->nparams == 0 && t->nresults == 0;
+      break;
+    }
     case TW_FN_STUB: {
       bool mismatch = false;
       ok = f->import_i < m->nimports && f->type == m->imports[f->import_i].type &&
@@ -1294,6 +1327,13 @@ static bool check_functions(vctx *x) {
       if (!g || g->kind != TW_FN_GUARD || (g->target != TW_NONE ? g->target : g->init) != base)
         return XFAIL(x, 0, "the edit's guard of export %u does not forward to it", i);
       base = xe->guard;
+    }
+    if (xe->exit != TW_NONE) {
+      const tw_fn *q = tw_edit_fn(e, xe->exit);
+      if (!q || q->kind != TW_FN_EXIT || q->target != base ||
+          !tw_name_is(m->data + xp->name, xp->name_len, "_start"))
+        return XFAIL(x, 0, "the edit's exit-code wrapper of export %u does not call it", i);
+      base = xe->exit;
     }
     if (xe->target != base)
       return XFAIL(x, 0, "the edit points export %u at %u, expected %u", i, xe->target, base);
@@ -1348,7 +1388,7 @@ static bool run(const tw_module *in, const tw_edit *e, view *v, tw_err *err) {
   x.e = e;
   if (e->m != in) return VFAIL(v, 0, "the edit is not an edit of this input");
   if (v->segs && !view_check_segments(&x.v)) return false;
-  x.nadded = e->nwrappers + e->nstubs + e->nguards;
+  x.nadded = e->nwrappers + e->nstubs + e->nguards + e->nexits;
   x.by_out = calloc(x.nadded ? x.nadded : 1, sizeof *x.by_out);
   x.func_removed = calloc(in->nfuncs ? in->nfuncs : 1, sizeof *x.func_removed);
   bool ok = false;

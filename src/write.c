@@ -46,14 +46,19 @@ static void fatal_signals(sigset_t *s) {
   sigaddset(s, SIGXFSZ);
 }
 
-/* The first of the held-back signals that is pending, or 0. */
+/* The first of the held-back signals that is pending and not ignored, or
+ * 0. (A blocked signal stays pending even when it is ignored: a program
+ * that ignores SIGXFSZ gets EFBIG from write, an error like any other.) */
 static int pending_signal(void) {
-  sigset_t p, watch;
-  fatal_signals(&watch);
+  sigset_t p;
   if (sigpending(&p) != 0) return 0;
   static const int order[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
-  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-    if (sigismember(&p, order[i]) && sigismember(&watch, order[i])) return order[i];
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    struct sigaction sa;
+    if (sigismember(&p, order[i]) && sigaction(order[i], NULL, &sa) == 0 &&
+        sa.sa_handler != SIG_IGN)
+      return order[i];
+  }
   return 0;
 }
 

@@ -163,6 +163,32 @@ expect_status 2 "--check with -o" "$cli" --check in.wasm ref.wasm -o x.wasm
 expect_status 2 "--check with three files" "$cli" --check in.wasm ref.wasm ref.wasm
 [ ! -e x.wasm ] && ok "--check writes nothing" || fail "--check wrote x.wasm"
 
+# First contact: what a new user's mistakes and questions get.
+cp ref.wasm trailing.wasm && printf garbage >> trailing.wasm
+expect_status 1 "bytes after the last section" "$cli" trailing.wasm -o t.wasm
+grep -q "trailing.wasm:0x$(printf %x "$(stat -c %s ref.wasm)"): error: malformed section id 0x67" err.txt &&
+  ok "trailing bytes: the bad section id at its offset" || fail "trailing bytes: $(cat err.txt)"
+printf '(function(){return 1})()\n' > bundle.js
+expect_status 1 "a JavaScript bundle" "$cli" bundle.js -o b.wasm
+grep -q 'neither a binary WebAssembly module .* nor WebAssembly text' err.txt &&
+  ok "text that is not WebAssembly is named as neither" || fail "bundle: $(cat err.txt)"
+printf '(module (memory 1) (func (export "run")))' > nowasi.wat
+expect_status 0 "--stub-wasi with nothing to stub" "$cli" --stub-wasi nowasi.wat -o nw.wasm
+grep -q 'warning: --stub-wasi: the module imports no wasi_snapshot_preview1 function' err.txt &&
+  ok "--stub-wasi warns that it changed nothing" || fail "nothing to stub: $(cat err.txt)"
+printf '(module (memory (export "memory") 1) (func (export "run")))' > reactor.wat
+expect_status 1 "--init-once without _initialize" "$cli" --init-once reactor.wat -o r.wasm
+if grep -q 'exports no _initialize function' err.txt && ! grep -q 'command module' err.txt &&
+   ! grep -q ':0x0:' err.txt; then ok "--init-once on a reactor: no talk of _start, an offset"
+else fail "--init-once on a reactor: $(cat err.txt)"; fi
+expect_status 0 "-v" "$cli" -v in.wasm -o v.wasm
+grep -q 'in.wasm: removed export "__wasm_task_hook"' err.txt &&
+  grep -q 're-pointed export "greet" from func:5 to func:13 (its wrapper func:13)' err.txt &&
+  ok "-v: one line per change" || fail "-v: $(cat err.txt)"
+expect_status 0 "--verbose, nothing to do" "$cli" --verbose nowasi.wat -o nv.wasm
+grep -q 'no task-hook export and nothing else to do: copied unchanged' err.txt &&
+  ok "--verbose says the module was copied unchanged" || fail "--verbose: $(cat err.txt)"
+
 # --fsync writes the same bytes.
 expect_status 0 "--fsync" "$cli" --fsync in.wasm -o synced.wasm
 cmp -s synced.wasm ref.wasm && ok "--fsync writes the same bytes" || fail "--fsync output differs"

@@ -16,9 +16,10 @@
 // checks stdout/stderr it was rewritten with --stub-wasi-output=host:write and
 // must import exactly host.write(fd, ptr, len), which collects the text.
 //
-// Exit code of a run: taskwrap_exit_code when it is not -1 (proc_exit stored
-// it and trapped: that trap is expected); else 0 when _start returned. A trap
-// without proc_exit is a failure. Prints one line per module; exits 1 if any
+// Exit code of a run: taskwrap_exit_code. proc_exit stores it and traps
+// (that trap is expected); a _start that returns stores 0 (the exit-code
+// wrapper of --stub-wasi), so a return that leaves -1 is a failure, and so
+// is a trap without proc_exit. Prints one line per module; exits 1 if any
 // module fails.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -75,14 +76,14 @@ function runOne(wasmPath, jsonPath) {
   try { ex._start(); } catch (e) { trap = e; }
   const recorded = ex.taskwrap_exit_code.value;
   let code, via;
-  if (recorded !== -1) {
-    if (trap === null) throw new Error(`proc_exit(${recorded}) recorded but _start returned`);
+  if (trap === null) {
+    if (recorded !== 0) throw new Error(`_start returned, and taskwrap_exit_code is ${recorded}, not 0`);
+    code = 0; via = 'return';
+  } else {
+    if (recorded === -1) throw new Error(`trap without proc_exit: ${trap && trap.message}`);
     if (!(trap instanceof WebAssembly.RuntimeError))
       throw new Error(`proc_exit(${recorded}) then a non-trap exception: ${trap}`);
     code = recorded; via = 'proc_exit';
-  } else {
-    if (trap !== null) throw new Error(`trap without proc_exit: ${trap && trap.message}`);
-    code = 0; via = 'return';
   }
 
   const problems = [];
