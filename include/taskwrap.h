@@ -231,8 +231,11 @@ int tw_result_segment(const tw_result *res, size_t i, tw_segment *seg);
 tw_status tw_result_write(tw_result *res, const char *path);
 /* Write the output to an open descriptor (a pipe, standard output, ...). */
 tw_status tw_result_write_fd(tw_result *res, int fd);
-/* Write the output as text (tw_result_output_text) to path, as tw_result_write. */
+/* Write the output as text (libwabt's writer, names kept) to path, as
+ * tw_result_write does, or to fd. The text is streamed as it is made: it is
+ * never held in memory (tw_result_output_text is the in-memory form). */
 tw_status tw_result_write_text(tw_result *res, const char *path);
+tw_status tw_result_write_text_fd(tw_result *res, int fd);
 
 tw_abi tw_result_abi(const tw_result *res);
 /* Non-zero when async exports use __wasm_init_task because the module has

@@ -496,17 +496,42 @@ tw_status tw_result_write_fd(tw_result *r, int fd) {
   return TW_OK;
 }
 
+/* The text, streamed from libwabt's worker into fd as it is made: nothing
+ * of it is held here. Without names when libwabt aborts on the name section
+ * (and fd can be started again). */
 static bool write_text_to(int fd, void *ctx, tw_err *err) {
   tw_result *r = ctx;
-  return tw_write_bytes(fd, (const uint8_t *)r->out_text, r->out_text_size, err);
+  size_t n = 0;
+  const uint8_t *bin = flatten(r, &n);
+  if (!bin) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+  tw_wabt_diag d = {0};
+  tw_wabt_status st = tw_wabt_wasm_to_wat_fd(bin, n, 1, fd, tw_write_stop, &d);
+  if (st == TW_WABT_CRASHED && ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0)
+    st = tw_wabt_wasm_to_wat_fd(bin, n, 0, fd, tw_write_stop, &d);
+  switch (st) {
+  case TW_WABT_OK: return true;
+  case TW_WABT_NOMEM: tw_err_set(err, TW_ERR_NOMEM, 0, "%s", d.message); break;
+  case TW_WABT_STOPPED: tw_err_set(err, TW_ERR_IO, 0, "interrupted by a signal"); break;
+  case TW_WABT_IO: tw_err_set(err, TW_ERR_IO, 0, "%s", d.message); break;
+  default:
+    tw_err_set(err, TW_ERR_UNSUPPORTED, d.offset, "cannot write the output as text: %s",
+               d.message);
+  }
+  return false;
 }
 
 tw_status tw_result_write_text(tw_result *r, const char *path) {
-  const char *text = NULL;
   if (!r || !path) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
-  const tw_status st = tw_result_output_text(r, &text, NULL);
-  if (st != TW_OK) return st;
-  if (!tw_write_atomic(path, r->opts.fsync, &r->err, write_text_to, r)) return r->err.code;
+  if (r->err.code != TW_OK || r->checked) return TW_ERR_INVALID_ARG;
+  if (!tw_write_atomic(path, r->opts.fsync, &r->err, write_text_to, r))
+    return r->write_error = r->err.code == TW_ERR_IO, r->err.code;
+  return TW_OK;
+}
+
+tw_status tw_result_write_text_fd(tw_result *r, int fd) {
+  if (!r || r->err.code != TW_OK || r->checked) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
+  if (!tw_write_fd(fd, write_text_to, r, &r->err))
+    return r->write_error = r->err.code == TW_ERR_IO, r->err.code;
   return TW_OK;
 }
 

@@ -222,28 +222,16 @@ static int write_binary(const cli *c, tw_result *res) {
   return tw_result_write(res, c->output) == TW_OK ? EXIT_OK : write_error(c->output, res);
 }
 
-/* Text output goes through the same writer as bytes: a one-segment module. */
+/* Text output is streamed into the file (or standard output) as libwabt
+ * writes it. */
 static int write_text(const cli *c, tw_result *res) {
-  const char *text = NULL;
-  size_t n = 0;
-  if (tw_result_output_text(res, &text, &n) != TW_OK) {
-    report_error(display_name(c->input), res);
-    return EXIT_BAD;
-  }
-  if (strcmp(c->output, "-") == 0) {
-    size_t done = 0;
-    while (done < n) {
-      const ssize_t w = write(STDOUT_FILENO, text + done, n - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        fprintf(stderr, "wasm-taskwrap: <stdout>: error: cannot write output: %s\n", strerror(errno));
-        return EXIT_BAD;
-      }
-      done += (size_t)w;
-    }
-    return EXIT_OK;
-  }
-  return tw_result_write_text(res, c->output) == TW_OK ? EXIT_OK : write_error(c->output, res);
+  const int out = strcmp(c->output, "-") == 0;
+  const tw_status st = out ? tw_result_write_text_fd(res, STDOUT_FILENO)
+                           : tw_result_write_text(res, c->output);
+  if (st == TW_OK) return EXIT_OK;
+  if (st == TW_ERR_IO) return write_error(out ? "<stdout>" : c->output, res);
+  report_error(display_name(c->input), res);
+  return EXIT_BAD;
 }
 
 /* FILE:0xOFFSET for binary input, FILE:LINE:COLUMN for text (wabt's). */

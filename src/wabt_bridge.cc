@@ -5,6 +5,7 @@
 #include "wabt_bridge.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,7 +166,7 @@ using Work = tw_wabt_status (*)(const void* ctx, std::vector<uint8_t>* out, tw_w
 // the child such an abort is a result (TW_WABT_CRASHED), not our crash. If
 // the child cannot be made, the work runs here instead.
 tw_wabt_status isolated(Work work, const void* ctx, std::vector<uint8_t>* out,
-                        tw_wabt_diag* diag) {
+                        tw_wabt_diag* diag, int (*stop)(void) = nullptr) {
   int fds[2];
   if (pipe(fds) != 0) return guarded(diag, [&] { return work(ctx, out, diag); });
   std::fflush(nullptr);
@@ -193,6 +194,19 @@ tw_wabt_status isolated(Work work, const void* ctx, std::vector<uint8_t>* out,
   uint8_t buf[1 << 16];
   bool nomem = false;
   for (;;) {
+    if (stop) {  // poll first: the worker may run for seconds
+      pollfd pfd = {fds[0], POLLIN, 0};
+      const int ready = poll(&pfd, 1, 100);
+      if (ready == 0 && stop()) {
+        kill(pid, SIGKILL);
+        close(fds[0]);
+        while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        if (diag) std::snprintf(diag->message, sizeof diag->message, "stopped");
+        return TW_WABT_STOPPED;
+      }
+      if (ready <= 0) continue;
+    }
     const ssize_t r = read(fds[0], buf, sizeof buf);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) break;
@@ -302,6 +316,49 @@ tw_wabt_status do_wasm_to_wat(const void* ctx, std::vector<uint8_t>* out, tw_wab
   return TW_WABT_OK;
 }
 
+struct NamesFd {
+  const uint8_t* data;
+  size_t size;
+  bool names;
+  int fd;
+};
+
+// In the worker: the text straight into the caller's descriptor.
+tw_wabt_status do_wasm_to_wat_fd(const void* ctx, std::vector<uint8_t>*, tw_wabt_diag* diag) {
+  const NamesFd* n = static_cast<const NamesFd*>(ctx);
+  wabt::Errors errors;
+  wabt::Module module;
+  if (wabt::Failed(read_binary(all_features(), n->data, n->size, n->names, &errors, &module))) {
+    set_diag(diag, errors, true, "libwabt could not read the module");
+    return TW_WABT_INVALID;
+  }
+  if (n->names) wabt::ApplyNames(&module);
+  const int fd = dup(n->fd);
+  FILE* f = fd >= 0 ? fdopen(fd, "w") : nullptr;
+  if (!f) {
+    if (fd >= 0) close(fd);
+    std::snprintf(diag->message, sizeof diag->message, "cannot write the text: %s",
+                  std::strerror(errno));
+    return TW_WABT_IO;
+  }
+  tw_wabt_status st = TW_WABT_OK;
+  {
+    wabt::FileStream stream(f);
+    wabt::WriteWatOptions options;
+    if (wabt::Failed(wabt::WriteWat(&stream, &module, options))) {
+      set_diag(diag, errors, true, "libwabt could not write the text");
+      st = TW_WABT_INVALID;
+    }
+  }
+  if (std::fflush(f) != 0 || std::ferror(f)) {
+    std::snprintf(diag->message, sizeof diag->message, "cannot write the text: %s",
+                  std::strerror(errno));
+    st = TW_WABT_IO;
+  }
+  std::fclose(f);
+  return st;
+}
+
 // Hand a result to C: malloc'ed, with a NUL after it for text.
 bool to_c(const std::vector<uint8_t>& v, void** out, size_t* out_size) {
   char* p = static_cast<char*>(std::malloc(v.size() + 1));
@@ -350,4 +407,10 @@ extern "C" tw_wabt_status tw_wabt_wasm_to_wat(const uint8_t* data, size_t size, 
   if (!to_c(text, &p, out_size)) return TW_WABT_NOMEM;
   *out = static_cast<char*>(p);
   return TW_WABT_OK;
+}
+
+extern "C" tw_wabt_status tw_wabt_wasm_to_wat_fd(const uint8_t* data, size_t size, int names,
+                                                 int fd, int (*stop)(void), tw_wabt_diag* diag) {
+  const NamesFd n = {data, size, names != 0, fd};
+  return isolated(do_wasm_to_wat_fd, &n, nullptr, diag, stop);
 }

@@ -26,7 +26,9 @@ typedef enum tw_wabt_status {
   TW_WABT_UNAVAILABLE = 3, /* built without libwabt */
   TW_WABT_UNREADABLE = 4,  /* wabt's binary reader stopped (diag says where) */
   TW_WABT_GAP = 5,         /* a valid construct wabt 1.0.32 refuses; diag names it */
-  TW_WABT_CRASHED = 6      /* libwabt aborted (in its worker process) */
+  TW_WABT_CRASHED = 6,     /* libwabt aborted (in its worker process) */
+  TW_WABT_STOPPED = 7,     /* the caller's stop() said so: the worker was ended */
+  TW_WABT_IO = 8           /* writing the text failed (diag says why) */
 } tw_wabt_status;
 
 int tw_wabt_available(void);
@@ -42,6 +44,13 @@ tw_wabt_status tw_wabt_wat_to_wasm(const char *filename, const uint8_t *text, si
  * malloc'ed and NUL-terminated. */
 tw_wabt_status tw_wabt_wasm_to_wat(const uint8_t *data, size_t size, char **out,
                                    size_t *out_size, tw_wabt_diag *diag);
+
+/* The same, written as it is made into fd (the worker process writes it
+ * there: nothing of the text is held in memory). names = 0 leaves the name
+ * section out. stop (may be NULL) is asked now and then while the worker
+ * runs; when it returns non-zero the worker is ended (TW_WABT_STOPPED). */
+tw_wabt_status tw_wabt_wasm_to_wat_fd(const uint8_t *data, size_t size, int names, int fd,
+                                      int (*stop)(void), tw_wabt_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -27,3 +27,9 @@ tw_wabt_status tw_wabt_wasm_to_wat(const uint8_t *data, size_t size, char **out,
   (void)data, (void)size, (void)out, (void)out_size;
   return unavailable(diag);
 }
+
+tw_wabt_status tw_wabt_wasm_to_wat_fd(const uint8_t *data, size_t size, int names, int fd,
+                                      int (*stop)(void), tw_wabt_diag *diag) {
+  (void)data, (void)size, (void)names, (void)fd, (void)stop;
+  return unavailable(diag);
+}

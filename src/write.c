@@ -204,6 +204,17 @@ bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out
   return ok;
 }
 
+int tw_write_stop(void) { return pending_signal() != 0; }
+
+bool tw_write_fd(int fd, bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx,
+                 tw_err *err) {
+  held h;
+  hold(&h);
+  const bool ok = write_fn(fd, ctx, err);
+  release(&h);
+  return ok;
+}
+
 bool tw_write_bytes(int fd, const uint8_t *p, size_t n, tw_err *err) {
   held h;
   hold(&h);

@@ -35,6 +35,7 @@ def module(data):
             sec(11, b'\x01\x00\x41\x00\x0b' + leb(len(data)) + data))
 open('small.wasm', 'wb').write(module(b'hello'))
 open('big.wasm', 'wb').write(module(bytes(384 << 20)))
+open('text.wasm', 'wb').write(module(bytes(24 << 20)))
 PY
 "$cli" small.wasm -o ref.wasm || die "cannot rewrite small.wasm"
 
@@ -151,4 +152,33 @@ else
   fail "SIGXFSZ: exit $st, output $(head -c 20 out-XFSZ.wasm | tr -dc '[:print:]'), $(ls | grep -F .tmp- || true)"
 fi
 rm -f big.wasm
+
+# -t streams the text from libwabt's worker process: SIGINT while it runs
+# ends the worker too, and leaves the old output and no file.
+echo old > out-text.wat
+env --default-signal "$cli" text.wasm -t -o out-text.wat 2> err-text.txt &
+pid=$!
+worker=
+for _ in $(seq 5000); do
+  worker=$(pgrep -P "$pid" | head -n 1)
+  [ -n "$worker" ] && break
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.001
+done
+if [ -n "$worker" ]; then
+  sleep 0.2
+  kill -INT "$pid"
+  wait "$pid"
+  st=$?
+  sleep 0.2
+  if [ "$st" = 130 ] && [ "$(cat out-text.wat)" = old ] && [ -z "$(ls | grep -F .tmp- || true)" ] &&
+     ! kill -0 "$worker" 2> /dev/null; then
+    ok "SIGINT during -t: worker ended, old output untouched, nothing left"
+  else
+    fail "SIGINT during -t: exit $st, output $(head -c 20 out-text.wat | tr -dc '[:print:]'), worker $(kill -0 "$worker" 2>&1 && echo alive)"
+  fi
+else
+  wait "$pid"
+  fail "-t: never saw libwabt's worker process"
+fi
 summary
