@@ -96,7 +96,7 @@ typedef enum tw_role {
   TW_ROLE_CALLBACK = 8,       /* [callback][async-lift]<N> */
   TW_ROLE_DTOR = 9,           /* <iface>#[dtor]<resource> */
   TW_ROLE_INTERNAL = 10,      /* _start, __*, cabi_realloc_adapter */
-  TW_ROLE_STANDARD = 11,      /* cm32p2* names: passed through */
+  TW_ROLE_STANDARD = 11,      /* a cm32p2 name of no known form: passed through */
   TW_ROLE_SYNC = 12,          /* every other function export */
   TW_ROLE_SYNC_POST = 13      /* sync lifted with a cabi_post_<N> */
 } tw_role;

@@ -27,6 +27,31 @@ static bool contains(const uint8_t *s, size_t n, const char *p) {
  * downstream wit-component add a second layer (docs/abi.md, "What the rewritten
  * module looks like"), so all of them are removed. Post-return needs the
  * other exports and is decided by the caller. */
+static bool ends_with(const uint8_t *s, size_t n, const char *suffix) {
+  const size_t k = strlen(suffix);
+  return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* The standard mangling (docs/abi.md, "Names and roles"): cm32p2_initialize,
+ * cm32p2_realloc, cm32p2|IFACE|NAME (IFACE empty for a world function), with
+ * _post for a post-return and, in an interface, RESOURCE_dtor for a
+ * destructor. WIT names are kebab-case, so neither suffix can end a
+ * function's own name. Other cm32p2 names are passed through. */
+static tw_role classify_cm32p2(const uint8_t *name, size_t len) {
+  if (tw_name_is(name, len, "cm32p2_initialize")) return TW_ROLE_INITIALIZE;
+  if (tw_name_is(name, len, "cm32p2_realloc")) return TW_ROLE_REALLOC;
+  if (!tw_has_prefix(name, len, "cm32p2|")) return TW_ROLE_STANDARD;
+  const uint8_t *rest = name + 7, *bar = memchr(rest, '|', len - 7);
+  if (!bar || bar + 1 == name + len) return TW_ROLE_STANDARD;
+  const uint8_t *fn = bar + 1;
+  const size_t fn_len = (size_t)(name + len - fn);
+  if (memchr(fn, '|', fn_len)) return TW_ROLE_STANDARD;
+  if (ends_with(fn, fn_len, "_post")) return fn_len > 5 ? TW_ROLE_POST_RETURN : TW_ROLE_STANDARD;
+  if (ends_with(fn, fn_len, "_dtor"))
+    return bar > rest && fn_len > 5 ? TW_ROLE_DTOR : TW_ROLE_STANDARD;
+  return TW_ROLE_SYNC;
+}
+
 tw_role tw_classify_name(const uint8_t *name, size_t len) {
   if (tw_name_is(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
   if (tw_name_is(name, len, "__wasm_init_task") || tw_name_is(name, len, "__wasm_init_async_task"))
@@ -38,7 +63,7 @@ tw_role tw_classify_name(const uint8_t *name, size_t len) {
   if (tw_name_is(name, len, "_start") || tw_has_prefix(name, len, "__") ||
       tw_name_is(name, len, "cabi_realloc_adapter"))
     return TW_ROLE_INTERNAL;
-  if (tw_has_prefix(name, len, "cm32p2")) return TW_ROLE_STANDARD;
+  if (tw_has_prefix(name, len, "cm32p2")) return classify_cm32p2(name, len);
   if (tw_has_prefix(name, len, "cabi_post_")) return TW_ROLE_POST_RETURN;
   if (tw_has_prefix(name, len, "[callback][async-lift]")) return TW_ROLE_CALLBACK;
   if (tw_has_prefix(name, len, "[async-lift-stackful]")) return TW_ROLE_ASYNC_STACKFUL;

@@ -210,13 +210,25 @@ static tw_role export_role(const tw_module *m, const tw_map *names, const tw_exp
   if (e->kind != 0) return TW_ROLE_NOT_FUNC;
   const uint8_t *name = m->data + e->name;
   tw_role r = tw_classify_name(name, e->name_len);
+  /* cabi_post_<N> (legacy) or <N>_post (cm32p2, where <N> is the whole
+   * cm32p2|...| name): a post-return only beside its function export. */
+  const bool std = tw_has_prefix(name, e->name_len, "cm32p2|");
   if (r == TW_ROLE_POST_RETURN) {
-    const long n = find_export(names, m, name + 10, e->name_len - 10);
-    if (n < 0 || m->exports[n].kind != 0) r = TW_ROLE_SYNC;
+    const long n = std ? find_export(names, m, name, e->name_len - 5)
+                       : find_export(names, m, name + 10, e->name_len - 10);
+    if (n < 0 || m->exports[n].kind != 0) r = std ? TW_ROLE_STANDARD : TW_ROLE_SYNC;
   } else if (r == TW_ROLE_SYNC) {
-    memcpy(scratch, "cabi_post_", 10);
-    memcpy(scratch + 10, name, e->name_len);
-    const long post = find_export(names, m, scratch, e->name_len + 10);
+    size_t k = 0;
+    if (std) {
+      memcpy(scratch, name, e->name_len);
+      memcpy(scratch + e->name_len, "_post", 5);
+      k = e->name_len + 5;
+    } else {
+      memcpy(scratch, "cabi_post_", 10);
+      memcpy(scratch + 10, name, e->name_len);
+      k = e->name_len + 10;
+    }
+    const long post = find_export(names, m, scratch, k);
     if (post >= 0 && m->exports[post].kind == 0) r = TW_ROLE_SYNC_POST;
   }
   return r;

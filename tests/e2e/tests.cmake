@@ -36,3 +36,9 @@ foreach(scenario task-hook init-task)
   set_tests_properties(e2e-${scenario} PROPERTIES
     FIXTURES_REQUIRED tw_e2e_npm TIMEOUT 300 LABELS e2e)
 endforeach()
+
+# e2e-cm32p2: the standard name mangling, hooked as wit-component 0.259 hooks it.
+add_test(NAME e2e-cm32p2
+  COMMAND ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/cm32p2.mjs ${TW_CLI} ${TW_WAT2WASM}
+          ${TW_E2E_DIR}/work-cm32p2)
+set_tests_properties(e2e-cm32p2 PROPERTIES FIXTURES_REQUIRED tw_e2e_npm TIMEOUT 300 LABELS e2e)

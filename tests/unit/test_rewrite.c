@@ -833,7 +833,8 @@ static void test_check(void **state) {
 }
 
 /* Every one-byte change of the output (three ways), and the output a byte
- * shorter or longer: all refused, each at the changed byte or before it. */
+ * shorter or longer: all refused, each at the changed byte (or at the field
+ * after a size that became another plausible size). */
 static void test_check_every_byte(void **state) {
   (void)state;
   wb in = {0};
