@@ -71,6 +71,13 @@ typedef struct tw_options {
   const char *stub_output_module; /* with stub_wasi, both set: fd_write to fd */
   const char *stub_output_name;   /* 1 and 2 also calls this import (fd, ptr, len) */
   int strip_debug;      /* non-zero: drop the .debug_* custom sections */
+  /* Glob patterns (fnmatch) on export names: with only_count > 0 only the
+   * exports that match one of `only` are wrapped; those that match one of
+   * `exclude` never are. Hook exports are removed regardless. */
+  const char *const *only;
+  size_t only_count;
+  const char *const *exclude;
+  size_t exclude_count;
   int fsync;            /* non-zero: tw_result_write fsyncs the file before
                            renaming it into place (default: it does not, as
                            cp, ld, wasm-opt and wasm-tools do not) */
@@ -116,7 +123,9 @@ typedef struct tw_result tw_result;
 /* Why an export has its role. Values are pinned. */
 typedef enum tw_reason {
   TW_REASON_NONE = 0, /* not a function export */
-  TW_REASON_NAME = 1  /* by its name (no WIT world decides) */
+  TW_REASON_NAME = 1, /* by its name (no WIT world decides) */
+  TW_REASON_FILTERED = 2 /* its role would be wrapped, but --only/--exclude
+                            leave it out */
 } tw_reason;
 
 /* One row of the plan: what happens to one export. Every function index is

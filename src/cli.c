@@ -52,6 +52,9 @@ static const char usage_text[] =
     "                         with --stub-wasi: fd_write to fd 1 and 2 also\n"
     "                         calls this new import (fd, ptr, len: i32) -> ()\n"
     "      --strip-debug      drop the .debug_* custom sections\n"
+    "      --only PATTERN     wrap only the exports whose names match a glob\n"
+    "                         (repeatable; for modules without an embedded world)\n"
+    "      --exclude PATTERN  never wrap the exports whose names match (repeatable)\n"
     "      --check            write nothing: verify that OUTPUT is exactly what\n"
     "                         a rewrite of INPUT with these options writes; the\n"
     "                         first violation is reported at its offset in OUTPUT\n"
@@ -88,6 +91,7 @@ typedef struct cli {
   int dry_run, plan, json, text, check, verbose;
   tw_options opts;
   char *output_module; /* --stub-wasi-output's module part */
+  const char **only, **exclude; /* --only / --exclude patterns (argv strings) */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -169,6 +173,18 @@ static int parse_args(cli *c, int argc, char **argv) {
       c->output_module = strndup(v, (size_t)(colon - v));
       c->opts.stub_output_module = c->output_module;
       c->opts.stub_output_name = colon + 1;
+    } else if (strncmp(a, "--only", 6) == 0 || strncmp(a, "--exclude", 9) == 0) {
+      const int only = a[2] == 'o';
+      v = option_value(argc, argv, &i, only ? "--only" : "--exclude");
+      if (!v || !*v) return usage_error("%s needs a pattern", a);
+      const char ***list = only ? &c->only : &c->exclude;
+      size_t *n = only ? &c->opts.only_count : &c->opts.exclude_count;
+      const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+      if (!grown) return usage_error("%s", "out of memory");
+      grown[(*n)++] = v;
+      *list = grown;
+      c->opts.only = c->only;
+      c->opts.exclude = c->exclude;
     } else if (strncmp(a, "--verify", 8) == 0) {
       v = option_value(argc, argv, &i, "--verify");
       if (!v) return usage_error("%s needs fast, full or none", a);
@@ -253,6 +269,8 @@ int main(int argc, char **argv) {
   int rc = parse_args(&c, argc, argv);
   if (rc < 0) rc = run(&c);
   free(c.output_module);
+  free(c.only);
+  free(c.exclude);
   return rc;
 }
 

@@ -188,7 +188,7 @@ static void put_hooks_json(tw_buf *b, const tw_plan_entry *pe) {
 }
 
 static const char *reason_name(tw_reason reason) {
-  return reason == TW_REASON_NAME ? "name" : "-";
+  return reason == TW_REASON_NAME ? "name" : reason == TW_REASON_FILTERED ? "filtered" : "-";
 }
 
 static void put_abi_text(tw_buf *b, const tw_result *r) {
@@ -226,6 +226,7 @@ static void put_export_text(tw_buf *b, const tw_result *r, const tw_plan_entry *
     else put_str(b, " guard=-");
   }
   if (pe->already_wrapped) put_str(b, " already-wrapped");
+  if (pe->reason == TW_REASON_FILTERED) put_str(b, " not-wrapped:--only/--exclude");
   put_str(b, "\n");
 }
 

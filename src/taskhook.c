@@ -1,6 +1,7 @@
 /* The task-hook planner: classifying exports into the roles of docs/abi.md
  * and planning the wrappers into the edit. Lookups go through hash tables so
  * that the cost stays linear in the number of exports. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,34 @@ static bool has_duplicate_exports(const tw_map *names, const tw_module *m, tw_er
   return false;
 }
 
+/* --only / --exclude: is the export left unwrapped by them? A post-return
+ * or a callback follows the export it belongs to (its hooks finish that
+ * export's task), so the patterns are matched against that export's name.
+ * Names may hold a NUL byte: such a name matches no pattern. */
+static bool filtered(const tw_module *m, const tw_export *e, tw_role r, const tw_options *o,
+                     char *buf) {
+  if (o->only_count == 0 && o->exclude_count == 0) return false;
+  const uint8_t *name = m->data + e->name;
+  size_t len = e->name_len;
+  const bool std = tw_has_prefix(name, len, "cm32p2|");
+  if (r == TW_ROLE_POST_RETURN && std) {
+    len -= 5; /* cm32p2|...|NAME_post */
+  } else if (r == TW_ROLE_POST_RETURN) {
+    name += 10, len -= 10; /* cabi_post_NAME */
+  } else if (r == TW_ROLE_CALLBACK) {
+    name += 10, len -= 10; /* [callback][async-lift]N -> [async-lift]N */
+  }
+  if (memchr(name, 0, len)) return o->only_count > 0;
+  memcpy(buf, name, len);
+  buf[len] = 0;
+  for (size_t k = 0; k < o->exclude_count; k++)
+    if (fnmatch(o->exclude[k], buf, 0) == 0) return true;
+  if (o->only_count == 0) return false;
+  for (size_t k = 0; k < o->only_count; k++)
+    if (fnmatch(o->only[k], buf, 0) == 0) return false;
+  return true;
+}
+
 /* One wrapper per (function, role) pair, however many exports share it. */
 static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint32_t i,
                         const tw_options *opts, uint8_t *scratch, tw_err *err) {
@@ -290,6 +319,10 @@ static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint3
   uint8_t codes[2];
   const uint8_t ncodes = tw_role_hook_codes(r, p->abi, async_init, codes);
   if (ncodes == 0) return true;
+  if (filtered(m, e, r, opts, (char *)scratch)) {
+    pe->reason = TW_REASON_FILTERED;
+    return true;
+  }
   if (!check_type(m, e, r, err)) return false;
   pe->nhooks = ncodes;
   memcpy(pe->hooks, codes, sizeof codes);

@@ -189,6 +189,26 @@ expect_status 0 "--verbose, nothing to do" "$cli" --verbose nowasi.wat -o nv.was
 grep -q 'no task-hook export and nothing else to do: copied unchanged' err.txt &&
   ok "--verbose says the module was copied unchanged" || fail "--verbose: $(cat err.txt)"
 
+# --only / --exclude narrow what is wrapped; a post-return and a callback
+# follow the export they belong to; the hook export is removed regardless.
+"$cli" in.wasm --dry-run --json --only greet --exclude 'x*' > only.json 2> err.txt
+if "$NODE" -e '
+  const p = JSON.parse(require("fs").readFileSync("only.json", "utf8"));
+  const by = Object.fromEntries(p.exports.map((e) => [e.name, e]));
+  const wrapped = p.exports.filter((e) => e.hooks !== null).map((e) => e.name).sort().join(",");
+  if (wrapped !== "cabi_post_greet,greet") process.exit(1);
+  if (by["add"].reason !== "filtered" || by["greet"].reason !== "name") process.exit(2);
+  if (!by["__wasm_task_hook"].removed || p.wrappers !== 2) process.exit(3);'; then
+  ok "--only: greet and its post-return wrapped, the rest filtered, the hook removed"
+else fail "--only: $(cat only.json)"; fi
+"$cli" in.wasm --dry-run --exclude '*fetch' --exclude 'cabi_*' > excl.txt
+grep -q '^"\[callback\]\[async-lift\]fetch" callback func:9 hooks=- wrapper=- not-wrapped:--only/--exclude$' excl.txt &&
+  grep -q '^"cabi_post_greet" post-return func:6 -> func:13 hooks=1 ' excl.txt &&
+  ok "--exclude: a callback follows its export, a post-return its function" || fail "--exclude: $(cat excl.txt)"
+"$cli" in.wasm -o filtered.wasm --exclude add && "$cli" --check --exclude add in.wasm filtered.wasm &&
+  ok "--check with --exclude" || fail "--check with --exclude"
+expect_status 2 "--only without a pattern" "$cli" in.wasm -o x.wasm --only
+
 # --fsync writes the same bytes.
 expect_status 0 "--fsync" "$cli" --fsync in.wasm -o synced.wasm
 cmp -s synced.wasm ref.wasm && ok "--fsync writes the same bytes" || fail "--fsync output differs"
