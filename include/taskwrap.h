@@ -221,22 +221,25 @@ int tw_result_changed(const tw_result *res);
 typedef enum tw_segment_kind { TW_SEGMENT_INPUT = 0, TW_SEGMENT_BYTES = 1 } tw_segment_kind;
 typedef struct tw_segment {
   tw_segment_kind kind;
-  uint64_t input_offset; /* TW_SEGMENT_INPUT: where in the input */
+  uint64_t input_offset; /* TW_SEGMENT_INPUT: where in tw_result_input's bytes */
   const uint8_t *bytes;  /* TW_SEGMENT_BYTES: the bytes */
   uint64_t size;
 } tw_segment;
 size_t tw_result_segment_count(const tw_result *res);
+/* The binary input the segments refer to: the caller's bytes, or for text
+ * input the binary libwabt assembled from it. */
+const uint8_t *tw_result_input(const tw_result *res, size_t *size);
 int tw_result_segment(const tw_result *res, size_t i, tw_segment *seg);
 
 /* Write the output to path: a temporary file beside it (anonymous where the
  * file system allows), renamed over it, so that path is either the whole new
  * module or left as it was (fsynced first when the options asked for it). A
  * symbolic link is followed and its target replaced; a device, FIFO or
- * socket is written into, never replaced. While it writes, SIGINT, SIGTERM,
- * SIGHUP, SIGPIPE and SIGXFSZ are held back: one that arrives stops the
- * write, what was written is removed, TW_ERR_IO is returned, and the signal
- * is delivered then (a default one ends the process, leaving nothing
- * behind). Returns TW_OK or TW_ERR_IO (message in tw_result_error_message). */
+ * socket is written into, never replaced. While it replaces a file, SIGINT,
+ * SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ are held back: one that arrives stops
+ * the write, what was written is removed, TW_ERR_IO is returned, and the
+ * signal is delivered then (a default one ends the process, leaving nothing
+ * behind). Writing into a stream holds nothing back. Returns TW_OK or TW_ERR_IO (message in tw_result_error_message). */
 tw_status tw_result_write(tw_result *res, const char *path);
 /* Write the output to an open descriptor (a pipe, standard output, ...). */
 tw_status tw_result_write_fd(tw_result *res, int fd);

@@ -454,6 +454,11 @@ size_t tw_result_segment_count(const tw_result *r) {
   return r->output_is_input ? (r->input_size > 0) : r->out.nsegs;
 }
 
+const uint8_t *tw_result_input(const tw_result *r, size_t *size) {
+  if (size) *size = r ? r->input_size : 0;
+  return r ? r->input : NULL;
+}
+
 int tw_result_segment(const tw_result *r, size_t i, tw_segment *seg) {
   if (!seg || i >= tw_result_segment_count(r)) return 0;
   if (r->output_is_input) {
@@ -497,16 +502,21 @@ tw_status tw_result_write_fd(tw_result *r, int fd) {
 }
 
 /* The text, streamed from libwabt's worker into fd as it is made: nothing
- * of it is held here. Without names when libwabt aborts on the name section
- * (and fd can be started again). */
-static bool write_text_to(int fd, void *ctx, tw_err *err) {
-  tw_result *r = ctx;
+ * of it is held here. When libwabt aborts (the known aborts come from the
+ * name section, read before anything is written), the text is made again
+ * without names, if nothing was written yet: in our own temporary file,
+ * which is truncated, or at a caller's descriptor whose offset has not
+ * moved. */
+static bool write_text(int fd, tw_result *r, bool own_file, tw_err *err) {
   size_t n = 0;
   const uint8_t *bin = flatten(r, &n);
   if (!bin) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
   tw_wabt_diag d = {0};
+  const off_t before = lseek(fd, 0, SEEK_CUR);
   tw_wabt_status st = tw_wabt_wasm_to_wat_fd(bin, n, 1, fd, tw_write_stop, &d);
-  if (st == TW_WABT_CRASHED && ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0)
+  if (st == TW_WABT_CRASHED &&
+      (own_file ? ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0
+                : before >= 0 && lseek(fd, 0, SEEK_CUR) == before))
     st = tw_wabt_wasm_to_wat_fd(bin, n, 0, fd, tw_write_stop, &d);
   switch (st) {
   case TW_WABT_OK: return true;
@@ -520,6 +530,14 @@ static bool write_text_to(int fd, void *ctx, tw_err *err) {
   return false;
 }
 
+static bool write_text_to(int fd, void *ctx, tw_err *err) {
+  return write_text(fd, ctx, true, err);
+}
+
+static bool write_text_to_stream(int fd, void *ctx, tw_err *err) {
+  return write_text(fd, ctx, false, err);
+}
+
 tw_status tw_result_write_text(tw_result *r, const char *path) {
   if (!r || !path) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
   if (r->err.code != TW_OK || r->checked) return TW_ERR_INVALID_ARG;
@@ -530,7 +548,7 @@ tw_status tw_result_write_text(tw_result *r, const char *path) {
 
 tw_status tw_result_write_text_fd(tw_result *r, int fd) {
   if (!r || r->err.code != TW_OK || r->checked) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
-  if (!tw_write_fd(fd, write_text_to, r, &r->err))
+  if (!tw_write_fd(fd, write_text_to_stream, r, &r->err))
     return r->write_error = r->err.code == TW_ERR_IO, r->err.code;
   return TW_OK;
 }

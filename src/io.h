@@ -19,14 +19,13 @@ bool tw_input_open(tw_input *in, const char *path, tw_err *err);
 void tw_input_close(tw_input *in);
 
 /* Write the segments to out_fd; input ranges from in_fd (or, when it is -1,
- * from input). SIGINT, SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ are held back
- * meanwhile: one that arrives stops it (TW_ERR_IO), and is delivered when it
- * returns. */
+ * from input). A signal that tw_write_atomic holds back and that is pending
+ * stops it (TW_ERR_IO). */
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err);
 /* Non-zero when a signal that stops a write is pending (see below). */
 int tw_write_stop(void);
-/* write_fn(fd) with those signals held back, as tw_write_segments does. */
+/* write_fn(fd) for a stream: nothing is held back. */
 bool tw_write_fd(int fd, bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx,
                  tw_err *err);
 /* Bytes to fd, stopping for the signals tw_write_segments stops for. */

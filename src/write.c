@@ -12,10 +12,12 @@
  * written into, never replaced; a symbolic link is followed, and its target
  * replaced.
  *
- * While it writes, the signals that end a tool (SIGINT, SIGTERM, SIGHUP,
- * SIGPIPE, SIGXFSZ) are held back and polled between chunks: one that
- * arrives stops the write, what was written is removed, and the signal is
- * delivered only then, so no death leaves a partial or stray file. */
+ * While it replaces a file, the signals that end a tool (SIGINT, SIGTERM,
+ * SIGHUP, SIGPIPE, SIGXFSZ) are held back and polled between chunks: one
+ * that arrives stops the write, what was written is removed, and the signal
+ * is delivered only then, so no death leaves a partial or stray file. A
+ * stream (standard output, a FIFO, a device, a socket) holds nothing back:
+ * what it received is its reader's. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -197,31 +199,19 @@ static void release(held *h) { pthread_sigmask(SIG_SETMASK, &h->old, NULL); }
 
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err) {
-  held h;
-  hold(&h);
-  const bool ok = write_segments(o, input, in_fd, out_fd, err);
-  release(&h);
-  return ok;
+  return write_segments(o, input, in_fd, out_fd, err);
 }
 
 int tw_write_stop(void) { return pending_signal() != 0; }
 
 bool tw_write_fd(int fd, bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx,
                  tw_err *err) {
-  held h;
-  hold(&h);
-  const bool ok = write_fn(fd, ctx, err);
-  release(&h);
-  return ok;
+  return write_fn(fd, ctx, err);
 }
 
 bool tw_write_bytes(int fd, const uint8_t *p, size_t n, tw_err *err) {
-  held h;
-  hold(&h);
   writer w = {fd, NULL, -1, false, NULL, 0, err};
-  const bool ok = write_all(&w, p, n);
-  release(&h);
-  return ok;
+  return write_all(&w, p, n);
 }
 
 /* ---- into a file ----------------------------------------------------------------- */
@@ -346,8 +336,9 @@ static bool create_temp(target *t, mode_t mode, tw_err *err) {
   return true;
 }
 
-/* Give the anonymous file a name beside the destination, then rename it
- * over the destination. */
+/* Give the anonymous file a name beside the destination, close it, then
+ * rename it over the destination (the last step: nothing can fail after
+ * the destination is replaced). */
 static bool put_in_place(target *t, tw_err *err) {
   if (!t->tmp) {
     const size_t cap = strlen(t->path) + 16;
@@ -357,7 +348,10 @@ static bool put_in_place(target *t, tw_err *err) {
     int rc = -1;
     for (int tries = 0; rc != 0 && tries < 100; tries++) {
       temp_name(t->tmp, cap, t->path);
+      /* Through /proc; without it, AT_EMPTY_PATH (which needs
+       * CAP_DAC_READ_SEARCH). */
       rc = linkat(AT_FDCWD, proc, AT_FDCWD, t->tmp, AT_SYMLINK_FOLLOW);
+      if (rc != 0 && errno == ENOENT) rc = linkat(t->fd, "", AT_FDCWD, t->tmp, AT_EMPTY_PATH);
       if (rc != 0 && errno != EEXIST) break;
     }
     if (rc != 0) {
@@ -366,6 +360,9 @@ static bool put_in_place(target *t, tw_err *err) {
       return path_fail(err, "cannot link output into place");
     }
   }
+  const int fd = t->fd;
+  t->fd = -1;
+  if (close(fd) != 0) return path_fail(err, "cannot write output");
   if (rename(t->tmp, t->path) != 0) return path_fail(err, "cannot rename output into place");
   free(t->tmp);
   t->tmp = NULL;
@@ -375,20 +372,24 @@ static bool put_in_place(target *t, tw_err *err) {
 bool tw_write_atomic(const char *path, bool do_fsync, tw_err *err,
                      bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx) {
   held h;
-  hold(&h);
   target t = {follow_links(path, err), NULL, -1};
   struct stat st;
   bool ok = t.path != NULL;
   const bool exists = ok && stat(t.path, &st) == 0;
-  if (ok && exists && S_ISDIR(st.st_mode)) {
+  if (ok && !exists && errno != ENOENT) ok = path_fail(err, "cannot write output");
+  if (!ok) {
+  } else if (exists && S_ISDIR(st.st_mode)) {
     errno = EISDIR;
     ok = path_fail(err, "cannot write output");
-  } else if (ok && exists && !S_ISREG(st.st_mode)) {
-    /* Nothing that is not a regular file is ever replaced. */
+  } else if (exists && !S_ISREG(st.st_mode)) {
+    /* Nothing that is not a regular file is ever replaced. A stream is
+     * written as streams are: nothing is held back (an open that waits for
+     * a FIFO's reader, a write to a stalled one, end as signals end them). */
     t.fd = open_special(t.path, &st, err);
     ok = t.fd >= 0 && write_fn(t.fd, ctx, err);
     if (t.fd >= 0 && close(t.fd) != 0 && ok) ok = path_fail(err, "cannot write output");
-  } else if (ok) {
+  } else {
+    hold(&h);
     ok = create_temp(&t, output_mode(&st, exists), err) && write_fn(t.fd, ctx, err);
     if (ok && do_fsync && fsync(t.fd) != 0) ok = path_fail(err, "cannot write output");
     if (ok && pending_signal()) {
@@ -398,9 +399,9 @@ bool tw_write_atomic(const char *path, bool do_fsync, tw_err *err,
     if (ok) ok = put_in_place(&t, err);
     if (t.fd >= 0 && close(t.fd) != 0 && ok) ok = path_fail(err, "cannot write output");
     if (t.tmp) unlink(t.tmp); /* a named temporary file never outlives a failure */
+    release(&h);
   }
   free(t.tmp);
   free(t.path);
-  release(&h);
   return ok;
 }

@@ -133,6 +133,13 @@ grep -Eq '^wasm-taskwrap: bad\.wat:3:[0-9]+: error: type mismatch' err.txt &&
   ok "text errors carry line and column" || fail "text error format: $(cat err.txt)"
 [ ! -e bad-text.wasm ] && ok "no output for invalid text" || fail "bad-text.wasm written"
 
+# -t to a standard output that already holds something keeps it, also when
+# libwabt must be asked twice (it aborts on this module's local names).
+sed 's/#.*//' "$fixtures/bad-wabt-local-name.hex" | xxd -r -p > lname.wasm
+{ echo HEADER; "$cli" lname.wasm -t -o -; } > appended.txt 2> err.txt
+[ "$(head -n 1 appended.txt)" = HEADER ] && sed -n 2p appended.txt | grep -q '^(module' &&
+  ok "-t -o - keeps what stdout held before" || fail "-t -o - after HEADER: $(head -c 80 appended.txt)"
+
 # --verify=full passes a good rewrite and is named in --help with none's caveat.
 expect_status 0 "--verify=full" "$cli" --verify=full in.wasm -o full.wasm
 cmp -s full.wasm ref.wasm && ok "--verify=full writes the same bytes" || fail "--verify=full output differs"

@@ -76,6 +76,21 @@ pkill -f 'socket.AF_UNIX' 2> /dev/null || true
   fail "socket: $(stat -c %F sock) $(cat err.txt)"
 [ -z "$(ls | grep -F .tmp- || true)" ] && ok "no temporary file beside them" || fail "temporary files: $(ls)"
 
+# A FIFO with no reader: the open waits, and SIGTERM ends the wait (it is a
+# stream: nothing is held back).
+mkfifo lonely
+env --default-signal "$cli" small.wasm -o lonely 2> /dev/null &
+pid=$!
+sleep 0.3
+kill -TERM "$pid"
+( sleep 5; kill -KILL "$pid" 2> /dev/null ) &
+guard=$!
+wait "$pid"
+st=$?
+kill "$guard" 2> /dev/null
+[ "$st" = 143 ] && [ -p lonely ] && ok "SIGTERM ends a wait for a FIFO's reader" ||
+  fail "FIFO without a reader: exit $st (want 143)"
+
 # --- a symbolic link ----------------------------------------------------------------
 mkdir -p real
 echo old > real/target.wasm

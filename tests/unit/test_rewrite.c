@@ -1523,6 +1523,35 @@ static void test_names_count_overstated(void **state) {
   tw_result_free(r);
 }
 
+/* Text input: the segments refer to the binary libwabt assembled, which
+ * tw_result_input gives. */
+static void test_segments_of_text(void **state) {
+  (void)state;
+  static const char wat[] = "(module (func (export \"__wasm_task_hook\") (param i32))"
+                            " (func (export \"run\")))";
+  tw_result *r = rewrite_ok((const uint8_t *)wat, sizeof wat - 1, NULL);
+  size_t in_n = 0, n = 0;
+  const uint8_t *in = tw_result_input(r, &in_n);
+  const uint8_t *out = tw_result_output(r, &n);
+  assert_non_null(in);
+  assert_true(in_n > 8 && memcmp(in, "\0asm", 4) == 0);
+  wb cat = {0};
+  for (size_t i = 0; i < tw_result_segment_count(r); i++) {
+    tw_segment seg;
+    assert_true(tw_result_segment(r, i, &seg));
+    if (seg.kind == TW_SEGMENT_INPUT) {
+      assert_true(seg.input_offset + seg.size <= in_n);
+      wb_bytes(&cat, in + seg.input_offset, (size_t)seg.size);
+    } else {
+      wb_bytes(&cat, seg.bytes, (size_t)seg.size);
+    }
+  }
+  assert_int_equal(cat.n, n);
+  assert_memory_equal(cat.d, out, n);
+  wb_free(&cat);
+  tw_result_free(r);
+}
+
 static void test_bad_arguments(void **state) {
   (void)state;
   assert_int_equal(tw_rewrite((const uint8_t *)"", 0, NULL, NULL), TW_ERR_INVALID_ARG);
@@ -1547,6 +1576,7 @@ int main(void) {
       cmocka_unit_test(test_no_hook),
       cmocka_unit_test(test_count_width),
       cmocka_unit_test(test_names_count_overstated),
+      cmocka_unit_test(test_segments_of_text),
       cmocka_unit_test(test_type_mismatch),
       cmocka_unit_test(test_verify_hook_code),
       cmocka_unit_test(test_verify_call_target),
