@@ -88,6 +88,16 @@ bool tw_read_bytes(tw_cursor *c, size_t *start, uint32_t *len, const char *what)
   return true;
 }
 
+bool tw_read_subsection(tw_cursor *c, tw_subsection *out) {
+  const size_t at = c->pos;
+  out->start = at;
+  if (tw_read_u8(c, &out->id, "name subsection id") &&
+      tw_read_bytes(c, &out->body, &out->len, "name subsection"))
+    return true;
+  c->pos = at;
+  return false;
+}
+
 bool tw_utf8_valid(const uint8_t *p, size_t n) {
   size_t i = 0;
   while (i < n) {

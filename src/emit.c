@@ -484,14 +484,14 @@ static bool emit_names(emitter *x, const tw_section *s) {
   tw_cursor c = tw_cursor_make(m->data, s->name_start + s->name_len, s->end, &scratch);
   bool func_names = false;
   while (c.pos < c.end) {
-    const size_t start = c.pos;
-    uint8_t id = 0;
-    size_t body = 0;
-    uint32_t len = 0;
-    if (!tw_read_u8(&c, &id, "subsection") || !tw_read_bytes(&c, &body, &len, "subsection")) {
-      tw_err_set(x->err, TW_ERR_MALFORMED, start, "name section: malformed subsection");
+    tw_subsection ss;
+    if (!tw_read_subsection(&c, &ss)) {
+      tw_err_set(x->err, TW_ERR_MALFORMED, c.pos, "name section: malformed subsection");
       return false; /* edit.c checked the framing: never reached */
     }
+    const size_t start = ss.start, body = ss.body;
+    const uint8_t id = ss.id;
+    const uint32_t len = ss.len;
     if (id > 1 && !func_names && new_names) { /* function names go before this one */
       put_new_names_subsection(x);
       func_names = true;

@@ -110,6 +110,14 @@ bool tw_read_bytes(tw_cursor *c, size_t *start, uint32_t *len, const char *what)
 /* Like tw_read_bytes, and the bytes must be valid UTF-8 (spec 5.2.4). */
 bool tw_read_name(tw_cursor *c, size_t *start, uint32_t *len, const char *what);
 bool tw_skip(tw_cursor *c, size_t n, const char *what);
+/* A subsection of the name section (spec 7.4.1): its id and its contents. */
+typedef struct tw_subsection {
+  size_t start;   /* its id byte */
+  uint8_t id;
+  size_t body;    /* its contents */
+  uint32_t len;
+} tw_subsection;
+bool tw_read_subsection(tw_cursor *c, tw_subsection *out);
 bool tw_utf8_valid(const uint8_t *p, size_t n);
 
 /* Value and heap types (spec 5.3), shared by the module reader and the

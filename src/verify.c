@@ -1052,12 +1052,12 @@ static bool sec_names(vctx *x, uint64_t *p, const tw_section *s) {
   tw_cursor c = tw_cursor_make(m->data, contents, s->end, &scratch);
   bool func_names = false;
   while (c.pos < c.end) {
-    const size_t start = c.pos;
-    uint8_t id = 0;
-    size_t sub = 0;
-    uint32_t len = 0;
-    if (!tw_read_u8(&c, &id, "id") || !tw_read_bytes(&c, &sub, &len, "subsection"))
-      return XFAIL(x, *p, "cannot decode the input's name section at input 0x%zx", start);
+    tw_subsection ss;
+    if (!tw_read_subsection(&c, &ss))
+      return XFAIL(x, *p, "cannot decode the input's name section at input 0x%zx", c.pos);
+    const size_t start = ss.start, sub = ss.body;
+    const uint8_t id = ss.id;
+    const uint32_t len = ss.len;
     if (id > 1 && !func_names && x->nadded > 0) {
       if (!names_inserted(x, p)) return false;
       func_names = true;
