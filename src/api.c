@@ -312,7 +312,16 @@ static bool rewrite(tw_result *r, const uint8_t *data, size_t size, const tw_opt
     if (!verify_full(r, bytes, n)) return false;
   }
   if (r->output_is_input || opts->verify == TW_VERIFY_NONE) return true;
-  return tw_verify_segments(&r->m, &r->edit, &r->out, &r->err);
+  if (tw_verify_segments(&r->m, &r->edit, &r->out, &r->err)) return true;
+  /* The offset is in the output, which is not written: say so (a failure
+   * here is wasm-taskwrap's own fault, never the input's). */
+  char msg[sizeof r->err.message + 80];
+  snprintf(msg, sizeof msg, "verification failed at byte 0x%llx of the output (not written): %s",
+           (unsigned long long)r->err.offset, r->err.message);
+  const size_t n = strnlen(msg, sizeof r->err.message - 1); /* cut to fit */
+  memcpy(r->err.message, msg, n);
+  r->err.message[n] = 0;
+  return false;
 }
 
 static tw_result *new_result(tw_result **out) {
