@@ -53,6 +53,7 @@ package)
   # The targets file of the configuration: taskwrapTargets-debug.cmake etc.
   lc=$(echo "${CONFIG:-noconfig}" | tr '[:upper:]' '[:lower:]')
   expected="bin/wasm-taskwrap
+bin/wasm-taskwrap-ld
 include/taskwrap.h
 lib/cmake/taskwrap/TaskwrapPostLink.cmake
 lib/cmake/taskwrap/taskwrapConfig.cmake
@@ -65,6 +66,7 @@ lib/pkgconfig/taskwrap.pc"
   [ "$got" = "$expected" ] || fail "installed files differ:$(diff <(echo "$expected") <(echo "$got"))"
   echo "installed:"; echo "$got" | sed 's/^/  /'
   [ -x "$prefix/bin/wasm-taskwrap" ] || fail "bin/wasm-taskwrap is not executable"
+  [ -x "$prefix/bin/wasm-taskwrap-ld" ] || fail "bin/wasm-taskwrap-ld is not executable"
   [ "$("$prefix/bin/wasm-taskwrap" --version)" = "wasm-taskwrap 0.1.0" ] || fail "--version"
   cmp "$SRC/include/taskwrap.h" "$prefix/include/taskwrap.h"
 

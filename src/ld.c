@@ -1,0 +1,269 @@
+/* wasm-taskwrap-ld: a linker that wasm-component-ld (--wasm-ld-path) or
+ * clang (--ld-path) can run instead of wasm-ld. It runs the real wasm-ld
+ * with the same arguments and then rewrites the module it wrote, in place,
+ * with options from TASKWRAP_FLAGS (the command line's syntax).
+ *
+ * The real linker: TASKWRAP_WASM_LD, else the first wasm-ld on PATH that is
+ * not this program, else `rust-lld -flavor wasm`. Exit status: the linker's
+ * when the link fails; 1 with wasm-taskwrap's message when the rewrite
+ * fails (the output is then left as the linker wrote it); 0 otherwise.
+ * Relocatable (-r) and shared (-shared) links pass through untouched. */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "taskwrap.h"
+
+static const char self_name[] = "wasm-taskwrap-ld";
+
+typedef struct strs {
+  char **v;
+  size_t n, cap;
+} strs;
+
+static void push(strs *s, char *p) {
+  if (s->n + 1 >= s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 16;
+    s->v = realloc(s->v, s->cap * sizeof *s->v);
+    if (!s->v) {
+      perror(self_name);
+      exit(1);
+    }
+  }
+  s->v[s->n++] = p;
+  s->v[s->n] = NULL;
+}
+
+/* An @argfile's words, quoted the POSIX way (--rsp-quoting=posix, what
+ * wasm-component-ld writes): white space separates; '...' is literal;
+ * "..." and bare words take backslash escapes. */
+static void read_argfile(const char *path, strs *out) {
+  FILE *f = fopen(path, "r");
+  if (!f) return; /* the linker reports it */
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  int c, quote = 0, in_word = 0;
+  while ((c = fgetc(f)) != EOF) {
+    if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+      if (in_word) {
+        buf[len] = 0;
+        push(out, buf);
+        buf = NULL, len = cap = 0, in_word = 0;
+      }
+      continue;
+    }
+    in_word = 1;
+    if (quote != '\'' && c == '\\') {
+      const int d = fgetc(f);
+      if (d == EOF) break;
+      c = d;
+    } else if ((c == '\'' || c == '"') && (!quote || quote == c)) {
+      quote = quote ? 0 : c;
+      if (!buf) buf = calloc(1, cap = 16);
+      continue;
+    }
+    if (len + 2 > cap) {
+      cap = cap ? cap * 2 : 16;
+      buf = realloc(buf, cap);
+      if (!buf) break;
+    }
+    buf[len++] = (char)c;
+  }
+  if (in_word && buf) {
+    buf[len] = 0;
+    push(out, buf);
+  } else {
+    free(buf);
+  }
+  fclose(f);
+}
+
+/* Every argument, with @argfiles expanded (for reading only: the linker
+ * gets the arguments as they were). */
+static void expand(int argc, char **argv, strs *out) {
+  for (int i = 1; i < argc; i++) {
+    if (argv[i][0] == '@') read_argfile(argv[i] + 1, out);
+    else push(out, strdup(argv[i]));
+  }
+}
+
+typedef struct link_info {
+  const char *output;
+  int passthrough; /* -r, -shared: not a module to rewrite */
+} link_info;
+
+static link_info scan(const strs *a) {
+  link_info li = {"a.out", 0};
+  for (size_t i = 0; i < a->n; i++) {
+    const char *s = a->v[i];
+    if ((strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) && i + 1 < a->n) li.output = a->v[++i];
+    else if (strncmp(s, "--output=", 9) == 0) li.output = s + 9;
+    else if (strncmp(s, "-o", 2) == 0 && s[2]) li.output = s + 2;
+    else if (strcmp(s, "-r") == 0 || strcmp(s, "--relocatable") == 0 || strcmp(s, "-shared") == 0 ||
+             strcmp(s, "--shared") == 0)
+      li.passthrough = 1;
+  }
+  return li;
+}
+
+static int same_file(const char *a, const char *b) {
+  char ra[PATH_MAX], rb[PATH_MAX];
+  return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
+/* The first wasm-ld on PATH that is not this program, or NULL. */
+static char *find_on_path(const char *name) {
+  const char *path = getenv("PATH");
+  if (!path) return NULL;
+  char *copy = strdup(path), *save = NULL;
+  char *found = NULL;
+  for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+    const size_t n = strlen(dir) + strlen(name) + 2;
+    char *cand = malloc(n);
+    snprintf(cand, n, "%s/%s", *dir ? dir : ".", name);
+    if (access(cand, X_OK) == 0 && !same_file(cand, "/proc/self/exe")) found = cand;
+    else free(cand);
+  }
+  free(copy);
+  return found;
+}
+
+static int run_linker(int argc, char **argv) {
+  strs cmd = {0};
+  const char *env = getenv("TASKWRAP_WASM_LD");
+  char *path = env && *env ? strdup(env) : find_on_path("wasm-ld");
+  if (path) {
+    push(&cmd, path);
+  } else if ((path = find_on_path("rust-lld"))) {
+    push(&cmd, path);
+    push(&cmd, "-flavor");
+    push(&cmd, "wasm");
+  } else {
+    fprintf(stderr, "%s: error: no wasm-ld: set TASKWRAP_WASM_LD, or put wasm-ld or rust-lld on PATH\n",
+            self_name);
+    return 1;
+  }
+  for (int i = 1; i < argc; i++) push(&cmd, argv[i]);
+  fflush(NULL);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    perror(self_name);
+    return 1;
+  }
+  if (pid == 0) {
+    execv(cmd.v[0], cmd.v);
+    fprintf(stderr, "%s: error: cannot run %s: %s\n", self_name, cmd.v[0], strerror(errno));
+    _exit(127);
+  }
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  free(path);
+  free(cmd.v);
+  if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+/* TASKWRAP_FLAGS, split at white space, in the command line's syntax (the
+ * rewrite options only). Returns 0 and a message on a bad flag. */
+static int parse_flags(tw_options *o, strs *keep, const char **bad) {
+  const char *env = getenv("TASKWRAP_FLAGS");
+  char *copy = strdup(env ? env : ""), *save = NULL;
+  strs w = {0};
+  for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) push(&w, t);
+  push(keep, copy);
+  static const char *only[64], *exclude[64];
+  for (size_t i = 0; i < w.n; i++) {
+    const char *a = w.v[i];
+    const char *next = i + 1 < w.n ? w.v[i + 1] : NULL;
+    const char *eq = strchr(a, '=');
+    const char *val = eq ? eq + 1 : next;
+    const size_t key = eq ? (size_t)(eq - a) : strlen(a);
+#define IS(k) (key == strlen(k) && strncmp(a, k, key) == 0)
+    if (IS("--keep-hook-export")) o->keep_hook_export = 1;
+    else if (IS("--init-once")) o->init_once = 1;
+    else if (IS("--stub-wasi")) o->stub_wasi = 1;
+    else if (IS("--strip-debug")) o->strip_debug = 1;
+    else if (IS("--fsync")) o->fsync = 1;
+    else if (IS("--abi") && val) {
+      o->abi = strcmp(val, "task-hook") == 0 ? TW_ABI_TASK_HOOK
+             : strcmp(val, "init-task") == 0 ? TW_ABI_INIT_TASK
+             : strcmp(val, "auto") == 0      ? TW_ABI_AUTO
+                                             : (tw_abi)99;
+      if ((int)o->abi == 99) return *bad = a, 0;
+      if (!eq) i++;
+    } else if (IS("--verify") && val) {
+      o->verify = strcmp(val, "fast") == 0 ? TW_VERIFY_FAST
+                : strcmp(val, "full") == 0 ? TW_VERIFY_FULL
+                : strcmp(val, "none") == 0 ? TW_VERIFY_NONE
+                                           : (tw_verify)99;
+      if ((int)o->verify == 99) return *bad = a, 0;
+      if (!eq) i++;
+    } else if (IS("--stub-wasi-output") && val) {
+      char *m = strdup(val), *colon = strrchr(m, ':');
+      push(keep, m);
+      if (!colon || colon == m || !colon[1]) return *bad = a, 0;
+      *colon = 0;
+      o->stub_output_module = m;
+      o->stub_output_name = colon + 1;
+      if (!eq) i++;
+    } else if ((IS("--only") || IS("--exclude")) && val) {
+      const char **list = IS("--only") ? only : exclude;
+      size_t *n = IS("--only") ? &o->only_count : &o->exclude_count;
+      if (*n == 64) return *bad = a, 0;
+      list[(*n)++] = val;
+      o->only = only, o->exclude = exclude;
+      if (!eq) i++;
+    } else {
+      return *bad = a, 0;
+    }
+#undef IS
+  }
+  free(w.v);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  const int rc = run_linker(argc, argv);
+  if (rc != 0) return rc;
+  strs args = {0};
+  expand(argc, argv, &args);
+  const link_info li = scan(&args);
+  if (li.passthrough) return 0;
+  tw_options o;
+  tw_options_init(&o);
+  o.input_name = li.output;
+  strs keep = {0};
+  const char *bad = NULL;
+  if (!parse_flags(&o, &keep, &bad)) {
+    fprintf(stderr, "%s: error: TASKWRAP_FLAGS: unknown or incomplete option '%s'\n", self_name, bad);
+    return 1;
+  }
+  tw_result *res = NULL;
+  int status = 0;
+  if (tw_rewrite_file(li.output, &o, &res) != TW_OK) {
+    fprintf(stderr, "%s: %s:0x%llx: error: %s\n", self_name, li.output,
+            (unsigned long long)tw_result_error_offset(res), tw_result_error_message(res));
+    status = 1;
+  } else {
+    for (size_t i = 0; i < tw_result_warning_count(res); i++)
+      fprintf(stderr, "%s: %s: warning: %s\n", self_name, li.output, tw_result_warning(res, i));
+    /* Unchanged (no hook): the linker's file is left exactly as it is. */
+    if (tw_result_changed(res) && tw_result_write(res, li.output) != TW_OK) {
+      fprintf(stderr, "%s: %s: error: %s\n", self_name, li.output, tw_result_error_message(res));
+      status = 1;
+    }
+  }
+  tw_result_free(res);
+  for (size_t i = 0; i < args.n; i++) free(args.v[i]);
+  free(args.v);
+  for (size_t i = 0; i < keep.n; i++) free(keep.v[i]);
+  free(keep.v);
+  return status;
+}
