@@ -172,12 +172,21 @@ static int run_linker(int argc, char **argv) {
 
 /* TASKWRAP_FLAGS, split at white space, in the command line's syntax (the
  * rewrite options only). Returns 0 and a message on a bad flag. */
+static int parse_words(tw_options *o, const strs *w, strs *keep, const char **bad);
+
 static int parse_flags(tw_options *o, strs *keep, const char **bad) {
   const char *env = getenv("TASKWRAP_FLAGS");
   char *copy = strdup(env ? env : ""), *save = NULL;
   strs w = {0};
-  for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) push(&w, t);
   push(keep, copy);
+  for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) push(&w, t);
+  const int ok = parse_words(o, &w, keep, bad);
+  free(w.v);
+  return ok;
+}
+
+static int parse_words(tw_options *o, const strs *ws, strs *keep, const char **bad) {
+  const strs w = *ws;
   static const char *only[64], *exclude[64];
   for (size_t i = 0; i < w.n; i++) {
     const char *a = w.v[i];
@@ -225,7 +234,6 @@ static int parse_flags(tw_options *o, strs *keep, const char **bad) {
     }
 #undef IS
   }
-  free(w.v);
   return 1;
 }
 
@@ -235,19 +243,22 @@ int main(int argc, char **argv) {
   strs args = {0};
   expand(argc, argv, &args);
   const link_info li = scan(&args);
-  if (li.passthrough) return 0;
+  if (li.passthrough) {
+    for (size_t i = 0; i < args.n; i++) free(args.v[i]);
+    free(args.v);
+    return 0;
+  }
   tw_options o;
   tw_options_init(&o);
   o.input_name = li.output;
   strs keep = {0};
   const char *bad = NULL;
-  if (!parse_flags(&o, &keep, &bad)) {
-    fprintf(stderr, "%s: error: TASKWRAP_FLAGS: unknown or incomplete option '%s'\n", self_name, bad);
-    return 1;
-  }
   tw_result *res = NULL;
   int status = 0;
-  if (tw_rewrite_file(li.output, &o, &res) != TW_OK) {
+  if (!parse_flags(&o, &keep, &bad)) {
+    fprintf(stderr, "%s: error: TASKWRAP_FLAGS: unknown or incomplete option '%s'\n", self_name, bad);
+    status = 1;
+  } else if (tw_rewrite_file(li.output, &o, &res) != TW_OK) {
     fprintf(stderr, "%s: %s:0x%llx: error: %s\n", self_name, li.output,
             (unsigned long long)tw_result_error_offset(res), tw_result_error_message(res));
     status = 1;
