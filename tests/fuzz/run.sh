@@ -49,7 +49,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
        -fno-omit-frame-pointer -I"$repo/include" -I"$repo/src")
 lib_c=()
 for f in "$repo"/src/*.c; do
-  case "$(basename "$f")" in cli.c | wabt_none.c) ;; *) lib_c+=("$f") ;; esac
+  case "$(basename "$f")" in cli.c | ld.c | wabt_none.c) ;; *) lib_c+=("$f") ;; esac # not the programs
 done
 if [ "$full" = 1 ]; then
   target=fuzz_rewrite_full
