@@ -557,7 +557,7 @@ tw_status tw_result_write_text(tw_result *r, const char *path) {
 
 tw_status tw_result_write_text_fd(tw_result *r, int fd) {
   if (!r || r->err.code != TW_OK || r->checked) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
-  if (!tw_write_fd(fd, write_text_to_stream, r, &r->err))
+  if (!write_text_to_stream(fd, r, &r->err))
     return r->write_error = r->err.code == TW_ERR_IO, r->err.code;
   return TW_OK;
 }

@@ -128,7 +128,7 @@ void tw_encode_exit(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   tw_buf_put_u8(b, OP_END);
 }
 
-static const char wasi_module[] = "wasi_snapshot_preview1";
+static const char wasi_module[] = TW_WASI_MODULE;
 
 static void put_str(tw_buf *b, const char *s) { tw_buf_put(b, s, strlen(s)); }
 

@@ -87,6 +87,8 @@ uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id) {
   return id < e->m->nfuncs ? e->m->func_types[id] : TW_NONE;
 }
 
+const tw_fn_kind tw_defined_order[4] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
+
 /* The output's function space, in the order of src/edit.h. */
 static void number_functions(tw_edit *e) {
   const tw_module *m = e->m;
@@ -100,10 +102,9 @@ static void number_functions(tw_edit *e) {
     if (e->fns[k].kind == TW_FN_IMPORT) e->out[m->nfuncs + k] = next++;
   e->out_nimports = next;
   for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) e->out[i] = next++;
-  static const tw_fn_kind defined[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
-  for (size_t d = 0; d < sizeof defined / sizeof defined[0]; d++)
+  for (size_t d = 0; d < sizeof tw_defined_order / sizeof tw_defined_order[0]; d++)
     for (uint32_t k = 0; k < e->nfns; k++)
-      if (e->fns[k].kind == defined[d]) e->out[m->nfuncs + k] = next++;
+      if (e->fns[k].kind == tw_defined_order[d]) e->out[m->nfuncs + k] = next++;
   /* A stubbed import's calls go to its stub. */
   for (uint32_t k = 0; k < e->nfns; k++)
     if (e->fns[k].kind == TW_FN_STUB) e->out[e->fns[k].import_func] = e->out[m->nfuncs + k];
@@ -168,7 +169,7 @@ bool tw_edit_finalise(tw_edit *e, tw_err *err) {
       e->dropped_code_metadata = e->changes = true;
     }
   }
-  const bool named = e->nwrappers + e->nstubs + e->nguards + e->nexits > 0;
+  const bool named = tw_edit_ndefined(e) > 0;
   if (m->sec_name >= 0 && (named || e->renumbered)) {
     if (e->renumbered && !names_renumberable(m)) {
       e->drop_section[m->sec_name] = true;

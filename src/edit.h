@@ -143,6 +143,19 @@ typedef struct tw_edit {
   bool changes;            /* the output differs from the input */
 } tw_edit;
 
+/* The functions the edit defines (every added function but imports), and
+ * the order of their kinds in the output's function space. */
+static inline uint32_t tw_edit_ndefined(const tw_edit *e) {
+  return e->nwrappers + e->nstubs + e->nguards + e->nexits;
+}
+extern const tw_fn_kind tw_defined_order[4];
+/* Does an export of this role call __wasm_init_async_task (init-task ABI,
+ * async roles, when the module exports it)? */
+static inline bool tw_edit_async_init(const tw_edit *e, tw_role r) {
+  return e->abi == TW_ABI_INIT_TASK && e->has_init_async &&
+         (r == TW_ROLE_ASYNC_CALLBACK || r == TW_ROLE_ASYNC_STACKFUL);
+}
+
 /* ---- building the edit ---- */
 bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err);
 void tw_edit_free(tw_edit *e);

@@ -219,19 +219,14 @@ static bool emit_imports(emitter *x, const tw_section *s) {
 }
 
 /* The added defined functions, in output order (src/edit.h). */
-static const tw_fn_kind defined_kinds[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
 #define FOR_DEFINED(e, k, f)                                                              \
-  for (size_t d_ = 0; d_ < sizeof defined_kinds / sizeof defined_kinds[0]; d_++)          \
+  for (size_t d_ = 0; d_ < sizeof tw_defined_order / sizeof tw_defined_order[0]; d_++)          \
     for (uint32_t k = 0; k < (e)->nfns; k++)                                              \
-      for (const tw_fn *f = &(e)->fns[k]; f && f->kind == defined_kinds[d_]; f = NULL)
-
-static uint32_t added_defined(const tw_edit *e) {
-  return e->nwrappers + e->nstubs + e->nguards + e->nexits;
-}
+      for (const tw_fn *f = &(e)->fns[k]; f && f->kind == tw_defined_order[d_]; f = NULL)
 
 static bool emit_functions(emitter *x, const tw_section *s) {
   const tw_module *m = x->m;
-  const uint64_t n = (uint64_t)m->nfuncs - m->nfunc_imports + added_defined(x->e);
+  const uint64_t n = (uint64_t)m->nfuncs - m->nfunc_imports + tw_edit_ndefined(x->e);
   const hole h = open_section(x->o);
   tw_out_uleb(x->o, n, width_for(n, s ? m->funcsec_count_width : 0));
   if (s) tw_out_input(x->o, m->funcsec_entries, s->end);
@@ -384,7 +379,7 @@ static bool emit_renumbered_body(emitter *x, const tw_body *b) {
 static bool emit_code(emitter *x, const tw_section *s) {
   const tw_module *m = x->m;
   const tw_edit *e = x->e;
-  const uint64_t count = (uint64_t)m->nbodies + added_defined(e);
+  const uint64_t count = (uint64_t)m->nbodies + tw_edit_ndefined(e);
   const size_t w = s ? m->code_count_width : 0;
   const hole h = open_section(x->o);
   tw_out_uleb(x->o, count, width_for(count, w));
@@ -427,7 +422,7 @@ static uint32_t put_new_names(emitter *x) {
 
 static void put_new_names_subsection(emitter *x) {
   const hole sub = open_section(x->o);
-  tw_out_uleb(x->o, added_defined(x->e), 0);
+  tw_out_uleb(x->o, tw_edit_ndefined(x->e), 0);
   put_new_names(x);
   close_section(x->o, sub, 1, 0);
 }
@@ -439,7 +434,7 @@ static void put_new_names_subsection(emitter *x) {
 static void put_name_map(emitter *x, uint8_t id, size_t from, size_t to) {
   const tw_module *m = x->m;
   const tw_edit *e = x->e;
-  const uint32_t first_added = e->out_nfuncs - added_defined(e);
+  const uint32_t first_added = e->out_nfuncs - tw_edit_ndefined(e);
   tw_err scratch = {0};
   tw_cursor c = tw_cursor_make(m->data, from, to, &scratch);
   uint32_t n = 0, kept = 0;
@@ -477,7 +472,7 @@ static void put_name_map(emitter *x, uint8_t id, size_t from, size_t to) {
 static bool emit_names(emitter *x, const tw_section *s) {
   const tw_module *m = x->m;
   const tw_edit *e = x->e;
-  const bool new_names = added_defined(e) > 0;
+  const bool new_names = tw_edit_ndefined(e) > 0;
   const hole h = open_section(x->o);
   tw_out_input(x->o, s->body, s->name_start + s->name_len); /* the section's own name */
   tw_err scratch = {0};
@@ -513,7 +508,7 @@ static bool emit_names(emitter *x, const tw_section *s) {
 /* ---- the module ------------------------------------------------------------ */
 
 static bool rebuilds(const tw_edit *e, uint8_t id) {
-  const bool defines = added_defined(e) > 0;
+  const bool defines = tw_edit_ndefined(e) > 0;
   switch (id) {
   case TW_SEC_TYPE: return e->add_output_type;
   case TW_SEC_IMPORT: return e->nimports_removed + e->nimports_added > 0;
@@ -546,7 +541,7 @@ static const uint8_t creatable[] = {TW_SEC_TYPE, TW_SEC_FUNCTION, TW_SEC_GLOBAL,
 static bool needs_new(const tw_edit *e, uint8_t id) {
   switch (id) {
   case TW_SEC_TYPE: return e->add_output_type;
-  case TW_SEC_FUNCTION: case TW_SEC_CODE: return added_defined(e) > 0;
+  case TW_SEC_FUNCTION: case TW_SEC_CODE: return tw_edit_ndefined(e) > 0;
   case TW_SEC_GLOBAL: return e->nglobals > 0;
   case TW_SEC_EXPORT: return e->add_exit_export;
   default: return false;

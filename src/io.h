@@ -25,11 +25,6 @@ bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out
                        tw_err *err);
 /* Non-zero when a signal that stops a write is pending (see below). */
 int tw_write_stop(void);
-/* write_fn(fd) for a stream: nothing is held back. */
-bool tw_write_fd(int fd, bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx,
-                 tw_err *err);
-/* Bytes to fd, stopping for the signals tw_write_segments stops for. */
-bool tw_write_bytes(int fd, const uint8_t *p, size_t n, tw_err *err);
 /* Create a temporary file beside path, let write_fn fill it, optionally
  * fsync it, and rename it over path; on any failure it is removed. */
 bool tw_write_atomic(const char *path, bool do_fsync, tw_err *err,

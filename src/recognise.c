@@ -45,9 +45,6 @@ bool tw_guard_target(const tw_module *m, uint32_t f, uint32_t *target, uint32_t 
   return false;
 }
 
-static bool is_async(tw_role r) {
-  return r == TW_ROLE_ASYNC_CALLBACK || r == TW_ROLE_ASYNC_STACKFUL;
-}
 
 /* An export whose function is already a wrapper of the same role (the output
  * of an earlier run kept with --keep-hook-export) is not wrapped twice. Each
@@ -77,7 +74,7 @@ bool tw_is_wrapper(const tw_edit *e, uint32_t func, tw_role role) {
   if (!tw_read_u32(&c, &groups, "locals") || groups > 1) return false;
   if (groups == 1 && (!tw_read_u32(&c, &count, "locals") || !tw_read_u8(&c, &op, "local type")))
     return false;
-  const bool async_init = e->abi == TW_ABI_INIT_TASK && is_async(role) && e->has_init_async;
+  const bool async_init = tw_edit_async_init(e, role);
   const uint32_t hook = async_init ? e->init_async : e->hook;
   /* Wrappers use only i32.const, local.get and call before the callee. */
   while (tw_read_u8(&c, &op, "instruction")) {

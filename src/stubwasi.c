@@ -9,7 +9,7 @@
 #include "edit.h"
 #include "opcodes.h"
 
-static const char wasi_module[] = "wasi_snapshot_preview1";
+static const char wasi_module[] = TW_WASI_MODULE;
 
 /* A function type [i32 i32 i32] -> [] for the output import, or TW_NONE. */
 static uint32_t find_output_type(const tw_module *m) {

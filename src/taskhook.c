@@ -235,9 +235,6 @@ static tw_role export_role(const tw_module *m, const tw_map *names, const tw_exp
   return r;
 }
 
-static bool is_async(tw_role r) {
-  return r == TW_ROLE_ASYNC_CALLBACK || r == TW_ROLE_ASYNC_STACKFUL;
-}
 
 static bool index_exports(tw_map *names, const tw_module *m, tw_err *err) {
   if (!map_init(names, m->nexports)) {
@@ -315,7 +312,7 @@ static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint3
     return true;
   }
   if (p->abi == TW_ABI_NONE) return true;
-  const bool async_init = p->abi == TW_ABI_INIT_TASK && is_async(r) && p->has_init_async;
+  const bool async_init = tw_edit_async_init(p, r);
   uint8_t codes[2];
   const uint8_t ncodes = tw_role_hook_codes(r, p->abi, async_init, codes);
   if (ncodes == 0) return true;

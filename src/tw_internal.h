@@ -294,6 +294,7 @@ const tw_functype *tw_module_func_type(const tw_module *m, uint32_t func);
 void tw_module_format_type(const tw_module *m, const tw_functype *t, char *out, size_t cap);
 
 /* ---- WASI preview 1 stubs (src/stubs.c) ----------------------------------- */
+#define TW_WASI_MODULE "wasi_snapshot_preview1"
 typedef enum tw_stub_kind {
   TW_STUB_FD_WRITE, TW_STUB_CLOCK_TIME_GET, TW_STUB_CLOCK_RES_GET, TW_STUB_RANDOM_GET,
   TW_STUB_SIZES_ZERO, TW_STUB_SUCCESS, TW_STUB_POLL_ONEOFF, TW_STUB_PROC_EXIT,

@@ -167,8 +167,8 @@ static bool put_input(writer *w, uint64_t off, uint64_t n) {
   return true;
 }
 
-static bool write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
-                           tw_err *err) {
+bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
+                       tw_err *err) {
   writer w = {out_fd, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err};
   if (!w.buf) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
   bool ok = true;
@@ -197,22 +197,7 @@ static void hold(held *h) {
  * the caller has removed what it wrote. */
 static void release(held *h) { pthread_sigmask(SIG_SETMASK, &h->old, NULL); }
 
-bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
-                       tw_err *err) {
-  return write_segments(o, input, in_fd, out_fd, err);
-}
-
 int tw_write_stop(void) { return pending_signal() != 0; }
-
-bool tw_write_fd(int fd, bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx,
-                 tw_err *err) {
-  return write_fn(fd, ctx, err);
-}
-
-bool tw_write_bytes(int fd, const uint8_t *p, size_t n, tw_err *err) {
-  writer w = {fd, NULL, -1, false, NULL, 0, err};
-  return write_all(&w, p, n);
-}
 
 /* ---- into a file ----------------------------------------------------------------- */
 
