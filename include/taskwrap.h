@@ -105,7 +105,8 @@ typedef enum tw_role {
   TW_ROLE_INTERNAL = 10,      /* _start, __*, cabi_realloc_adapter */
   TW_ROLE_STANDARD = 11,      /* a cm32p2 name of no known form: passed through */
   TW_ROLE_SYNC = 12,          /* every other function export */
-  TW_ROLE_SYNC_POST = 13      /* sync lifted with a cabi_post_<N> */
+  TW_ROLE_SYNC_POST = 13,     /* sync lifted with a cabi_post_<N> */
+  TW_ROLE_UNLIFTED = 14       /* a function export its embedded WIT world does not lift */
 } tw_role;
 
 const char *tw_role_name(tw_role role);
@@ -120,13 +121,23 @@ typedef struct tw_result tw_result;
 #define TW_HOOK_INIT 101            /* init-task ABI: call __wasm_init_task */
 #define TW_HOOK_INIT_ASYNC 102      /* init-task ABI: call __wasm_init_async_task */
 
-/* Why an export has its role. Values are pinned. */
+/* Why an export has its role. Values are pinned. With a WIT world embedded
+ * in the module (component-type custom sections), the world decides; the
+ * names decide only the special names (_initialize, the reallocs, the hook)
+ * and everything when there is no world. */
 typedef enum tw_reason {
-  TW_REASON_NONE = 0, /* not a function export */
-  TW_REASON_NAME = 1, /* by its name (no WIT world decides) */
-  TW_REASON_FILTERED = 2 /* its role would be wrapped, but --only/--exclude
-                            leave it out */
+  TW_REASON_NONE = 0,             /* not a function export */
+  TW_REASON_NAME = 1,             /* by its name (no world, or a special name) */
+  /* 2 is not used: --only/--exclude are tw_plan_entry.filtered */
+  TW_REASON_WORLD_FUNC = 3,       /* a function the world exports */
+  TW_REASON_INTERFACE_FUNC = 4,   /* a function of an interface the world exports */
+  TW_REASON_POST_RETURN = 5,      /* the post-return of a world item */
+  TW_REASON_CALLBACK = 6,         /* the async callback of a world item */
+  TW_REASON_DTOR = 7,             /* the destructor of a resource of an exported interface */
+  TW_REASON_UNLIFTED = 8          /* the world does not lift it */
 } tw_reason;
+
+const char *tw_reason_name(tw_reason reason);
 
 /* One row of the plan: what happens to one export. Every function index is
  * an index of the OUTPUT, except `index`, the one the export names in the
@@ -145,6 +156,15 @@ typedef struct tw_plan_entry {
   int64_t target;       /* output index the export names; -1 when removed */
   int removed;          /* non-zero: the export is removed (hook exports) */
   int already_wrapped;  /* non-zero: it already names a wrapper of this ABI */
+  int filtered;         /* non-zero: its role is wrapped, but --only/--exclude
+                           leave it out */
+  /* The world item its reason names (reasons 3..7), as bytes of the input
+   * (not NUL-terminated): the interface (NULL for a world function) and the
+   * function or resource. */
+  const char *wit_interface;
+  size_t wit_interface_len;
+  const char *wit_item;
+  size_t wit_item_len;
 } tw_plan_entry;
 
 /* --stub-wasi: one removed import and its stub. */

@@ -88,6 +88,21 @@ const char *tw_role_name(tw_role role) {
   case TW_ROLE_STANDARD: return "standard";
   case TW_ROLE_SYNC: return "sync";
   case TW_ROLE_SYNC_POST: return "sync-post";
+  case TW_ROLE_UNLIFTED: return "unlifted";
+  }
+  return "?";
+}
+
+const char *tw_reason_name(tw_reason reason) {
+  switch (reason) {
+  case TW_REASON_NONE: return "-";
+  case TW_REASON_NAME: return "name";
+  case TW_REASON_WORLD_FUNC: return "world-function";
+  case TW_REASON_INTERFACE_FUNC: return "interface-function";
+  case TW_REASON_POST_RETURN: return "post-return-of";
+  case TW_REASON_CALLBACK: return "callback-of";
+  case TW_REASON_DTOR: return "destructor-of";
+  case TW_REASON_UNLIFTED: return "unlifted";
   }
   return "?";
 }

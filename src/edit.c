@@ -5,6 +5,7 @@
 
 #include "edit.h"
 #include "opcodes.h"
+#include "world.h"
 
 static void *alloc_array(size_t n, size_t elem, tw_err *err) {
   void *p = (n && elem > SIZE_MAX / n) ? NULL : calloc(n ? n : 1, elem);
@@ -31,7 +32,7 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
      * id, so it is never taken for an added function. */
     const bool func = m->exports[i].kind == TW_KIND_FUNC;
     x->target = func && m->exports[i].index >= m->nfuncs ? TW_NONE : m->exports[i].index;
-    x->wrapper = x->guard = x->exit = TW_NONE;
+    x->wrapper = x->guard = x->exit = x->wit_item = TW_NONE;
     x->role = m->exports[i].kind == TW_KIND_FUNC ? TW_ROLE_SYNC : TW_ROLE_NOT_FUNC;
   }
   return true;
@@ -39,6 +40,7 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
 
 void tw_edit_free(tw_edit *e) {
   if (!e) return;
+  tw_world_free(e->world);
   free(e->fns);
   free(e->out);
   free(e->exports);

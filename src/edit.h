@@ -22,8 +22,6 @@
 
 #include "tw_internal.h"
 
-#define TW_NONE UINT32_MAX
-
 typedef enum tw_fn_kind {
   TW_FN_IMPORT = 0,  /* an added function import (--stub-wasi-output) */
   TW_FN_WRAPPER = 1, /* a task-hook wrapper (docs/abi.md, wrapper bodies) */
@@ -87,6 +85,8 @@ typedef struct tw_export_edit {
   uint32_t exit;       /* edit id of its exit-code wrapper (_start), or TW_NONE */
   uint8_t hooks[2];    /* hook codes in call order (taskwrap.h, TW_HOOK_*) */
   uint8_t nhooks;      /* 0: not wrapped */
+  bool filtered;       /* wrapped by its role, left out by --only/--exclude */
+  uint32_t wit_item;   /* the world item its reason names (world.h), or TW_NONE */
 } tw_export_edit;
 
 /* Hook codes: taskwrap.h's (TW_HOOK_CALLBACK_RESULT and the init-task calls). */
@@ -94,6 +94,9 @@ enum { TW_HOOK_CALLBACK = TW_HOOK_CALLBACK_RESULT };
 
 typedef struct tw_edit {
   const tw_module *m;
+
+  /* ---- the embedded WIT world (world.c); NULL when there is none ---- */
+  struct tw_world *world;
 
   /* ---- task hooks (taskhook.c) ---- */
   tw_abi abi;            /* TW_ABI_NONE: no hook export */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "world.h"
 
 static int64_t out_or_none(const tw_edit *e, uint32_t id) {
   return id == TW_NONE ? -1 : (int64_t)e->out[id];
@@ -42,6 +43,17 @@ static bool build_entries(tw_result *r) {
     pe->target = xe->removed ? -1 : func ? (int64_t)e->out[xe->target] : (int64_t)x->index;
     pe->removed = xe->removed;
     pe->already_wrapped = xe->already_wrapped;
+    pe->filtered = xe->filtered;
+    if (e->world && xe->wit_item != TW_NONE) {
+      const tw_wit_item *it = &e->world->items[xe->wit_item];
+      pe->wit_item = (const char *)m->data + it->name;
+      pe->wit_item_len = it->name_len;
+      if (it->iface != TW_NONE) {
+        const tw_wit_iface *f = &e->world->ifaces[it->iface];
+        pe->wit_interface = (const char *)m->data + f->name;
+        pe->wit_interface_len = f->name_len;
+      }
+    }
   }
   return true;
 }
@@ -187,10 +199,6 @@ static void put_hooks_json(tw_buf *b, const tw_plan_entry *pe) {
   put_str(b, "]");
 }
 
-static const char *reason_name(tw_reason reason) {
-  return reason == TW_REASON_NAME ? "name" : reason == TW_REASON_FILTERED ? "filtered" : "-";
-}
-
 static void put_abi_text(tw_buf *b, const tw_result *r) {
   const tw_edit *e = &r->edit;
   put_str(b, "abi ");
@@ -202,6 +210,30 @@ static void put_abi_text(tw_buf *b, const tw_result *r) {
     else put_str(b, " init-async=none (async exports use __wasm_init_task)");
   }
   put_fmt(b, " wrappers=%lld\n", e->nwrappers);
+}
+
+/* The embedded world that decided the roles, when there is one. */
+static void put_world_text(tw_buf *b, const tw_result *r) {
+  const tw_world *w = r->edit.world;
+  if (!w) return;
+  put_str(b, "world ");
+  put_quoted(b, (const char *)r->m.data + w->name, w->name_len, false);
+  put_fmt(b, " sections=%lld", w->nsections);
+  put_fmt(b, " interfaces=%lld", w->nifaces);
+  put_fmt(b, " items=%lld\n", w->nitems);
+}
+
+static void put_world_json(tw_buf *b, const tw_result *r) {
+  const tw_world *w = r->edit.world;
+  if (!w) {
+    put_str(b, ",\"world\":null");
+    return;
+  }
+  put_str(b, ",\"world\":{\"name\":");
+  put_quoted(b, (const char *)r->m.data + w->name, w->name_len, true);
+  put_fmt(b, ",\"sections\":%lld", w->nsections);
+  put_fmt(b, ",\"interfaces\":%lld", w->nifaces);
+  put_fmt(b, ",\"items\":%lld}", w->nitems);
 }
 
 static void put_export_text(tw_buf *b, const tw_result *r, const tw_plan_entry *pe) {
@@ -226,7 +258,19 @@ static void put_export_text(tw_buf *b, const tw_result *r, const tw_plan_entry *
     else put_str(b, " guard=-");
   }
   if (pe->already_wrapped) put_str(b, " already-wrapped");
-  if (pe->reason == TW_REASON_FILTERED) put_str(b, " not-wrapped:--only/--exclude");
+  if (pe->filtered) put_str(b, " not-wrapped:--only/--exclude");
+  if (pe->reason != TW_REASON_NONE) {
+    put_str(b, " reason=");
+    put_str(b, tw_reason_name(pe->reason));
+    if (pe->wit_interface) {
+      put_str(b, " ");
+      put_quoted(b, pe->wit_interface, pe->wit_interface_len, false);
+    }
+    if (pe->wit_item) {
+      put_str(b, " ");
+      put_quoted(b, pe->wit_item, pe->wit_item_len, false);
+    }
+  }
   put_str(b, "\n");
 }
 
@@ -358,6 +402,7 @@ const char *tw_result_plan_text(tw_result *r) {
   if (r->plan_text) return r->plan_text;
   tw_buf b = {0};
   put_abi_text(&b, r);
+  put_world_text(&b, r);
   for (size_t i = 0; i < r->m.nexports; i++) put_export_text(&b, r, &r->entries[i]);
   put_host_text(&b, r);
   r->plan_text = finish_text(&b);
@@ -415,8 +460,20 @@ static void put_export_json(tw_buf *b, const tw_plan_entry *pe, bool first) {
   put_str(b, ",\"role\":\"");
   put_str(b, tw_role_name(pe->role));
   put_str(b, "\",\"reason\":\"");
-  put_str(b, reason_name(pe->reason));
-  put_str(b, "\",\"hooks\":");
+  put_str(b, tw_reason_name(pe->reason));
+  put_str(b, "\",\"world_item\":");
+  if (pe->wit_item) {
+    put_str(b, "{\"interface\":");
+    if (pe->wit_interface) put_quoted(b, pe->wit_interface, pe->wit_interface_len, true);
+    else put_str(b, "null");
+    put_str(b, ",\"name\":");
+    put_quoted(b, pe->wit_item, pe->wit_item_len, true);
+    put_str(b, "}");
+  } else {
+    put_str(b, "null");
+  }
+  put_str(b, pe->filtered ? ",\"filtered\":true" : ",\"filtered\":false");
+  put_str(b, ",\"hooks\":");
   put_hooks_json(b, pe);
   if (pe->wrapper >= 0) put_fmt(b, ",\"wrapper\":%lld", pe->wrapper);
   else put_str(b, ",\"wrapper\":null");
@@ -443,6 +500,7 @@ const char *tw_result_plan_json(tw_result *r) {
     put_str(&b, e->has_init_async ? ",\"async_uses_init_task\":false"
                                    : ",\"async_uses_init_task\":true");
   }
+  put_world_json(&b, r);
   put_fmt(&b, ",\"wrappers\":%lld,\"exports\":[", e->nwrappers);
   for (size_t i = 0; i < r->m.nexports; i++) put_export_json(&b, &r->entries[i], i == 0);
   put_str(&b, "]");

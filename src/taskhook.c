@@ -7,59 +7,9 @@
 #include <string.h>
 
 #include "edit.h"
+#include "map.h"
 #include "opcodes.h"
-
-/* ---- a small open-addressing hash table ----------------------------------- */
-
-typedef struct tw_map {
-  uint64_t *keys; /* key + 1; 0 marks an empty slot */
-  uint32_t *vals;
-  size_t mask;
-} tw_map;
-
-static uint64_t hash_bytes(const uint8_t *p, size_t n) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
-  return h;
-}
-
-static uint64_t mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  return x;
-}
-
-static bool map_init(tw_map *mp, size_t n) {
-  size_t cap = 16;
-  while (cap < n * 2 + 2) cap *= 2;
-  mp->keys = calloc(cap, sizeof *mp->keys);
-  mp->vals = calloc(cap, sizeof *mp->vals);
-  mp->mask = cap - 1;
-  return mp->keys && mp->vals;
-}
-
-static void map_free(tw_map *mp) {
-  free(mp->keys);
-  free(mp->vals);
-}
-
-/* Returns the slot for key; *found says whether it holds it. */
-static size_t map_slot(const tw_map *mp, uint64_t hash, uint64_t key,
-                       bool (*eq)(const void *, uint64_t, uint64_t), const void *ctx, bool *found) {
-  size_t i = (size_t)mix(hash) & mp->mask;
-  for (;;) {
-    if (mp->keys[i] == 0) {
-      *found = false;
-      return i;
-    }
-    if (eq(ctx, mp->keys[i] - 1, key)) {
-      *found = true;
-      return i;
-    }
-    i = (i + 1) & mp->mask;
-  }
-}
+#include "world.h"
 
 /* Export-name table: keys are export indices, compared by name bytes. */
 typedef struct name_ctx {
@@ -78,13 +28,8 @@ static bool name_eq(const void *ctx, uint64_t stored, uint64_t key) {
 static long find_export(const tw_map *mp, const tw_module *m, const uint8_t *name, size_t len) {
   name_ctx ctx = {m, name, len};
   bool found = false;
-  size_t s = map_slot(mp, hash_bytes(name, len), 0, name_eq, &ctx, &found);
+  size_t s = tw_map_slot(mp, tw_hash_bytes(name, len), 0, name_eq, &ctx, &found);
   return found ? (long)(mp->keys[s] - 1) : -1;
-}
-
-static bool key_eq(const void *ctx, uint64_t stored, uint64_t key) {
-  (void)ctx;
-  return stored == key;
 }
 
 /* ---- the plan ------------------------------------------------------------- */
@@ -161,7 +106,7 @@ static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_
   return true;
 }
 
-/* ABI selection (issue 3): auto picks whichever ABI's exports exist, and a
+/* ABI selection: auto picks whichever ABI's exports exist, and a
  * module with both is ambiguous. */
 static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
                        const tw_options *opts, tw_err *err) {
@@ -203,41 +148,60 @@ static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
   return true;
 }
 
-/* A function export's role, with post-return decided against the other
- * exports: cabi_post_<N> is post-return when <N> is another function export,
- * and then <N> is sync-with-post-return. */
-static tw_role export_role(const tw_module *m, const tw_map *names, const tw_export *e,
-                           uint8_t *scratch) {
+/* sync -> sync-post when the post-return export of this name exists:
+ * cabi_post_<N> (legacy) or <N>_post (cm32p2, where <N> is the whole
+ * cm32p2|...| name). */
+static tw_role with_post_return(const tw_module *m, const tw_map *names, const tw_export *e,
+                                uint8_t *scratch) {
+  const uint8_t *name = m->data + e->name;
+  size_t k = 0;
+  if (tw_has_prefix(name, e->name_len, "cm32p2|")) {
+    memcpy(scratch, name, e->name_len);
+    memcpy(scratch + e->name_len, "_post", 5);
+    k = e->name_len + 5;
+  } else {
+    memcpy(scratch, "cabi_post_", 10);
+    memcpy(scratch + 10, name, e->name_len);
+    k = e->name_len + 10;
+  }
+  const long post = find_export(names, m, scratch, k);
+  return post >= 0 && m->exports[post].kind == 0 ? TW_ROLE_SYNC_POST : TW_ROLE_SYNC;
+}
+
+/* A function export's role and its reason. The hook exports are known by
+ * name. With a WIT world the world decides the rest (world.c); without one,
+ * the name does, and post-return is decided against the other exports:
+ * cabi_post_<N> is post-return when <N> is another function export. */
+static tw_role export_role(const tw_edit *p, const tw_map *names, const tw_export *e,
+                           uint8_t *scratch, tw_export_edit *pe) {
+  const tw_module *m = p->m;
+  pe->reason = TW_REASON_NONE;
   if (e->kind != 0) return TW_ROLE_NOT_FUNC;
   const uint8_t *name = m->data + e->name;
   tw_role r = tw_classify_name(name, e->name_len);
-  /* cabi_post_<N> (legacy) or <N>_post (cm32p2, where <N> is the whole
-   * cm32p2|...| name): a post-return only beside its function export. */
+  pe->reason = TW_REASON_NAME;
+  if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) return r;
+  if (p->world) {
+    tw_wit_match why;
+    r = tw_world_classify(p->world, name, e->name_len, &why);
+    pe->reason = why.reason;
+    pe->wit_item = why.item;
+    return r == TW_ROLE_SYNC ? with_post_return(m, names, e, scratch) : r;
+  }
   const bool std = tw_has_prefix(name, e->name_len, "cm32p2|");
   if (r == TW_ROLE_POST_RETURN) {
     const long n = std ? find_export(names, m, name, e->name_len - 5)
                        : find_export(names, m, name + 10, e->name_len - 10);
     if (n < 0 || m->exports[n].kind != 0) r = std ? TW_ROLE_STANDARD : TW_ROLE_SYNC;
   } else if (r == TW_ROLE_SYNC) {
-    size_t k = 0;
-    if (std) {
-      memcpy(scratch, name, e->name_len);
-      memcpy(scratch + e->name_len, "_post", 5);
-      k = e->name_len + 5;
-    } else {
-      memcpy(scratch, "cabi_post_", 10);
-      memcpy(scratch + 10, name, e->name_len);
-      k = e->name_len + 10;
-    }
-    const long post = find_export(names, m, scratch, k);
-    if (post >= 0 && m->exports[post].kind == 0) r = TW_ROLE_SYNC_POST;
+    r = with_post_return(m, names, e, scratch);
   }
   return r;
 }
 
 
 static bool index_exports(tw_map *names, const tw_module *m, tw_err *err) {
-  if (!map_init(names, m->nexports)) {
+  if (!tw_map_init(names, m->nexports)) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the export table");
     return false;
   }
@@ -245,7 +209,7 @@ static bool index_exports(tw_map *names, const tw_module *m, tw_err *err) {
     const tw_export *e = &m->exports[i];
     name_ctx ctx = {m, m->data + e->name, e->name_len};
     bool found = false;
-    size_t s = map_slot(names, hash_bytes(ctx.probe, ctx.probe_len), 0, name_eq, &ctx, &found);
+    size_t s = tw_map_slot(names, tw_hash_bytes(ctx.probe, ctx.probe_len), 0, name_eq, &ctx, &found);
     if (found) {
       /* Duplicate names are invalid (spec 3.4.10); the first one is the one
        * classification sees, so the module is left alone when it has no
@@ -304,9 +268,8 @@ static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint3
   const tw_module *m = p->m;
   const tw_export *e = &m->exports[i];
   tw_export_edit *pe = &p->exports[i];
-  const tw_role r = export_role(m, names, e, scratch);
+  const tw_role r = export_role(p, names, e, scratch, pe);
   pe->role = r;
-  pe->reason = r == TW_ROLE_NOT_FUNC ? TW_REASON_NONE : TW_REASON_NAME;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
     if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) pe->removed = p->changes = true;
     return true;
@@ -317,7 +280,7 @@ static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint3
   const uint8_t ncodes = tw_role_hook_codes(r, p->abi, async_init, codes);
   if (ncodes == 0) return true;
   if (filtered(m, e, r, opts, (char *)scratch)) {
-    pe->reason = TW_REASON_FILTERED;
+    pe->filtered = true;
     return true;
   }
   if (!check_type(m, e, r, err)) return false;
@@ -325,7 +288,7 @@ static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint3
   memcpy(pe->hooks, codes, sizeof codes);
   const uint64_t key = ((uint64_t)e->index << 4) | (uint64_t)r;
   bool found = false;
-  size_t s = map_slot(wrappers, mix(key), key, key_eq, NULL, &found);
+  size_t s = tw_map_slot(wrappers, tw_hash_mix(key), key, tw_map_key_eq, NULL, &found);
   /* A pair seen before needs no second look at the body. */
   if (!found && tw_is_wrapper(p, e->index, r)) {
     pe->already_wrapped = true;
@@ -354,10 +317,13 @@ bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
   for (uint32_t i = 0; i < m->nexports; i++)
     if (m->exports[i].name_len > longest) longest = m->exports[i].name_len;
   scratch = malloc(longest + 16);
-  if (!scratch || !index_exports(&names, m, err) || !map_init(&wrappers, m->nexports)) {
+  if (!scratch || !index_exports(&names, m, err) || !tw_map_init(&wrappers, m->nexports)) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
     goto done;
   }
+  /* The world first: a component-type section that cannot be decoded is an
+   * error, as in wit-component, never a fallback to the names. */
+  if (!tw_world_decode(m, &p->world, err)) goto done;
   if (!select_abi(p, m, &names, opts, err)) goto done;
   if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
   for (uint32_t i = 0; i < m->nexports; i++)
@@ -365,7 +331,7 @@ bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
   ok = true;
 done:
   free(scratch);
-  map_free(&names);
-  map_free(&wrappers);
+  tw_map_free(&names);
+  tw_map_free(&wrappers);
   return ok;
 }

@@ -53,6 +53,9 @@ size_t tw_leb_size_u64(uint64_t v);
 size_t tw_leb_write_u64(uint8_t *out, uint64_t v, size_t width);
 size_t tw_leb_write_s64(uint8_t *out, int64_t v);
 
+/* "No index": an absent function, item or edit id. */
+#define TW_NONE UINT32_MAX
+
 /* ---- reader cursor -------------------------------------------------------
  * Offsets are absolute in the whole input so errors point at the right byte.
  * Every read returns false on failure, records the error, and leaves pos

@@ -9,6 +9,11 @@
 #   ;; ARGS: --keep-hook-export        (.wat; "# ARGS:" in .hex files)
 #   ;; WAT2WASM: --debug-names         (extra wat2wasm flags)
 #   ;; OUTPUT: hex                     (pin the output's bytes, not its text)
+#   ;; EMBED: NAME.wit --world W        (embed a WIT world first, with
+#                                       `wasm-tools component embed`; each
+#                                       EMBED line adds one component-type
+#                                       section, in order; the .wit sits
+#                                       beside the fixture)
 # Beside it sit the expected results:
 #   NAME.plan     what `wasm-taskwrap ARGS NAME.wasm -o NAME.out.wasm --plan` printed
 #   NAME.stderr   its standard error, then "exit: N"
@@ -21,10 +26,11 @@
 # says "abi none" comes out byte-identical.
 #
 # BLESS=1 rewrites the expected files instead of comparing (review the diff).
-# env WAT2WASM, WASM_VALIDATE, XXD: the tools (default: from PATH).
+# env WAT2WASM, WASM_VALIDATE, XXD, WASM_TOOLS: the tools (default: from PATH).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 WAT2WASM=${WAT2WASM:-wat2wasm} WASM_VALIDATE=${WASM_VALIDATE:-wasm-validate} XXD=${XXD:-xxd}
+WASM_TOOLS=${WASM_TOOLS:-wasm-tools}
 
 cli=$(realpath "$1") fixture=$2 work=$3
 src_dir=$(cd "$(dirname "$fixture")" && pwd)
@@ -47,6 +53,14 @@ case "$ext" in
   hex) sed -e 's/#.*//' "$src_dir/$file" | "$XXD" -r -p > "$name.wasm" ;;
   *) die "$name: unknown fixture type .$ext" ;;
 esac
+while read -r embed; do
+  [ -n "$embed" ] || continue
+  wit=${embed%% *} rest=${embed#* }
+  # shellcheck disable=SC2086  # the world options are a word list
+  "$WASM_TOOLS" component embed "$src_dir/$wit" $rest "$name.wasm" -o "$name.embedded.wasm" ||
+    die "$name: component embed $embed failed"
+  mv "$name.embedded.wasm" "$name.wasm"
+done < <(sed -n "s/^$comment EMBED: //p" "$src_dir/$file")
 
 
 status=0

@@ -1,4 +1,4 @@
-/* --init-once and --stub-wasi through the public API (issue 8): the plan,
+/* --init-once and --stub-wasi through the public API: the plan,
  * option errors, and that the verifier (tw_check) refuses every corrupted
  * byte of the output: the renumbered bodies, the guards, the exports and
  * everything else. The module is text, assembled by libwabt (this unit
@@ -46,8 +46,8 @@ static void test_plan(void **state) {
    * and 5, the guards 6 and 7; globals: $g 0, the flag 1, the exit code 2. */
   static const char *const lines[] = {
       "\"memory\" not-func memory:0 hooks=- wrapper=- guard=-\n",
-      "\"_initialize\" initialize func:3 -> func:6 hooks=- wrapper=- guard=func:6\n",
-      "\"run\" sync func:4 -> func:7 hooks=- wrapper=- guard=func:7\n",
+      "\"_initialize\" initialize func:3 -> func:6 hooks=- wrapper=- guard=func:6 reason=name\n",
+      "\"run\" sync func:4 -> func:7 hooks=- wrapper=- guard=func:7 reason=name\n",
       "init-once flag=global:1 guards=2\n",
       "guard func:6 \"_initialize\" initialises init=func:1\n"
       "guard func:7 \"run\" -> func:2 init=func:1\n",

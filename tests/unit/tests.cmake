@@ -3,9 +3,9 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 
-set(TW_UNITS leb reader classify encode rewrite)
+set(TW_UNITS leb reader classify encode rewrite world)
 if(TW_WITH_WABT)
-  list(APPEND TW_UNITS wabt host) # --verify=full, text in and out (issue 4); host stage (issue 8)
+  list(APPEND TW_UNITS wabt host) # --verify=full, text in and out; host stage
 endif()
 foreach(tw_unit ${TW_UNITS})
   add_executable(unit-${tw_unit} ${CMAKE_CURRENT_LIST_DIR}/test_${tw_unit}.c)

@@ -42,3 +42,20 @@ foreach(mutation drop hook)
   add_test(NAME witc-selftest-v0.245-${mutation} COMMAND ${TW_WITC_COMPARE} --mutate ${mutation} --abi init-task
            --fixture ${TW_WITC}/v0.245-init-task --aux init-task-wrappers)
 endforeach()
+
+# The world-driven golden fixtures (fixtures/world-*.wat, embedded with
+# wasm-tools) against wit-component 0.262 and 0.259: the same exports
+# wrapped with the same hook codes, and none left for wit-component in the
+# rewritten module (world-fixtures.mjs). The self-test drops one wrapped
+# export from our side and passes only if that is caught.
+foreach(mode run sabotage)
+  set(flag)
+  if(mode STREQUAL sabotage)
+    set(flag --sabotage)
+  endif()
+  add_test(NAME witc-world-fixtures-${mode}
+    COMMAND ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/world-fixtures.mjs ${TW_CLI} ${TW_WAT2WASM}
+            ${TW_WASM_TOOLS} ${TW_E2E_DIR} ${CMAKE_CURRENT_BINARY_DIR}/witc-world-${mode} ${flag})
+  set_tests_properties(witc-world-fixtures-${mode} PROPERTIES FIXTURES_REQUIRED tw_e2e_npm
+                       TIMEOUT 300 LABELS witc)
+endforeach()
