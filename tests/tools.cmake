@@ -21,3 +21,14 @@ find_program(TW_XXD xxd REQUIRED)
 find_program(TW_PKG_CONFIG NAMES pkg-config pkgconf REQUIRED)
 # Optional: install-post-link-failure-ninja runs only where Ninja is found.
 find_program(TW_NINJA ninja)
+# Pinned test tools in .tools/bin, installed by `tools/install-deps.sh --tests`
+# (which tools/test.sh runs): wasm-tools 1.262 (wit-component 0.262), the
+# wasmtime 49 CLI, wasm-component-ld 0.5.30. Go builds the Go guests and hosts.
+set(TW_DOT_TOOLS "${PROJECT_SOURCE_DIR}/.tools/bin")
+find_program(TW_WASM_TOOLS wasm-tools PATHS ${TW_DOT_TOOLS} NO_DEFAULT_PATH REQUIRED)
+find_program(TW_WASMTIME wasmtime PATHS ${TW_DOT_TOOLS} NO_DEFAULT_PATH REQUIRED)
+find_program(TW_WASM_COMPONENT_LD wasm-component-ld PATHS ${TW_DOT_TOOLS} NO_DEFAULT_PATH REQUIRED)
+find_program(TW_GO go REQUIRED)
+# cargo (rustup's, which install-deps.sh --tests also needs to build
+# wasm-component-ld): ld-rust links a wasm32-wasip3 crate through it.
+find_program(TW_CARGO cargo REQUIRED)
