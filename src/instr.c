@@ -1,4 +1,4 @@
-/* The instruction decoder renumbering needs (issue 8): it finds every
+/* The instruction decoder renumbering needs: it finds every
  * function index in code and constant expressions, so it must step over the
  * immediates of every instruction correctly. Opcode tables follow the
  * WebAssembly 3.0 binary format (spec 5.4) plus the proposals of the spec

@@ -1,4 +1,4 @@
-/* In-module stand-ins for WASI preview 1 functions (issue 8, --stub-wasi).
+/* In-module stand-ins for WASI preview 1 functions (--stub-wasi).
  * Each stub's body is an instruction list (data, below): the one
  * specification that tw_stub_encode writes and the verifier (verify.c)
  * checks the output against (stubs.h). The README's table "What --stub-wasi

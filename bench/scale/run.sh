@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale benchmark (issue 6, item 5): does wasm-taskwrap's time grow linearly
+# Scale benchmark: does wasm-taskwrap's time grow linearly
 # with the module? Not a test: it prints numbers for a human to read.
 #
 #   bench/scale/run.sh [--build DIR] [--runs K] [--callgrind] [--quick]

@@ -22,7 +22,7 @@
  * predates the standard one.
  *
  * --verify-full: every module is rewritten with TW_VERIFY_FULL (libwabt
- * validates the whole output, issue 4) and must pass as above; a module that
+ * validates the whole output (--verify=full)) and must pass as above; a module that
  * uses what libwabt 1.0.32 cannot read must instead be refused with
  * TW_ERR_UNSUPPORTED and "cannot verify fully: ..." and is counted (and
  * listed) as unverifiable.

@@ -1,10 +1,10 @@
-/* libFuzzer target on tw_rewrite (issue 6, item 4).
+/* libFuzzer target on tw_rewrite.
  *
  * Input: byte 0 chooses the options, the rest is the module.
  *   bits 0-1  abi: 0 auto, 1 task-hook, 2 init-task, 3 auto
  *   bit 2     keep_hook_export
  *   bit 3     verify none instead of fast (this target only)
- *   bit 4     init_once   (issue 8: the host stage, with renumbering)
+ *   bit 4     init_once   (the host stage, with renumbering)
  *   bit 5     stub_wasi
  *   bit 6     strip_debug
  *   bit 7     with stub_wasi: an output import

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the libFuzzer targets of tests/fuzz/fuzz_rewrite.c with clang and run
-# one for a bounded time (issue 6, item 4). See tests/fuzz/README.md.
+# one for a bounded time. See tests/fuzz/README.md.
 #
 #   run.sh [--time SECONDS] [--runs N] [--full] [--build DIR] [--shared DIR]
 #          [--clang PATH] [--wabt-lib PATH] [--max-len N] [-- LIBFUZZER-ARGS...]

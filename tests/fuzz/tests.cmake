@@ -1,4 +1,4 @@
-# Fuzzing (issue 6, item 4). tests/fuzz/run.sh builds the libFuzzer targets
+# Fuzzing. tests/fuzz/run.sh builds the libFuzzer targets
 # of fuzz_rewrite.c with clang straight from src/ (instrumented for coverage,
 # with ASan and UBSan), whatever compiler this build uses, then fuzzes for a
 # bounded time. Needs clang with libFuzzer (Debian: clang-14 and

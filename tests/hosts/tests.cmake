@@ -1,5 +1,5 @@
 # hosts: programs rewritten with --stub-wasi (and --init-once) run in
-# Node.js with no WASI at all (issue 8): wasi-testsuite programs against
+# Node.js with no WASI at all: wasi-testsuite programs against
 # their JSON expectations (wasi-testsuite-scope.txt says which and why),
 # clang-built C programs (c/), and a reactor whose host never calls
 # _initialize. Every output is checked with wasm-validate.

@@ -1,4 +1,4 @@
-# The instruction decoder (src/instr.c, issue 8).
+# The instruction decoder (src/instr.c).
 #   instr-opcodes:    cmocka test of every opcode against a table derived from
 #                     the spec (and wabt's opcode.def, when installed).
 #   instr-boundaries: the decoder's instruction offsets in every function body

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Semantic preservation on random modules (issue 6, item 3).
+# Semantic preservation on random modules.
 #
 # For each seed number S in FIRST..FIRST+COUNT-1:
 #  1. 4096 entropy bytes are derived from S (Park-Miller PRNG in awk), so

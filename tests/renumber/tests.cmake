@@ -1,4 +1,4 @@
-# Function-index renumbering of --stub-wasi (issue 8): a fake WASI import is
+# Function-index renumbering of --stub-wasi: a fake WASI import is
 # put in front of every spec-testsuite module and of a hand-written fixture,
 # and the output is compared with the original as text (corpus.mjs); tables
 # with initialisers and name subsection 3 byte by byte (binary.mjs); DWARF

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CLI refuses malformed modules cleanly (issue 6, item 1):
+# The CLI refuses malformed modules cleanly:
 #   cli-sample.sh CLI WORK MALFORMED.LIST INVALID.LIST KNOWN...
 # For every module of MALFORMED.LIST (and every 10th of INVALID.LIST):
 #   wasm-taskwrap M -o out.wasm   exits 1, prints one line

@@ -1,5 +1,5 @@
 /* The spec testsuite's malformed and invalid modules must be refused
- * (issue 6, items 1 and 2). Uses only the public header.
+ * (the refused modules and the accepted ones). Uses only the public header.
  *
  *   reject MODE [--allow-unverifiable] [--known FILE]... [--no-fork] LIST...
  *
@@ -558,7 +558,7 @@ int main(int argc, char **argv) {
     other_failures++;
   }
   for (int c = 0; c < NCAT; c++) {
-    /* The two lists of issue 6 are printed even when empty. */
+    /* The two lists are printed even when empty. */
     const int always = mode == M_MALFORMED && (c == C_DESIGN || c == C_READER_BUG);
     if (!lists[c].n && !always) continue;
     printf("\n== %s: %zu ==\n", cat_title[c], lists[c].n);

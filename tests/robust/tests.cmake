@@ -1,4 +1,4 @@
-# Robustness against the spec testsuite's refused modules (issue 6, items 1
+# Robustness against the spec testsuite's refused modules (items 1
 # and 2): every assert_malformed binary module is refused (by --verify=fast,
 # or, where wasm-taskwrap copies the malformed part as bytes, by
 # --verify=full), every assert_invalid module is refused by --verify=full, and

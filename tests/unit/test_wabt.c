@@ -1,4 +1,4 @@
-/* libwabt behind the library (issue 4): --verify=full, text in and out. */
+/* libwabt behind the library: --verify=full, text in and out. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
