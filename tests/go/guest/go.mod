@@ -1,0 +1,3 @@
+module taskwrap.test/go/guest
+
+go 1.26
