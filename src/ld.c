@@ -3,10 +3,11 @@
  * with the same arguments and then rewrites the module it wrote, in place,
  * with options from TASKWRAP_FLAGS (the command line's syntax).
  *
- * The real linker: TASKWRAP_WASM_LD, else the first wasm-ld on PATH that is
- * not this program, else `rust-lld -flavor wasm`. Exit status: the linker's
- * when the link fails; 1 with wasm-taskwrap's message when the rewrite
- * fails (the output is then left as the linker wrote it); 0 otherwise.
+ * The real linker: TASKWRAP_WASM_LD, else the first wasm-ld (not this
+ * program) or `rust-lld -flavor wasm` on PATH, directory by directory.
+ * Exit status: the linker's when the link fails; 1 with wasm-taskwrap's
+ * message when the rewrite fails (the output is then left as the linker
+ * wrote it); 0 otherwise.
  * Relocatable (-r) and shared (-shared) links pass through untouched. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -117,18 +118,24 @@ static int same_file(const char *a, const char *b) {
   return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
 }
 
-/* The first wasm-ld on PATH that is not this program, or NULL. */
-static char *find_on_path(const char *name) {
+/* The linker on PATH, searched as wasm-component-ld searches it: directory
+ * by directory, wasm-ld (if it is not this program) and then rust-lld. So
+ * where rustc puts its own rust-lld first on PATH, a system wasm-ld further
+ * on is not taken. Sets *rust_lld when rust-lld was found; NULL if none. */
+static char *find_on_path(int *rust_lld) {
+  static const char *const names[] = {"wasm-ld", "rust-lld"};
   const char *path = getenv("PATH");
   if (!path) return NULL;
   char *copy = strdup(path), *save = NULL;
   char *found = NULL;
   for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-    const size_t n = strlen(dir) + strlen(name) + 2;
-    char *cand = malloc(n);
-    snprintf(cand, n, "%s/%s", *dir ? dir : ".", name);
-    if (access(cand, X_OK) == 0 && !same_file(cand, "/proc/self/exe")) found = cand;
-    else free(cand);
+    for (int k = 0; k < 2 && !found; k++) {
+      const size_t n = strlen(dir) + strlen(names[k]) + 2;
+      char *cand = malloc(n);
+      snprintf(cand, n, "%s/%s", *dir ? dir : ".", names[k]);
+      if (access(cand, X_OK) == 0 && !same_file(cand, "/proc/self/exe")) found = cand, *rust_lld = k == 1;
+      else free(cand);
+    }
   }
   free(copy);
   return found;
@@ -137,13 +144,14 @@ static char *find_on_path(const char *name) {
 static int run_linker(int argc, char **argv) {
   strs cmd = {0};
   const char *env = getenv("TASKWRAP_WASM_LD");
-  char *path = env && *env ? strdup(env) : find_on_path("wasm-ld");
+  int rust_lld = 0;
+  char *path = env && *env ? strdup(env) : find_on_path(&rust_lld);
   if (path) {
     push(&cmd, path);
-  } else if ((path = find_on_path("rust-lld"))) {
-    push(&cmd, path);
-    push(&cmd, "-flavor");
-    push(&cmd, "wasm");
+    if (rust_lld) {
+      push(&cmd, "-flavor");
+      push(&cmd, "wasm");
+    }
   } else {
     fprintf(stderr, "%s: error: no wasm-ld: set TASKWRAP_WASM_LD, or put wasm-ld or rust-lld on PATH\n",
             self_name);

@@ -8,8 +8,14 @@
 #                      post-link step ran, run.mjs checks the hook sequences
 #   post-link-failure  a variant whose post-link step fails (GENERATOR env):
 #                      the build fails, and fails again when rerun
+#   linker-wrapper     tests/install/linker-wrapper (GENERATOR env), linked by
+#                      wasm-component-ld through taskwrap_use_linker_wrapper:
+#                      a component without hook wrappers that runs in
+#                      wasmtime, a core module rewritten with its FLAGS by its
+#                      WASM_LD, relinked when FLAGS change, a failing rewrite
 # Environment (set by tests.cmake): CMAKE BUILD CONFIG SRC WORK SANITIZE (1 or 0)
-# CC NODE CLANG WASM_LD PKG_CONFIG GENERATOR NINJA (for Ninja only).
+# CC NODE CLANG WASM_LD PKG_CONFIG GENERATOR NINJA (for Ninja only), and for
+# linker-wrapper CLD (wasm-component-ld) WASM_TOOLS WASMTIME.
 set -euo pipefail
 export LC_ALL=C  # make's messages are matched below
 step=$1
@@ -44,6 +50,14 @@ no_leftovers() {
   left=$(find "$1" -maxdepth 1 -name 'reactor.wasm?*')
   [ -z "$left" ] || fail "files left by the post-link step: $left"
 }
+
+# fixup FILE: the printed wit-component-fixup core module of a component.
+fixup() {
+  "$WASM_TOOLS" print "$1" | awk '/^  \(core module \$wit-component-fixup/ { f = 1; next } f && /^  \)$/ { exit } f'
+}
+# hook_wrappers FILE: how many functions the component's fixup module defines
+# (wit-component's hook wrappers; 0 when the core module has them).
+hook_wrappers() { fixup "$1" | grep -c '^    (func (;' || true; }
 
 case $step in
 package)
@@ -184,6 +198,103 @@ post-link-failure)
     esac
     echo "$attempt build failed as expected:"; grep -m1 "$want" "$dir.$attempt.log"
   done
+  ;;
+
+linker-wrapper)
+  gen=$GENERATOR
+  tag=$(echo "$gen" | tr ' [:upper:]' '-[:lower:]')
+  gen_args=(-G "$gen")
+  [ "$gen" = Ninja ] && gen_args+=(-DCMAKE_MAKE_PROGRAM="$NINJA")
+  proj=$SRC/tests/install/linker-wrapper
+  base=$WORK/wrapper-$tag
+  ref=$base/ref dir=$base/build
+  rm -rf "$base" && mkdir -p "$base/logging ld"
+  # The WASM_LD of reactor-core: a wasm-ld that says it ran, in a directory
+  # whose name has a space.
+  ldlog="$base/logging ld/ran.log"
+  printf '#!/bin/bash\necho "$*" >> %q\nexec %q "$@"\n' "$ldlog" "$WASM_LD" > "$base/logging ld/wasm-ld"
+  chmod +x "$base/logging ld/wasm-ld"
+  # clang 14 with the toolchain file of examples/wasi-sdk, linking with
+  # wasm-component-ld (-fuse-ld, from WASI_WASM_LD).
+  configure() {
+    local d=$1; shift
+    "$CMAKE" -S "$proj" -B "$d" "${gen_args[@]}" -DCMAKE_TOOLCHAIN_FILE="$example/wasi-p3.cmake" \
+      -DWASI_CLANG="$CLANG" -DWASI_WASM_LD="$CLD" -Dtaskwrap_DIR="$prefix/lib/cmake/taskwrap" "$@" \
+      > "$d.configure.log" 2>&1 || { cat "$d.configure.log"; fail "configuring $d"; }
+  }
+  build() { # DIR LOG
+    "$CMAKE" --build "$1" --verbose > "$2" 2>&1 || { cat "$2"; fail "building $1"; }
+  }
+  no_temp_left() {
+    local left
+    left=$(find "$dir" -maxdepth 1 -name '.tmp*')
+    [ -z "$left" ] || fail "wasm-component-ld left $left"
+  }
+  # run() in a fresh instance: _initialize's hooks, then run's start hook.
+  want_trace='[6, 100, 7, 0, 101]'
+
+  # Without the wrapper: wit-component hooks the exports in its fixup module.
+  configure "$ref" -DUSE_WRAPPER=OFF
+  build "$ref" "$ref.build.log"
+  n=$(hook_wrappers "$ref/reactor.wasm")
+  [ "$n" -gt 0 ] || fail "the plain component has no hook wrappers"
+  got=$("$WASMTIME" run --invoke 'run()' "$ref/reactor.wasm") || fail "wasmtime: the plain component"
+  [ "$got" = "$want_trace" ] || fail "the plain component's trace: $got"
+
+  configure "$dir" -DCORE_WASM_LD="$base/logging ld/wasm-ld"
+  build "$dir" "$dir.build.log"
+  grep -qF -- "--wasm-ld-path=$prefix/bin/wasm-taskwrap-ld" "$dir.build.log" ||
+    { cat "$dir.build.log"; fail "no --wasm-ld-path=<installed wasm-taskwrap-ld> on the link line"; }
+  grep -q 'TASKWRAP_FLAGS=--verify=full' "$dir.build.log" || fail "no TASKWRAP_FLAGS in the link command"
+  # WASM_LD's default: the wasm-ld beside the compiler, where there is one.
+  beside=$(dirname "$CLANG")/wasm-ld
+  if [ -x "$beside" ]; then
+    grep -qF "TASKWRAP_WASM_LD=$beside" "$dir.build.log" || fail "TASKWRAP_WASM_LD is not $beside"
+  fi
+  [ "$(hook_wrappers "$dir/reactor.wasm")" = 0 ] ||
+    { fixup "$dir/reactor.wasm"; fail "hook wrappers in the fixup module"; }
+  ! "$WASM_TOOLS" print "$dir/reactor.wasm" | grep -q '"__wasm_task_hook"' || fail "__wasm_task_hook in the component"
+  got=$("$WASMTIME" run --invoke 'run()' "$dir/reactor.wasm") || fail "wasmtime: the component"
+  [ "$got" = "$want_trace" ] || fail "the component's trace: $got, expected $want_trace"
+  echo "reactor.wasm: no hook wrappers in the fixup module (without the wrapper: $n); wasmtime run(): $got"
+  # reactor-core: the core module wasm-ld wrote, rewritten with --init-once
+  # (byte for byte the CLI's output), linked by the logging wasm-ld.
+  "$prefix/bin/wasm-taskwrap" --init-once "$ref/reactor-core.wasm" -o "$base/core.expect.wasm"
+  cmp "$base/core.expect.wasm" "$dir/reactor-core.wasm" ||
+    fail "reactor-core is not wasm-ld's module rewritten with --init-once"
+  "$prefix/bin/wasm-taskwrap" --check --init-once "$ref/reactor-core.wasm" "$dir/reactor-core.wasm"
+  [ "$(wc -l < "$ldlog")" = 1 ] || fail "WASM_LD ran $(wc -l < "$ldlog") times, expected once (reactor-core)"
+  no_temp_left
+
+  # Nothing changed: nothing is relinked. (Ninja's --verbose prints commands,
+  # not "Linking ...": the modules' times tell.)
+  touch "$base/stamp"
+  build "$dir" "$dir.rebuild.log"
+  [ ! "$dir/reactor.wasm" -nt "$base/stamp" ] && [ ! "$dir/reactor-core.wasm" -nt "$base/stamp" ] ||
+    fail "a second build relinked"
+  # New FLAGS: reactor is relinked with them, reactor-core is not.
+  # --keep-hook-export keeps the hook, so wit-component hooks the exports
+  # once more: its wrappers are back.
+  configure "$dir" -DWRAPPER_FLAGS="--verify=full --keep-hook-export"
+  build "$dir" "$dir.flags.log"
+  [ "$dir/reactor.wasm" -nt "$base/stamp" ] || fail "new FLAGS did not relink reactor"
+  [ ! "$dir/reactor-core.wasm" -nt "$base/stamp" ] || fail "reactor's new FLAGS relinked reactor-core"
+  [ "$(hook_wrappers "$dir/reactor.wasm")" -gt 0 ] || fail "--keep-hook-export did not reach the wrapper"
+
+  # A failed rewrite fails the link, with wasm-taskwrap's message (naming the
+  # linker's output in wasm-component-ld's temporary directory), and fails
+  # again when the build is rerun.
+  configure "$dir" -DWRAPPER_FLAGS=--verify=full -DBAD_HOOK=ON
+  want="^wasm-taskwrap-ld: $dir/\\.tmp[A-Za-z0-9]{6}/reactor\\.wasm:0x[0-9a-f]+: error: export \"__wasm_task_hook\" \\(hook\\) has type \\[i64\\] -> \\[\\], expected \\[i32\\] -> \\[\\]$"
+  for attempt in first second; do
+    if "$CMAKE" --build "$dir" > "$dir.bad-$attempt.log" 2>&1; then
+      cat "$dir.bad-$attempt.log"; fail "the $attempt build with a bad hook succeeded"
+    fi
+    # (the message comes from the link, so the second build relinked)
+    grep -Eq "$want" "$dir.bad-$attempt.log" || { cat "$dir.bad-$attempt.log"; fail "$attempt build: no type error"; }
+    no_temp_left
+  done
+  echo "a bad hook fails the link:"; grep -Em1 "$want" "$dir.bad-first.log"
   ;;
 
 *) fail "unknown step $step" ;;
