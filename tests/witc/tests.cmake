@@ -59,3 +59,19 @@ foreach(mode run sabotage)
   set_tests_properties(witc-world-fixtures-${mode} PROPERTIES FIXTURES_REQUIRED tw_e2e_npm
                        TIMEOUT 300 LABELS witc)
 endforeach()
+
+# A real module with an embedded world: StarlingMonkey's embedding from
+# componentize-js 0.22.0 (in jco's node_modules), hook export added:
+# wit-component 0.259 and 0.262 wrap 4 of its 20 exports, and so must we
+# (real-module.mjs). The self-test wraps one unlifted export on our side.
+foreach(mode run sabotage)
+  set(flag)
+  if(mode STREQUAL sabotage)
+    set(flag --sabotage)
+  endif()
+  add_test(NAME witc-real-module-${mode}
+    COMMAND ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/real-module.mjs ${TW_CLI} ${TW_WASM_TOOLS}
+            ${TW_E2E_DIR} ${CMAKE_CURRENT_BINARY_DIR}/witc-real-${mode} ${flag})
+  set_tests_properties(witc-real-module-${mode} PROPERTIES FIXTURES_REQUIRED tw_e2e_npm
+                       TIMEOUT 300 LABELS witc)
+endforeach()
