@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "taskwrap.h"
 
 enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
@@ -90,8 +91,7 @@ typedef struct cli {
   const char *checked; /* --check: the OUTPUT to verify */
   int dry_run, plan, json, text, check, verbose;
   tw_options opts;
-  char *output_module; /* --stub-wasi-output's module part */
-  const char **only, **exclude; /* --only / --exclude patterns (argv strings) */
+  tw_option_parser options; /* the rewrite options, into opts */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -114,6 +114,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
 static int parse_args(cli *c, int argc, char **argv) {
   memset(c, 0, sizeof *c);
   tw_options_init(&c->opts);
+  c->options.opts = &c->opts;
   int only_positional = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -138,62 +139,20 @@ static int parse_args(cli *c, int argc, char **argv) {
       c->json = 1;
     } else if (strcmp(a, "-t") == 0 || strcmp(a, "--wat") == 0) {
       c->text = 1;
-    } else if (strcmp(a, "--keep-hook-export") == 0) {
-      c->opts.keep_hook_export = 1;
     } else if (strcmp(a, "-o") == 0 || strncmp(a, "--output", 8) == 0) {
       v = strcmp(a, "-o") == 0 ? (i + 1 < argc ? argv[++i] : NULL)
                                : option_value(argc, argv, &i, "--output");
       if (!v || strcmp(a, "--outputs") == 0) return usage_error("%s needs a file name", a);
       c->output = v;
-    } else if (strncmp(a, "--abi", 5) == 0) {
-      v = option_value(argc, argv, &i, "--abi");
-      if (!v) return usage_error("%s needs auto, task-hook or init-task", a);
-      if (strcmp(v, "auto") == 0) c->opts.abi = TW_ABI_AUTO;
-      else if (strcmp(v, "task-hook") == 0) c->opts.abi = TW_ABI_TASK_HOOK;
-      else if (strcmp(v, "init-task") == 0) c->opts.abi = TW_ABI_INIT_TASK;
-      else return usage_error("unknown ABI '%s' (auto, task-hook or init-task)", v);
-    } else if (strcmp(a, "--init-once") == 0) {
-      c->opts.init_once = 1;
-    } else if (strcmp(a, "--stub-wasi") == 0) {
-      c->opts.stub_wasi = 1;
-    } else if (strcmp(a, "--strip-debug") == 0) {
-      c->opts.strip_debug = 1;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
       c->verbose = 1;
     } else if (strcmp(a, "--check") == 0) {
       c->check = 1;
-    } else if (strcmp(a, "--fsync") == 0) {
-      c->opts.fsync = 1;
-    } else if (strncmp(a, "--stub-wasi-output", 18) == 0) {
-      v = option_value(argc, argv, &i, "--stub-wasi-output");
-      /* The last colon splits: module names like "wasi:cli/stdout" have one. */
-      const char *colon = v ? strrchr(v, ':') : NULL;
-      if (!colon || colon == v || colon[1] == 0)
-        return usage_error("%s needs MODULE:NAME", a);
-      c->output_module = strndup(v, (size_t)(colon - v));
-      c->opts.stub_output_module = c->output_module;
-      c->opts.stub_output_name = colon + 1;
-    } else if (strncmp(a, "--only", 6) == 0 || strncmp(a, "--exclude", 9) == 0) {
-      const int only = a[2] == 'o';
-      v = option_value(argc, argv, &i, only ? "--only" : "--exclude");
-      if (!v || !*v) return usage_error("%s needs a pattern", a);
-      const char ***list = only ? &c->only : &c->exclude;
-      size_t *n = only ? &c->opts.only_count : &c->opts.exclude_count;
-      const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
-      if (!grown) return usage_error("%s", "out of memory");
-      grown[(*n)++] = v;
-      *list = grown;
-      c->opts.only = c->only;
-      c->opts.exclude = c->exclude;
-    } else if (strncmp(a, "--verify", 8) == 0) {
-      v = option_value(argc, argv, &i, "--verify");
-      if (!v) return usage_error("%s needs fast, full or none", a);
-      if (strcmp(v, "fast") == 0) c->opts.verify = TW_VERIFY_FAST;
-      else if (strcmp(v, "full") == 0) c->opts.verify = TW_VERIFY_FULL;
-      else if (strcmp(v, "none") == 0) c->opts.verify = TW_VERIFY_NONE;
-      else return usage_error("unknown verification mode '%s' (fast, full or none)", v);
     } else {
-      return usage_error("unknown option '%s'", a);
+      char msg[200];
+      const int r = tw_option_parse(&c->options, argc, argv, &i, msg, sizeof msg);
+      if (r < 0) return usage_error("%s", msg);
+      if (r == 0) return usage_error("unknown option '%s'", a);
     }
   }
   if (!c->input) return usage_error("%s", "no input file");
@@ -268,9 +227,7 @@ int main(int argc, char **argv) {
   cli c;
   int rc = parse_args(&c, argc, argv);
   if (rc < 0) rc = run(&c);
-  free(c.output_module);
-  free(c.only);
-  free(c.exclude);
+  tw_option_parser_free(&c.options);
   return rc;
 }
 

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "taskwrap.h"
 
 static const char self_name[] = "wasm-taskwrap-ld";
@@ -179,70 +180,22 @@ static int run_linker(int argc, char **argv) {
 }
 
 /* TASKWRAP_FLAGS, split at white space, in the command line's syntax (the
- * rewrite options only). Returns 0 and a message on a bad flag. */
-static int parse_words(tw_options *o, const strs *w, strs *keep, const char **bad);
-
-static int parse_flags(tw_options *o, strs *keep, const char **bad) {
+ * rewrite options only, parsed as wasm-taskwrap parses them). Returns 0 and
+ * a message on a bad flag. The words live in a copy kept in *keep. */
+static int parse_flags(tw_option_parser *p, strs *keep, char *msg, size_t cap) {
   const char *env = getenv("TASKWRAP_FLAGS");
   char *copy = strdup(env ? env : ""), *save = NULL;
   strs w = {0};
   push(keep, copy);
   for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) push(&w, t);
-  const int ok = parse_words(o, &w, keep, bad);
+  int ok = 1;
+  for (int i = 0; ok && i < (int)w.n; i++) {
+    const int r = tw_option_parse(p, (int)w.n, w.v, &i, msg, cap);
+    if (r == 0) snprintf(msg, cap, "unknown option '%s'", w.v[i]);
+    ok = r == 1;
+  }
   free(w.v);
   return ok;
-}
-
-static int parse_words(tw_options *o, const strs *ws, strs *keep, const char **bad) {
-  const strs w = *ws;
-  static const char *only[64], *exclude[64];
-  for (size_t i = 0; i < w.n; i++) {
-    const char *a = w.v[i];
-    const char *next = i + 1 < w.n ? w.v[i + 1] : NULL;
-    const char *eq = strchr(a, '=');
-    const char *val = eq ? eq + 1 : next;
-    const size_t key = eq ? (size_t)(eq - a) : strlen(a);
-#define IS(k) (key == strlen(k) && strncmp(a, k, key) == 0)
-    if (IS("--keep-hook-export")) o->keep_hook_export = 1;
-    else if (IS("--init-once")) o->init_once = 1;
-    else if (IS("--stub-wasi")) o->stub_wasi = 1;
-    else if (IS("--strip-debug")) o->strip_debug = 1;
-    else if (IS("--fsync")) o->fsync = 1;
-    else if (IS("--abi") && val) {
-      o->abi = strcmp(val, "task-hook") == 0 ? TW_ABI_TASK_HOOK
-             : strcmp(val, "init-task") == 0 ? TW_ABI_INIT_TASK
-             : strcmp(val, "auto") == 0      ? TW_ABI_AUTO
-                                             : (tw_abi)99;
-      if ((int)o->abi == 99) return *bad = a, 0;
-      if (!eq) i++;
-    } else if (IS("--verify") && val) {
-      o->verify = strcmp(val, "fast") == 0 ? TW_VERIFY_FAST
-                : strcmp(val, "full") == 0 ? TW_VERIFY_FULL
-                : strcmp(val, "none") == 0 ? TW_VERIFY_NONE
-                                           : (tw_verify)99;
-      if ((int)o->verify == 99) return *bad = a, 0;
-      if (!eq) i++;
-    } else if (IS("--stub-wasi-output") && val) {
-      char *m = strdup(val), *colon = strrchr(m, ':');
-      push(keep, m);
-      if (!colon || colon == m || !colon[1]) return *bad = a, 0;
-      *colon = 0;
-      o->stub_output_module = m;
-      o->stub_output_name = colon + 1;
-      if (!eq) i++;
-    } else if ((IS("--only") || IS("--exclude")) && val) {
-      const char **list = IS("--only") ? only : exclude;
-      size_t *n = IS("--only") ? &o->only_count : &o->exclude_count;
-      if (*n == 64) return *bad = a, 0;
-      list[(*n)++] = val;
-      o->only = only, o->exclude = exclude;
-      if (!eq) i++;
-    } else {
-      return *bad = a, 0;
-    }
-#undef IS
-  }
-  return 1;
 }
 
 int main(int argc, char **argv) {
@@ -260,11 +213,12 @@ int main(int argc, char **argv) {
   tw_options_init(&o);
   o.input_name = li.output;
   strs keep = {0};
-  const char *bad = NULL;
+  tw_option_parser parser = {.opts = &o};
+  char msg[200];
   tw_result *res = NULL;
   int status = 0;
-  if (!parse_flags(&o, &keep, &bad)) {
-    fprintf(stderr, "%s: error: TASKWRAP_FLAGS: unknown or incomplete option '%s'\n", self_name, bad);
+  if (!parse_flags(&parser, &keep, msg, sizeof msg)) {
+    fprintf(stderr, "%s: error: TASKWRAP_FLAGS: %s\n", self_name, msg);
     status = 1;
   } else if (tw_rewrite_file(li.output, &o, &res) != TW_OK) {
     fprintf(stderr, "%s: %s:0x%llx: error: %s\n", self_name, li.output,
@@ -280,6 +234,7 @@ int main(int argc, char **argv) {
     }
   }
   tw_result_free(res);
+  tw_option_parser_free(&parser);
   for (size_t i = 0; i < args.n; i++) free(args.v[i]);
   free(args.v);
   for (size_t i = 0; i < keep.n; i++) free(keep.v[i]);

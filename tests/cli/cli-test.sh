@@ -41,6 +41,9 @@ expect_status 2 "no output" "$cli" in.wasm
 expect_status 2 "unknown option" "$cli" --frobnicate in.wasm -o x.wasm
 expect_status 2 "bad --abi" "$cli" --abi nope in.wasm -o x.wasm
 expect_status 2 "bad --verify" "$cli" --verify=slow in.wasm -o x.wasm
+expect_status 2 "a switch given a value" "$cli" --init-once=yes in.wasm -o x.wasm
+grep -q "wasm-taskwrap: --init-once takes no value" err.txt && ok "--init-once=yes: says it takes no value" ||
+  fail "--init-once=yes: $(cat err.txt)"
 expect_status 2 "two inputs" "$cli" in.wasm in.wasm -o x.wasm
 expect_status 2 "--dry-run with -o" "$cli" in.wasm --dry-run -o x.wasm
 expect_status 2 "-o without a file" "$cli" in.wasm -o

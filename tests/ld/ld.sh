@@ -73,6 +73,14 @@ PATH="$work/bin:$(dirname "$wasm_ld"):$PATH" bin/wasm-ld --no-entry --export=run
   ok "wasm-ld found on PATH past the wrapper itself" || fail "PATH lookup: $(cat path.err)"
 
 link flags.wasm hook.o TASKWRAP_FLAGS="--frobnicate" 2> flags.err
-[ $? = 1 ] && grep -q "TASKWRAP_FLAGS: unknown or incomplete option '--frobnicate'" flags.err &&
+[ $? = 1 ] && grep -q "TASKWRAP_FLAGS: unknown option '--frobnicate'" flags.err &&
   ok "a bad TASKWRAP_FLAGS fails the link" || fail "bad flags: $(cat flags.err)"
+# The same parser as the command line's: a switch takes no value, a
+# valued option needs one.
+link flags2.wasm hook.o TASKWRAP_FLAGS="--init-once=x" 2> flags2.err
+[ $? = 1 ] && grep -q "TASKWRAP_FLAGS: --init-once takes no value" flags2.err &&
+  ok "TASKWRAP_FLAGS: a switch given a value fails the link" || fail "--init-once=x: $(cat flags2.err)"
+link flags3.wasm hook.o TASKWRAP_FLAGS="--only" 2> flags3.err
+[ $? = 1 ] && grep -q "TASKWRAP_FLAGS: --only needs a pattern" flags3.err &&
+  ok "TASKWRAP_FLAGS: a valued option without its value fails the link" || fail "--only: $(cat flags3.err)"
 summary

@@ -1,0 +1,111 @@
+/* Rewrite options (options.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+/* Is arg the option `name`, alone or as `name=VALUE`? */
+static int is_option(const char *arg, const char *name, const char **inline_value) {
+  const size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0 || (arg[n] != 0 && arg[n] != '=')) return 0;
+  *inline_value = arg[n] == '=' ? arg + n + 1 : NULL;
+  return 1;
+}
+
+static int fail(char *msg, size_t cap, const char *fmt, const char *arg) {
+  snprintf(msg, cap, fmt, arg);
+  return -1;
+}
+
+typedef enum { SWITCH_KEEP, SWITCH_INIT_ONCE, SWITCH_STUB_WASI, SWITCH_STRIP, SWITCH_FSYNC } sw;
+
+static const struct {
+  const char *name;
+  sw which;
+} switches[] = {
+    {"--keep-hook-export", SWITCH_KEEP}, {"--init-once", SWITCH_INIT_ONCE},
+    {"--stub-wasi", SWITCH_STUB_WASI},   {"--strip-debug", SWITCH_STRIP},
+    {"--fsync", SWITCH_FSYNC},
+};
+
+static void set_switch(tw_options *o, sw which) {
+  switch (which) {
+  case SWITCH_KEEP: o->keep_hook_export = 1; break;
+  case SWITCH_INIT_ONCE: o->init_once = 1; break;
+  case SWITCH_STUB_WASI: o->stub_wasi = 1; break;
+  case SWITCH_STRIP: o->strip_debug = 1; break;
+  case SWITCH_FSYNC: o->fsync = 1; break;
+  }
+}
+
+static int add_pattern(tw_option_parser *p, int only, const char *v) {
+  const char ***list = only ? &p->only : &p->exclude;
+  size_t *n = only ? &p->opts->only_count : &p->opts->exclude_count;
+  const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+  if (!grown) return 0;
+  grown[(*n)++] = v;
+  *list = grown;
+  p->opts->only = p->only;
+  p->opts->exclude = p->exclude;
+  return 1;
+}
+
+int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, char *msg,
+                    size_t cap) {
+  const char *a = argv[*i], *v = NULL;
+  for (size_t k = 0; k < sizeof switches / sizeof switches[0]; k++) {
+    if (!is_option(a, switches[k].name, &v)) continue;
+    if (v) return fail(msg, cap, "%s takes no value", switches[k].name);
+    set_switch(p->opts, switches[k].which);
+    return 1;
+  }
+  static const char *const valued[] = {"--abi", "--verify", "--stub-wasi-output", "--only",
+                                       "--exclude"};
+  size_t which = 0;
+  while (which < 5 && !is_option(a, valued[which], &v)) which++;
+  if (which == 5) return 0;
+  if (!v && *i + 1 < argc) v = argv[++*i];
+  tw_options *o = p->opts;
+  switch (which) {
+  case 0:
+    if (!v) return fail(msg, cap, "%s needs auto, task-hook or init-task", a);
+    if (strcmp(v, "auto") == 0) o->abi = TW_ABI_AUTO;
+    else if (strcmp(v, "task-hook") == 0) o->abi = TW_ABI_TASK_HOOK;
+    else if (strcmp(v, "init-task") == 0) o->abi = TW_ABI_INIT_TASK;
+    else return fail(msg, cap, "unknown ABI '%s' (auto, task-hook or init-task)", v);
+    return 1;
+  case 1:
+    if (!v) return fail(msg, cap, "%s needs fast, full or none", a);
+    if (strcmp(v, "fast") == 0) o->verify = TW_VERIFY_FAST;
+    else if (strcmp(v, "full") == 0) o->verify = TW_VERIFY_FULL;
+    else if (strcmp(v, "none") == 0) o->verify = TW_VERIFY_NONE;
+    else return fail(msg, cap, "unknown verification mode '%s' (fast, full or none)", v);
+    return 1;
+  case 2: {
+    /* The last colon splits: module names like "wasi:cli/stdout" have one. */
+    const char *colon = v ? strrchr(v, ':') : NULL;
+    if (!colon || colon == v || colon[1] == 0) return fail(msg, cap, "%s needs MODULE:NAME", a);
+    free(p->output_module);
+    p->output_module = strndup(v, (size_t)(colon - v));
+    if (!p->output_module) return fail(msg, cap, "%s", "out of memory");
+    o->stub_output_module = p->output_module;
+    o->stub_output_name = colon + 1;
+    return 1;
+  }
+  default:
+    if (!v || !*v) return fail(msg, cap, "%s needs a pattern", a);
+    if (!add_pattern(p, which == 3, v)) return fail(msg, cap, "%s", "out of memory");
+    return 1;
+  }
+}
+
+void tw_option_parser_free(tw_option_parser *p) {
+  if (!p) return;
+  free(p->output_module);
+  free(p->only);
+  free(p->exclude);
+  p->output_module = NULL;
+  p->only = p->exclude = NULL;
+}

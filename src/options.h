@@ -1,0 +1,27 @@
+/* The rewrite options of the command line, parsed in one place for
+ * wasm-taskwrap's arguments and for wasm-taskwrap-ld's TASKWRAP_FLAGS. */
+#ifndef TW_OPTIONS_H
+#define TW_OPTIONS_H
+
+#include <stddef.h>
+
+#include "taskwrap.h"
+
+typedef struct tw_option_parser {
+  tw_options *opts;
+  char *output_module;          /* --stub-wasi-output's module part */
+  const char **only, **exclude; /* --only / --exclude patterns (argv strings) */
+} tw_option_parser;
+
+/* If argv[*i] is a rewrite option (--abi, --verify, --keep-hook-export,
+ * --init-once, --stub-wasi, --stub-wasi-output, --strip-debug, --only,
+ * --exclude, --fsync), applies it to p->opts and returns 1, with *i on its
+ * last word (`--name VALUE` takes two, `--name=VALUE` one); returns 0 when
+ * it is none of them, and -1 with a message in msg when it is one but its
+ * value is missing or wrong (a switch given a value included). Values are
+ * kept by reference: argv must outlive the options. */
+int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, char *msg,
+                    size_t cap);
+void tw_option_parser_free(tw_option_parser *p);
+
+#endif
