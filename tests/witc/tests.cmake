@@ -43,35 +43,31 @@ foreach(mutation drop hook)
            --fixture ${TW_WITC}/v0.245-init-task --aux init-task-wrappers)
 endforeach()
 
+# Tests against wit-component itself, each with its self-test: NAME's script
+# runs as `SCRIPT ARGS... WORKDIR` and as `SCRIPT ARGS... WORKDIR --sabotage`,
+# which corrupts our side on purpose and passes only if that is caught.
+function(tw_witc_against name script)
+  foreach(mode run sabotage)
+    set(flag)
+    if(mode STREQUAL sabotage)
+      set(flag --sabotage)
+    endif()
+    add_test(NAME witc-${name}-${mode}
+      COMMAND ${TW_NODE} ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${script} ${ARGN}
+              ${CMAKE_CURRENT_BINARY_DIR}/witc-${name}-${mode} ${flag})
+    set_tests_properties(witc-${name}-${mode} PROPERTIES FIXTURES_REQUIRED tw_e2e_npm
+                         TIMEOUT 300 LABELS witc)
+  endforeach()
+endfunction()
+
 # The world-driven golden fixtures (fixtures/world-*.wat, embedded with
 # wasm-tools) against wit-component 0.262 and 0.259: the same exports
 # wrapped with the same hook codes, and none left for wit-component in the
-# rewritten module (world-fixtures.mjs). The self-test drops one wrapped
-# export from our side and passes only if that is caught.
-foreach(mode run sabotage)
-  set(flag)
-  if(mode STREQUAL sabotage)
-    set(flag --sabotage)
-  endif()
-  add_test(NAME witc-world-fixtures-${mode}
-    COMMAND ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/world-fixtures.mjs ${TW_CLI} ${TW_WAT2WASM}
-            ${TW_WASM_TOOLS} ${TW_E2E_DIR} ${CMAKE_CURRENT_BINARY_DIR}/witc-world-${mode} ${flag})
-  set_tests_properties(witc-world-fixtures-${mode} PROPERTIES FIXTURES_REQUIRED tw_e2e_npm
-                       TIMEOUT 300 LABELS witc)
-endforeach()
+# rewritten module (world-fixtures.mjs). Sabotage: one wrapped export dropped.
+tw_witc_against(world-fixtures world-fixtures.mjs ${TW_CLI} ${TW_WAT2WASM} ${TW_WASM_TOOLS} ${TW_E2E_DIR})
 
 # A real module with an embedded world: StarlingMonkey's embedding from
 # componentize-js 0.22.0 (in jco's node_modules), hook export added:
 # wit-component 0.259 and 0.262 wrap 4 of its 20 exports, and so must we
-# (real-module.mjs). The self-test wraps one unlifted export on our side.
-foreach(mode run sabotage)
-  set(flag)
-  if(mode STREQUAL sabotage)
-    set(flag --sabotage)
-  endif()
-  add_test(NAME witc-real-module-${mode}
-    COMMAND ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/real-module.mjs ${TW_CLI} ${TW_WASM_TOOLS}
-            ${TW_E2E_DIR} ${CMAKE_CURRENT_BINARY_DIR}/witc-real-${mode} ${flag})
-  set_tests_properties(witc-real-module-${mode} PROPERTIES FIXTURES_REQUIRED tw_e2e_npm
-                       TIMEOUT 300 LABELS witc)
-endforeach()
+# (real-module.mjs). Sabotage: one unlifted export wrapped.
+tw_witc_against(real-module real-module.mjs ${TW_CLI} ${TW_WASM_TOOLS} ${TW_E2E_DIR})
