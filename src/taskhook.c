@@ -173,7 +173,7 @@ static tw_role with_post_return(const tw_module *m, const tw_map *names, const t
  * the name does, and post-return is decided against the other exports:
  * cabi_post_<N> is post-return when <N> is another function export. */
 static tw_role export_role(const tw_edit *p, const tw_map *names, const tw_export *e,
-                           uint8_t *scratch, tw_export_edit *pe) {
+                           uint8_t *scratch, const bool *has_post, tw_export_edit *pe) {
   const tw_module *m = p->m;
   pe->reason = TW_REASON_NONE;
   if (e->kind != 0) return TW_ROLE_NOT_FUNC;
@@ -186,7 +186,10 @@ static tw_role export_role(const tw_edit *p, const tw_map *names, const tw_expor
     r = tw_world_classify(p->world, name, e->name_len, &why);
     pe->reason = why.reason;
     pe->wit_item = why.item;
-    return r == TW_ROLE_SYNC ? with_post_return(m, names, e, scratch) : r;
+    /* A world function has a post-return when any export is its
+     * post-return, in either mangling (wit-component's ExportMap looks it
+     * up by the world item). */
+    return r == TW_ROLE_SYNC && has_post[why.item] ? TW_ROLE_SYNC_POST : r;
   }
   const bool std = tw_has_prefix(name, e->name_len, "cm32p2|");
   if (r == TW_ROLE_POST_RETURN) {
@@ -264,11 +267,12 @@ static bool filtered(const tw_module *m, const tw_export *e, tw_role r, const tw
 
 /* One wrapper per (function, role) pair, however many exports share it. */
 static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint32_t i,
-                        const tw_options *opts, uint8_t *scratch, tw_err *err) {
+                        const tw_options *opts, uint8_t *scratch, const bool *has_post,
+                        tw_err *err) {
   const tw_module *m = p->m;
   const tw_export *e = &m->exports[i];
   tw_export_edit *pe = &p->exports[i];
-  const tw_role r = export_role(p, names, e, scratch, pe);
+  const tw_role r = export_role(p, names, e, scratch, has_post, pe);
   pe->role = r;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
     if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) pe->removed = p->changes = true;
@@ -308,10 +312,28 @@ static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint3
   return true;
 }
 
+/* Per world item: does some function export classify as its post-return? */
+static bool *posts_of_world(const tw_world *w, const tw_module *m, tw_err *err) {
+  bool *has = calloc(w->nitems ? w->nitems : 1, sizeof *has);
+  if (!has) {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const tw_export *e = &m->exports[i];
+    tw_wit_match why;
+    if (e->kind == 0 &&
+        tw_world_classify(w, m->data + e->name, e->name_len, &why) == TW_ROLE_POST_RETURN)
+      has[why.item] = true;
+  }
+  return has;
+}
+
 bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
   const tw_module *m = p->m;
   tw_map names = {0}, wrappers = {0};
   uint8_t *scratch = NULL;
+  bool *has_post = NULL;
   bool ok = false;
   size_t longest = 0;
   for (uint32_t i = 0; i < m->nexports; i++)
@@ -324,13 +346,15 @@ bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
   /* The world first: a component-type section that cannot be decoded is an
    * error, as in wit-component, never a fallback to the names. */
   if (!tw_world_decode(m, &p->world, err)) goto done;
+  if (p->world && !(has_post = posts_of_world(p->world, m, err))) goto done;
   if (!select_abi(p, m, &names, opts, err)) goto done;
   if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
   for (uint32_t i = 0; i < m->nexports; i++)
-    if (!plan_export(p, &names, &wrappers, i, opts, scratch, err)) goto done;
+    if (!plan_export(p, &names, &wrappers, i, opts, scratch, has_post, err)) goto done;
   ok = true;
 done:
   free(scratch);
+  free(has_post);
   tw_map_free(&names);
   tw_map_free(&wrappers);
   return ok;
