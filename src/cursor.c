@@ -16,6 +16,25 @@ void tw_err_set(tw_err *err, tw_status code, uint64_t offset, const char *fmt, .
   va_end(ap);
 }
 
+void *tw_alloc_array(size_t n, size_t elem, tw_err *err, uint64_t at, const char *what) {
+  /* Counts come from the input: the callers bound n by the bytes left (an
+   * entry takes at least one), and the product must not overflow. */
+  void *p = (n != 0 && elem > SIZE_MAX / n) ? NULL : calloc(n ? n : 1, elem);
+  if (!p) tw_err_set(err, TW_ERR_NOMEM, at, "out of memory for %s (%zu entries)", what, n);
+  return p;
+}
+
+bool tw_grow(void **p, uint32_t *cap, uint32_t n, size_t elem) {
+  if (n < *cap) return true;
+  const uint32_t c = *cap ? *cap * 2 : 8;
+  if (c <= *cap || (size_t)c > SIZE_MAX / elem) return false;
+  void *q = realloc(*p, (size_t)c * elem);
+  if (!q) return false;
+  *p = q;
+  *cap = c;
+  return true;
+}
+
 tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err) {
   tw_cursor c = {base, pos, end, err, NULL};
   return c;

@@ -8,9 +8,7 @@
 #include "world.h"
 
 static void *alloc_array(size_t n, size_t elem, tw_err *err) {
-  void *p = (n && elem > SIZE_MAX / n) ? NULL : calloc(n ? n : 1, elem);
-  if (!p) tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the edit");
-  return p;
+  return tw_alloc_array(n, elem, err, 0, "the edit");
 }
 
 bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
@@ -54,15 +52,9 @@ uint32_t tw_edit_add_fn(tw_edit *e, const tw_fn *f, tw_err *err) {
     tw_err_set(err, TW_ERR_UNSUPPORTED, 0, "too many functions");
     return TW_NONE;
   }
-  if (e->nfns == e->fns_cap) {
-    const uint32_t nc = e->fns_cap ? e->fns_cap * 2 : 16;
-    tw_fn *p = realloc(e->fns, (size_t)nc * sizeof *p);
-    if (!p) {
-      tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the edit");
-      return TW_NONE;
-    }
-    e->fns = p;
-    e->fns_cap = nc;
+  if (!tw_grow((void **)&e->fns, &e->fns_cap, e->nfns, sizeof *e->fns)) {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the edit");
+    return TW_NONE;
   }
   e->fns[e->nfns] = *f;
   switch (f->kind) {

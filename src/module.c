@@ -40,20 +40,9 @@ bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefi
          memcmp(m->data + s->name_start, prefix, k) == 0;
 }
 
+/* The module's tables: tw_alloc_array, with the reader's message. */
 static bool array_alloc(void **p, size_t n, size_t elem, tw_err *err, size_t at) {
-  /* Counts come from the input: refuse sizes that would overflow, and never
-   * trust a count beyond what the remaining bytes could hold (the caller
-   * bounds n by the bytes left, since every entry takes at least one byte). */
-  if (n != 0 && elem > SIZE_MAX / n) {
-    tw_err_set(err, TW_ERR_NOMEM, at, "too many entries (%zu)", n);
-    return false;
-  }
-  *p = calloc(n ? n : 1, elem);
-  if (*p == NULL) {
-    tw_err_set(err, TW_ERR_NOMEM, at, "out of memory for %zu entries", n);
-    return false;
-  }
-  return true;
+  return (*p = tw_alloc_array(n, elem, err, at, "the module's entries")) != NULL;
 }
 
 static bool read_count(tw_cursor *c, uint32_t *n, size_t min_entry_size, const char *what) {

@@ -53,6 +53,14 @@ size_t tw_leb_size_u64(uint64_t v);
 size_t tw_leb_write_u64(uint8_t *out, uint64_t v, size_t width);
 size_t tw_leb_write_s64(uint8_t *out, int64_t v);
 
+/* Allocation, in one place: a zeroed array of n entries (room for one when
+ * n is 0), refusing sizes that overflow; on failure a TW_ERR_NOMEM at `at`
+ * naming `what`, and NULL. */
+void *tw_alloc_array(size_t n, size_t elem, tw_err *err, uint64_t at, const char *what);
+/* Room for entry n of *p (capacity *cap, doubling): false when out of
+ * memory or past UINT32_MAX entries; *p is unchanged then. */
+bool tw_grow(void **p, uint32_t *cap, uint32_t n, size_t elem);
+
 /* "No index": an absent function, item or edit id. */
 #define TW_NONE UINT32_MAX
 

@@ -83,17 +83,6 @@ typedef struct decoder {
   uint32_t nlists, lists_cap, ncomps, comps_cap;
 } decoder;
 
-static bool grow(void **p, uint32_t *cap, uint32_t n, size_t size) {
-  if (n < *cap) return true;
-  const uint32_t c = *cap ? *cap * 2 : 8;
-  if (c <= *cap || (size_t)c > SIZE_MAX / size) return false;
-  void *q = realloc(*p, (size_t)c * size);
-  if (!q) return false;
-  *p = q;
-  *cap = c;
-  return true;
-}
-
 static bool fail(decoder *d, size_t at, const char *msg) {
   tw_err_set(d->err, TW_ERR_MALFORMED, at, "%s section: %s", d->section, msg);
   return false;
@@ -106,7 +95,7 @@ static bool nomem(decoder *d) {
 
 static item_list *new_list(decoder *d) {
   item_list *l = calloc(1, sizeof *l);
-  if (!l || !grow((void **)&d->lists, &d->lists_cap, d->nlists, sizeof *d->lists)) {
+  if (!l || !tw_grow((void **)&d->lists, &d->lists_cap, d->nlists, sizeof *d->lists)) {
     free(l);
     return NULL;
   }
@@ -115,7 +104,7 @@ static item_list *new_list(decoder *d) {
 
 static comp_type *new_comp(decoder *d) {
   comp_type *ct = calloc(1, sizeof *ct);
-  if (!ct || !grow((void **)&d->comps, &d->comps_cap, d->ncomps, sizeof *d->comps)) {
+  if (!ct || !tw_grow((void **)&d->comps, &d->comps_cap, d->ncomps, sizeof *d->comps)) {
     free(ct);
     return NULL;
   }
@@ -144,9 +133,9 @@ static void decoder_free(decoder *d) {
 
 static bool list_add(decoder *d, item_list *l, tw_wit_kind kind, name_ref name) {
   uint32_t cap = l->cap;
-  if (!grow((void **)&l->kind, &cap, l->n, sizeof *l->kind)) return nomem(d);
+  if (!tw_grow((void **)&l->kind, &cap, l->n, sizeof *l->kind)) return nomem(d);
   cap = l->cap;
-  if (!grow((void **)&l->name, &cap, l->n, sizeof *l->name)) return nomem(d);
+  if (!tw_grow((void **)&l->name, &cap, l->n, sizeof *l->name)) return nomem(d);
   l->cap = cap;
   l->kind[l->n] = kind;
   l->name[l->n++] = name;
@@ -154,7 +143,7 @@ static bool list_add(decoder *d, item_list *l, tw_wit_kind kind, name_ref name) 
 }
 
 static bool push(decoder *d, scope *s, entry e) {
-  if (!grow((void **)&s->e, &s->cap, s->n, sizeof *s->e)) return nomem(d);
+  if (!tw_grow((void **)&s->e, &s->cap, s->n, sizeof *s->e)) return nomem(d);
   s->e[s->n++] = e;
   return true;
 }
@@ -364,8 +353,8 @@ static bool decls(decoder *d, bool component, unsigned depth, item_list *inst, c
           break;
         }
         uint32_t c1 = comp->ifaces_cap, c2 = comp->ifaces_cap;
-        if (!grow((void **)&comp->iface_name, &c1, comp->nifaces, sizeof *comp->iface_name) ||
-            !grow((void **)&comp->iface_items, &c2, comp->nifaces, sizeof *comp->iface_items)) {
+        if (!tw_grow((void **)&comp->iface_name, &c1, comp->nifaces, sizeof *comp->iface_name) ||
+            !tw_grow((void **)&comp->iface_items, &c2, comp->nifaces, sizeof *comp->iface_items)) {
           ok = nomem(d);
           break;
         }
@@ -517,7 +506,7 @@ static bool rehash_ifaces(tw_world *w) {
 
 static bool add_item(tw_world *w, uint32_t iface, tw_wit_kind kind, name_ref n) {
   if (find_item(w, iface, kind, w->data + n.at, n.len) >= 0) return true; /* merged */
-  if (!grow((void **)&w->items, &w->items_cap, w->nitems, sizeof *w->items)) return false;
+  if (!tw_grow((void **)&w->items, &w->items_cap, w->nitems, sizeof *w->items)) return false;
   w->items[w->nitems++] = (tw_wit_item){iface, kind, n.at, n.len};
   if (!map_room(&w->item_map, w->nitems)) return rehash_items(w);
   const probe p = {w, iface, kind, w->data + n.at, n.len};
@@ -571,7 +560,7 @@ static bool add_iface(tw_world *w, name_ref n, uint32_t *out) {
   }
   size_t clen = 0;
   char *canon = tw_wit_canonical_name(w->data + n.at, n.len, &clen);
-  if (!canon || !grow((void **)&w->ifaces, &w->ifaces_cap, w->nifaces, sizeof *w->ifaces)) {
+  if (!canon || !tw_grow((void **)&w->ifaces, &w->ifaces_cap, w->nifaces, sizeof *w->ifaces)) {
     free(canon);
     return false;
   }
