@@ -73,9 +73,10 @@ fi
 # Every seed is an options byte followed by a module (see fuzz_rewrite.c): the
 # options a fixture is tested with, the same with keep_hook_export flipped,
 # and the same with the host stage (init_once | stub_wasi: 0x30) added.
-seeds=$build/seeds
+# Per target: fuzz-rewrite and fuzz-rewrite-full run at the same time.
+seeds=$build/seeds-$target scratch=$build/tmp-$target
 rm -rf "$seeds"
-mkdir -p "$seeds" "$build/tmp"
+mkdir -p "$seeds" "$scratch"
 nseeds=0
 add_seed() { # add_seed MODULE-FILE NAME ARGS
   local sel=0
@@ -88,20 +89,30 @@ add_seed() { # add_seed MODULE-FILE NAME ARGS
     nseeds=$((nseeds + 1))
   done
 }
-tmp=$build/tmp/m.wasm
+tmp=$scratch/m.wasm
+# The fixtures with their WIT worlds embedded (EMBED lines), when the pinned
+# wasm-tools is there: seeds that reach the component-type decoder.
+wasm_tools=$repo/.tools/bin/wasm-tools
 for f in "$repo"/fixtures/*.wat "$shared"/wit-component/*/module.wat; do
+  case $f in *.out.wat) continue ;; esac
   args=$(sed -n 's/^;; ARGS: //p' "$f" | head -n 1)
   flags_w=$(sed -n 's/^;; WAT2WASM: //p' "$f" | head -n 1)
   name=$(basename "$(dirname "$f")")-$(basename "$f" .wat)
   # shellcheck disable=SC2086  # a word list by design
-  "${WAT2WASM:-wat2wasm}" --enable-all $flags_w "$f" -o "$tmp" && add_seed "$tmp" "$name" "$args"
+  "${WAT2WASM:-wat2wasm}" --enable-all $flags_w "$f" -o "$tmp" || continue
+  while read -r wit rest; do
+    [ -x "$wasm_tools" ] || break
+    # shellcheck disable=SC2086
+    "$wasm_tools" component embed "$(dirname "$f")/$wit" $rest "$tmp" -o "$tmp.e" && mv "$tmp.e" "$tmp"
+  done < <(sed -n 's/^;; EMBED: //p' "$f")
+  add_seed "$tmp" "$name" "$args"
 done
 for f in "$repo"/fixtures/*.hex; do
   sed 's/#.*//' "$f" | "${XXD:-xxd}" -r -p > "$tmp"
   add_seed "$tmp" "fixtures-$(basename "$f" .hex)" "$(sed -n 's/^# ARGS: //p' "$f" | head -n 1)"
 done
 # Small generated modules: both ABIs, names, many functions, shared targets.
-gen=$build/gen
+gen=$scratch/gen
 "$clang" -O2 -o "$gen" "$repo/bench/scale/gen.c"
 i=0
 for shape in "exports 4" "--names exports 6" "--abi init-task --names exports 3" \
