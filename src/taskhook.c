@@ -268,11 +268,15 @@ static bool filtered(const tw_module *m, const tw_export *e, tw_role r, const tw
 /* One wrapper per (function, role) pair, however many exports share it. */
 static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint32_t i,
                         const tw_options *opts, uint8_t *scratch, const bool *has_post,
-                        tw_err *err) {
+                        uint32_t first_initialize, tw_err *err) {
   const tw_module *m = p->m;
   const tw_export *e = &m->exports[i];
   tw_export_edit *pe = &p->exports[i];
-  const tw_role r = export_role(p, names, e, scratch, has_post, pe);
+  tw_role r = export_role(p, names, e, scratch, has_post, pe);
+  /* wit-component calls one initialize export, the first in export order
+   * (ExportMap::initialize): another (`cm32p2_initialize` beside
+   * `_initialize`) is never called, so it is not wrapped. */
+  if (r == TW_ROLE_INITIALIZE && i != first_initialize) r = TW_ROLE_INTERNAL;
   pe->role = r;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
     if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) pe->removed = p->changes = true;
@@ -349,8 +353,14 @@ bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
   if (p->world && !(has_post = posts_of_world(p->world, m, err))) goto done;
   if (!select_abi(p, m, &names, opts, err)) goto done;
   if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
+  uint32_t first_initialize = TW_NONE;
+  for (uint32_t i = 0; i < m->nexports && first_initialize == TW_NONE; i++)
+    if (m->exports[i].kind == 0 &&
+        tw_classify_name(m->data + m->exports[i].name, m->exports[i].name_len) == TW_ROLE_INITIALIZE)
+      first_initialize = i;
   for (uint32_t i = 0; i < m->nexports; i++)
-    if (!plan_export(p, &names, &wrappers, i, opts, scratch, has_post, err)) goto done;
+    if (!plan_export(p, &names, &wrappers, i, opts, scratch, has_post, first_initialize, err))
+      goto done;
   ok = true;
 done:
   free(scratch);
