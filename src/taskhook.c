@@ -173,7 +173,7 @@ static tw_role with_post_return(const tw_module *m, const tw_map *names, const t
  * the name does, and post-return is decided against the other exports:
  * cabi_post_<N> is post-return when <N> is another function export. */
 static tw_role export_role(const tw_edit *p, const tw_map *names, const tw_export *e,
-                           uint8_t *scratch, const bool *has_post, tw_export_edit *pe) {
+                           uint8_t *scratch, tw_export_edit *pe) {
   const tw_module *m = p->m;
   pe->reason = TW_REASON_NONE;
   if (e->kind != 0) return TW_ROLE_NOT_FUNC;
@@ -186,10 +186,7 @@ static tw_role export_role(const tw_edit *p, const tw_map *names, const tw_expor
     r = tw_world_classify(p->world, name, e->name_len, &why);
     pe->reason = why.reason;
     pe->wit_item = why.item;
-    /* A world function has a post-return when any export is its
-     * post-return, in either mangling (wit-component's ExportMap looks it
-     * up by the world item). */
-    return r == TW_ROLE_SYNC && has_post[why.item] ? TW_ROLE_SYNC_POST : r;
+    return r; /* sync-post: classify_exports, once all are known */
   }
   const bool std = tw_has_prefix(name, e->name_len, "cm32p2|");
   if (r == TW_ROLE_POST_RETURN) {
@@ -266,18 +263,12 @@ static bool filtered(const tw_module *m, const tw_export *e, tw_role r, const tw
 }
 
 /* One wrapper per (function, role) pair, however many exports share it. */
-static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint32_t i,
-                        const tw_options *opts, uint8_t *scratch, const bool *has_post,
-                        uint32_t first_initialize, tw_err *err) {
+static bool plan_export(tw_edit *p, tw_map *wrappers, uint32_t i, const tw_options *opts,
+                        uint8_t *scratch, tw_err *err) {
   const tw_module *m = p->m;
   const tw_export *e = &m->exports[i];
   tw_export_edit *pe = &p->exports[i];
-  tw_role r = export_role(p, names, e, scratch, has_post, pe);
-  /* wit-component calls one initialize export, the first in export order
-   * (ExportMap::initialize): another (`cm32p2_initialize` beside
-   * `_initialize`) is never called, so it is not wrapped. */
-  if (r == TW_ROLE_INITIALIZE && i != first_initialize) r = TW_ROLE_INTERNAL;
-  pe->role = r;
+  const tw_role r = pe->role;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
     if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) pe->removed = p->changes = true;
     return true;
@@ -316,28 +307,39 @@ static bool plan_export(tw_edit *p, const tw_map *names, tw_map *wrappers, uint3
   return true;
 }
 
-/* Per world item: does some function export classify as its post-return? */
-static bool *posts_of_world(const tw_world *w, const tw_module *m, tw_err *err) {
-  bool *has = calloc(w->nitems ? w->nitems : 1, sizeof *has);
-  if (!has) {
+/* Every export's role and reason, each classified once; then what depends
+ * on the others: with a world, a sync export is sync-post when any export
+ * is the post-return of its world item, in either mangling (wit-component's
+ * ExportMap looks it up by the item); and wit-component calls one
+ * initialize export, the first in export order (ExportMap::initialize), so
+ * another (`cm32p2_initialize` beside `_initialize`) is not wrapped. */
+static bool classify_exports(tw_edit *p, const tw_map *names, uint8_t *scratch, tw_err *err) {
+  const tw_module *m = p->m;
+  bool *has_post = NULL;
+  if (p->world && !(has_post = calloc(p->world->nitems ? p->world->nitems : 1, sizeof *has_post))) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
-    return NULL;
+    return false;
   }
   for (uint32_t i = 0; i < m->nexports; i++) {
-    const tw_export *e = &m->exports[i];
-    tw_wit_match why;
-    if (e->kind == 0 &&
-        tw_world_classify(w, m->data + e->name, e->name_len, &why) == TW_ROLE_POST_RETURN)
-      has[why.item] = true;
+    tw_export_edit *pe = &p->exports[i];
+    pe->role = export_role(p, names, &m->exports[i], scratch, pe);
+    if (has_post && pe->role == TW_ROLE_POST_RETURN) has_post[pe->wit_item] = true;
   }
-  return has;
+  bool initialize_seen = false;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    tw_export_edit *pe = &p->exports[i];
+    if (has_post && pe->role == TW_ROLE_SYNC && has_post[pe->wit_item]) pe->role = TW_ROLE_SYNC_POST;
+    if (pe->role == TW_ROLE_INITIALIZE && initialize_seen) pe->role = TW_ROLE_INTERNAL;
+    else if (pe->role == TW_ROLE_INITIALIZE) initialize_seen = true;
+  }
+  free(has_post);
+  return true;
 }
 
 bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
   const tw_module *m = p->m;
   tw_map names = {0}, wrappers = {0};
   uint8_t *scratch = NULL;
-  bool *has_post = NULL;
   bool ok = false;
   size_t longest = 0;
   for (uint32_t i = 0; i < m->nexports; i++)
@@ -350,21 +352,14 @@ bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
   /* The world first: a component-type section that cannot be decoded is an
    * error, as in wit-component, never a fallback to the names. */
   if (!tw_world_decode(m, &p->world, err)) goto done;
-  if (p->world && !(has_post = posts_of_world(p->world, m, err))) goto done;
   if (!select_abi(p, m, &names, opts, err)) goto done;
   if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
-  uint32_t first_initialize = TW_NONE;
-  for (uint32_t i = 0; i < m->nexports && first_initialize == TW_NONE; i++)
-    if (m->exports[i].kind == 0 &&
-        tw_classify_name(m->data + m->exports[i].name, m->exports[i].name_len) == TW_ROLE_INITIALIZE)
-      first_initialize = i;
+  if (!classify_exports(p, &names, scratch, err)) goto done;
   for (uint32_t i = 0; i < m->nexports; i++)
-    if (!plan_export(p, &names, &wrappers, i, opts, scratch, has_post, first_initialize, err))
-      goto done;
+    if (!plan_export(p, &wrappers, i, opts, scratch, err)) goto done;
   ok = true;
 done:
   free(scratch);
-  free(has_post);
   tw_map_free(&names);
   tw_map_free(&wrappers);
   return ok;
