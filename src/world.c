@@ -39,9 +39,13 @@ typedef struct name_ref {
   uint32_t len;
 } name_ref;
 
+typedef struct item_ref {
+  tw_wit_kind kind;
+  name_ref name;
+} item_ref;
+
 typedef struct item_list { /* an instance type's exports of interest */
-  tw_wit_kind *kind;
-  name_ref *name;
+  item_ref *v;
   uint32_t n, cap;
 } item_list;
 
@@ -60,12 +64,16 @@ typedef struct scope {
   uint32_t n, cap;
 } scope;
 
+typedef struct iface_ref {
+  name_ref name;
+  const item_list *items;
+} iface_ref;
+
 /* A component type's exports: functions, instances (interfaces) and the
  * component types it exports (the world, in the outer wrapper type). */
 typedef struct comp_type {
   item_list funcs;
-  name_ref *iface_name;
-  item_list **iface_items;
+  iface_ref *ifaces;
   uint32_t nifaces, ifaces_cap;
   name_ref comp_name;
   comp_type *comp; /* the one exported component type, if any */
@@ -111,20 +119,14 @@ static comp_type *new_comp(decoder *d) {
   return d->comps[d->ncomps++] = ct;
 }
 
-static void free_items(item_list *l) {
-  free(l->kind);
-  free(l->name);
-}
-
 static void decoder_free(decoder *d) {
   for (uint32_t i = 0; i < d->nlists; i++) {
-    free_items(d->lists[i]);
+    free(d->lists[i]->v);
     free(d->lists[i]);
   }
   for (uint32_t i = 0; i < d->ncomps; i++) {
-    free_items(&d->comps[i]->funcs);
-    free(d->comps[i]->iface_name);
-    free(d->comps[i]->iface_items);
+    free(d->comps[i]->funcs.v);
+    free(d->comps[i]->ifaces);
     free(d->comps[i]);
   }
   free(d->lists);
@@ -132,13 +134,8 @@ static void decoder_free(decoder *d) {
 }
 
 static bool list_add(decoder *d, item_list *l, tw_wit_kind kind, name_ref name) {
-  uint32_t cap = l->cap;
-  if (!tw_grow((void **)&l->kind, &cap, l->n, sizeof *l->kind)) return nomem(d);
-  cap = l->cap;
-  if (!tw_grow((void **)&l->name, &cap, l->n, sizeof *l->name)) return nomem(d);
-  l->cap = cap;
-  l->kind[l->n] = kind;
-  l->name[l->n++] = name;
+  if (!tw_grow((void **)&l->v, &l->cap, l->n, sizeof *l->v)) return nomem(d);
+  l->v[l->n++] = (item_ref){kind, name};
   return true;
 }
 
@@ -352,15 +349,11 @@ static bool decls(decoder *d, bool component, unsigned depth, item_list *inst, c
           ok = fail(d, x.at, "an exported instance's type is not an instance type");
           break;
         }
-        uint32_t c1 = comp->ifaces_cap, c2 = comp->ifaces_cap;
-        if (!tw_grow((void **)&comp->iface_name, &c1, comp->nifaces, sizeof *comp->iface_name) ||
-            !tw_grow((void **)&comp->iface_items, &c2, comp->nifaces, sizeof *comp->iface_items)) {
+        if (!tw_grow((void **)&comp->ifaces, &comp->ifaces_cap, comp->nifaces, sizeof *comp->ifaces)) {
           ok = nomem(d);
           break;
         }
-        comp->ifaces_cap = c1 < c2 ? c1 : c2;
-        comp->iface_name[comp->nifaces] = nm;
-        comp->iface_items[comp->nifaces++] = e->items;
+        comp->ifaces[comp->nifaces++] = (iface_ref){nm, e->items};
       } else if (x.kind == EXTERN_COMPONENT && comp) {
         const entry *e = entry_at(d, &s, x.idx, x.at);
         if (!(ok = e != NULL)) break;
@@ -572,13 +565,13 @@ static bool add_iface(tw_world *w, name_ref n, uint32_t *out) {
 
 static bool merge(tw_world *w, const comp_type *world) {
   for (uint32_t i = 0; i < world->funcs.n; i++)
-    if (!add_item(w, TW_NONE, TW_WIT_FUNC, world->funcs.name[i])) return false;
+    if (!add_item(w, TW_NONE, TW_WIT_FUNC, world->funcs.v[i].name)) return false;
   for (uint32_t k = 0; k < world->nifaces; k++) {
     uint32_t iface;
-    if (!add_iface(w, world->iface_name[k], &iface)) return false;
-    const item_list *l = world->iface_items[k];
+    if (!add_iface(w, world->ifaces[k].name, &iface)) return false;
+    const item_list *l = world->ifaces[k].items;
     for (uint32_t i = 0; i < l->n; i++)
-      if (!add_item(w, iface, l->kind[i], l->name[i])) return false;
+      if (!add_item(w, iface, l->v[i].kind, l->v[i].name)) return false;
   }
   return true;
 }
