@@ -61,29 +61,31 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
     set_switch(p->opts, switches[k].which);
     return 1;
   }
-  static const char *const valued[] = {"--abi", "--verify", "--stub-wasi-output", "--only",
-                                       "--exclude"};
-  size_t which = 0;
-  while (which < 5 && !is_option(a, valued[which], &v)) which++;
-  if (which == 5) return 0;
+  enum { ABI, VERIFY, OUTPUT, ONLY, EXCLUDE, NVALUED };
+  static const char *const valued[NVALUED] = {
+      [ABI] = "--abi", [VERIFY] = "--verify", [OUTPUT] = "--stub-wasi-output",
+      [ONLY] = "--only", [EXCLUDE] = "--exclude"};
+  int which = 0;
+  while (which < NVALUED && !is_option(a, valued[which], &v)) which++;
+  if (which == NVALUED) return 0;
   if (!v && *i + 1 < argc) v = argv[++*i];
   tw_options *o = p->opts;
   switch (which) {
-  case 0:
+  case ABI:
     if (!v) return fail(msg, cap, "%s needs auto, task-hook or init-task", a);
     if (strcmp(v, "auto") == 0) o->abi = TW_ABI_AUTO;
     else if (strcmp(v, "task-hook") == 0) o->abi = TW_ABI_TASK_HOOK;
     else if (strcmp(v, "init-task") == 0) o->abi = TW_ABI_INIT_TASK;
     else return fail(msg, cap, "unknown ABI '%s' (auto, task-hook or init-task)", v);
     return 1;
-  case 1:
+  case VERIFY:
     if (!v) return fail(msg, cap, "%s needs fast, full or none", a);
     if (strcmp(v, "fast") == 0) o->verify = TW_VERIFY_FAST;
     else if (strcmp(v, "full") == 0) o->verify = TW_VERIFY_FULL;
     else if (strcmp(v, "none") == 0) o->verify = TW_VERIFY_NONE;
     else return fail(msg, cap, "unknown verification mode '%s' (fast, full or none)", v);
     return 1;
-  case 2: {
+  case OUTPUT: {
     /* The last colon splits: module names like "wasi:cli/stdout" have one. */
     const char *colon = v ? strrchr(v, ':') : NULL;
     if (!colon || colon == v || colon[1] == 0) return fail(msg, cap, "%s needs MODULE:NAME", a);
@@ -94,9 +96,9 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
     o->stub_output_name = colon + 1;
     return 1;
   }
-  default:
+  default: /* ONLY, EXCLUDE */
     if (!v || !*v) return fail(msg, cap, "%s needs a pattern", a);
-    if (!add_pattern(p, which == 3, v)) return fail(msg, cap, "%s", "out of memory");
+    if (!add_pattern(p, which == ONLY, v)) return fail(msg, cap, "%s", "out of memory");
     return 1;
   }
 }
