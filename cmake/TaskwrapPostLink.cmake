@@ -11,15 +11,20 @@
 # place with wasm-taskwrap. The tool writes <file>.taskwrap (through its own
 # temporary file), which is then renamed over the linked module: a failure
 # fails the build and leaves the linked module as wasm-ld wrote it.
+# What both functions check first: no unknown arguments, an existing target.
+macro(_taskwrap_check_call fn target)
+  if(TW_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${fn}: unknown arguments: ${TW_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "${fn}: no target named '${target}'")
+  endif()
+endmacro()
+
 function(taskwrap_post_link target)
   cmake_parse_arguments(PARSE_ARGV 1 TW "KEEP_HOOK_EXPORT;INIT_ONCE;STUB_WASI;STRIP_DEBUG"
                         "ABI;VERIFY;STUB_WASI_OUTPUT" "")
-  if(TW_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "taskwrap_post_link: unknown arguments: ${TW_UNPARSED_ARGUMENTS}")
-  endif()
-  if(NOT TARGET ${target})
-    message(FATAL_ERROR "taskwrap_post_link: no target named '${target}'")
-  endif()
+  _taskwrap_check_call(taskwrap_post_link ${target})
   if(NOT TARGET taskwrap::wasm-taskwrap)
     message(FATAL_ERROR "taskwrap_post_link: taskwrap::wasm-taskwrap is not defined; "
                         "use find_package(taskwrap) first")
@@ -83,12 +88,7 @@ endfunction()
 # command, so the target is relinked. A failed rewrite fails the link.
 function(taskwrap_use_linker_wrapper target)
   cmake_parse_arguments(PARSE_ARGV 1 TW "" "WASM_LD" "FLAGS")
-  if(TW_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "taskwrap_use_linker_wrapper: unknown arguments: ${TW_UNPARSED_ARGUMENTS}")
-  endif()
-  if(NOT TARGET ${target})
-    message(FATAL_ERROR "taskwrap_use_linker_wrapper: no target named '${target}'")
-  endif()
+  _taskwrap_check_call(taskwrap_use_linker_wrapper ${target})
   if(CMAKE_VERSION VERSION_LESS 3.21)
     message(FATAL_ERROR "taskwrap_use_linker_wrapper: needs CMake 3.21 or later (<LANG>_LINKER_LAUNCHER)")
   endif()
