@@ -40,3 +40,16 @@ export function fixupHooks(text) {
   return { wrapped, hookImported: hookRefs.length > 0 };
 }
 
+
+// The plan's wrapped exports (wasm-taskwrap --json) -> their constant hook
+// codes, comparable with fixupHooks().wrapped (a callback's 4|5 choice is
+// not a constant there).
+export function planHooks(plan) {
+  return new Map(plan.exports.filter((x) => x.hooks !== null)
+    .map((x) => [x.name, x.hooks.filter((c) => typeof c === 'number')]));
+}
+
+// The same exports with the same codes in the same order?
+export function sameHooks(a, b) {
+  return a.size === b.size && [...a].every(([k, v]) => JSON.stringify(b.get(k)) === JSON.stringify(v));
+}

@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fixupHooks } from './fixup.mjs';
+import { fixupHooks, planHooks, sameHooks } from './fixup.mjs';
 
 const [taskwrap, wasmTools, e2eDir, workArg, flag] = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,8 +43,7 @@ run(process.execPath, [join(here, '..', '..', 'bench', 'addhook.mjs'),
   join(cjsDir, 'lib', 'starlingmonkey_embedding.wasm'), orig]);
 const plan = JSON.parse(run(taskwrap, [orig, '-o', out, '--json']));
 check(plan.world !== null, `the plan has the module's world (${JSON.stringify(plan.world)})`);
-const ours = new Map(plan.exports.filter((x) => x.hooks !== null)
-  .map((x) => [x.name, x.hooks.filter((c) => typeof c === 'number')]));
+const ours = planHooks(plan);
 if (flag === '--sabotage') {
   const extra = plan.exports.find((x) => x.role === 'unlifted');
   ours.set(extra.name, [0, 1]);
@@ -63,8 +62,7 @@ const componentizers = {
 };
 for (const [version, componentize] of Object.entries(componentizers)) {
   const before = fixupHooks(await componentize(orig));
-  const same = before.wrapped.size === ours.size &&
-    [...before.wrapped].every(([k, v]) => JSON.stringify(ours.get(k)) === JSON.stringify(v));
+  const same = sameHooks(before.wrapped, ours);
   check(same, `wit-component ${version} wraps ${JSON.stringify([...before.wrapped])}; ` +
     `wasm-taskwrap ${JSON.stringify([...ours])}`);
   const after = fixupHooks(await componentize(out));

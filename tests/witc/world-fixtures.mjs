@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fixupHooks } from './fixup.mjs';
+import { fixupHooks, planHooks, sameHooks } from './fixup.mjs';
 
 const [taskwrap, wat2wasm, wasmTools, e2eDir, workArg, flag] = process.argv.slice(2);
 const sabotage = flag === '--sabotage';
@@ -46,13 +46,11 @@ for (const name of names) {
   for (const e of src.matchAll(/^;; EMBED: (\S+) (.*)$/gm))
     run(wasmTools, ['component', 'embed', join(fixtures, e[1]), ...e[2].split(' '), `${base}.wasm`, '-o', `${base}.wasm`]);
   const plan = JSON.parse(run(taskwrap, [`${base}.wasm`, '-o', `${base}.out.wasm`, '--json']));
-  const ours = new Map(plan.exports.filter((x) => x.hooks !== null)
-    .map((x) => [x.name, x.hooks.filter((c) => typeof c === 'number')]));
+  const ours = planHooks(plan);
   if (sabotage) ours.delete([...ours.keys()].find((k) => k !== '_initialize'));
   for (const [version, componentize] of Object.entries(witcs)) {
     const before = fixupHooks(await componentize(`${base}.wasm`));
-    const same = before.wrapped.size === ours.size &&
-      [...before.wrapped].every(([k, v]) => JSON.stringify(ours.get(k)) === JSON.stringify(v));
+    const same = sameHooks(before.wrapped, ours);
     check(same, `${name}: wit-component ${version} wraps ${JSON.stringify([...before.wrapped])}; ` +
       `wasm-taskwrap ${JSON.stringify([...ours])}`);
     const after = fixupHooks(await componentize(`${base}.out.wasm`));
