@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fixupHooks } from '../common/fixup.mjs';
 
 const [taskwrap, wat2wasm, workArg] = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,38 +25,16 @@ execFileSync(wat2wasm, [join(here, 'cm32p2.wat'), '-o', orig]);
 const plan = JSON.parse(execFileSync(taskwrap, [orig, '-o', out, '--json'], { encoding: 'utf8' }));
 const witSource = readFileSync(join(here, 'cm32p2.wit'), 'utf8');
 
+// The component's fixup module, as export name -> hook codes in call order.
 async function fixup(file) {
   const embedded = await jco.componentEmbed({ binary: readFileSync(file), witSource, world: 'cm' });
-  const wat = await jco.print(await jco.componentNew(embedded));
-  const m = wat.match(/\(core module \$wit-component-fixup[\s\S]*?\n {2}\)\n/);
-  if (!m) throw new Error('no fixup module');
-  return m[0];
+  const f = fixupHooks(await jco.print(await jco.componentNew(embedded)));
+  if (!f.present) throw new Error('no fixup module');
+  return f;
 }
 
-// export name -> hook codes in call order, from the fixup's functions.
-function hooksOf(text) {
-  const imports = [...text.matchAll(/\(import "main" "([^"]*)" \(func \(;(\d+);\)/g)];
-  const name = new Map(imports.map((i) => [Number(i[2]), i[1]]));
-  const hook = [...name].find(([, n]) => n === '__wasm_task_hook')?.[0];
-  const result = new Map();
-  for (const f of text.matchAll(/\(func \(;\d+;\)[^\n]*\n([\s\S]*?)\n {4}\)/g)) {
-    const lines = f[1].split('\n').map((l) => l.trim());
-    const codes = [];
-    let target = null;
-    for (let i = 0; i < lines.length; i++) {
-      const c = lines[i].match(/^call (\d+)$/);
-      if (!c) continue;
-      const callee = Number(c[1]);
-      if (callee === hook) codes.push(Number(lines[i - 1].replace('i32.const ', '')));
-      else target = name.get(callee);
-    }
-    if (target && codes.length) result.set(target, codes);
-  }
-  return { result, hookImported: hook !== undefined };
-}
-
-const before = hooksOf(await fixup(orig));
-const after = hooksOf(await fixup(out));
+const before = await fixup(orig);
+const after = await fixup(out);
 check(before.result.size === 6, `wit-component wraps 6 cm32p2 exports of the original (${[...before.result.keys()].join(', ')})`);
 for (const [exp, codes] of before.result) {
   const e = plan.exports.find((x) => x.name === exp);

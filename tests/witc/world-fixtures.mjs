@@ -2,8 +2,9 @@
 // wit-component, at 0.262 (wasm-tools 1.262 `component new`) and at 0.259
 // (jco 1.35.0 `componentNew`): for each fixture without ARGS, the exports
 // that wit-component's fixup module wraps in the original module, with the
-// constant hook codes each wrapper passes, must be exactly the exports that
-// wasm-taskwrap's plan wraps, with the same codes; and the component of the
+// hook codes each wrapper passes (a callback's 4|5 choice included), must
+// be exactly the exports that wasm-taskwrap's plan wraps, with the same
+// codes; and the component of the
 // rewritten module must have no hook wrappers at all.
 //   node world-fixtures.mjs TASKWRAP WAT2WASM WASM_TOOLS E2E_DIR WORKDIR [--sabotage]
 // --sabotage drops one wrapped export from our side (as a rewriter that
@@ -13,7 +14,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fixupHooks, planHooks, sameHooks } from './fixup.mjs';
+import { fixupHooks, planHooks, sameHooks } from '../common/fixup.mjs';
 
 const [taskwrap, wat2wasm, wasmTools, e2eDir, workArg, flag] = process.argv.slice(2);
 const sabotage = flag === '--sabotage';
@@ -50,11 +51,11 @@ for (const name of names) {
   if (sabotage) ours.delete([...ours.keys()].find((k) => k !== '_initialize'));
   for (const [version, componentize] of Object.entries(witcs)) {
     const before = fixupHooks(await componentize(`${base}.wasm`));
-    const same = sameHooks(before.wrapped, ours);
-    check(same, `${name}: wit-component ${version} wraps ${JSON.stringify([...before.wrapped])}; ` +
+    const same = sameHooks(before.result, ours);
+    check(same, `${name}: wit-component ${version} wraps ${JSON.stringify([...before.result])}; ` +
       `wasm-taskwrap ${JSON.stringify([...ours])}`);
     const after = fixupHooks(await componentize(`${base}.out.wasm`));
-    check(after.wrapped.size === 0 && !after.hookImported,
+    check(after.result.size === 0 && !after.hookImported,
       `${name}: wit-component ${version} adds no hook wrappers to the rewritten module`);
   }
 }
