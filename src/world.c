@@ -465,17 +465,20 @@ static bool map_room(tw_map *mp, uint32_t n) {
   return mp->keys && (size_t)n * 2 + 2 <= mp->mask + 1;
 }
 
+/* Puts item i in the item map (the first of equal items stays). */
+static void index_item(tw_world *w, uint32_t i) {
+  const tw_wit_item *it = &w->items[i];
+  const probe p = {w, it->iface, it->kind, w->data + it->name, it->name_len};
+  bool found;
+  const size_t s = tw_map_slot(&w->item_map, item_hash(p.iface, p.kind, p.name, p.len), 0,
+                               item_eq, &p, &found);
+  if (!found) w->item_map.keys[s] = (uint64_t)i + 1;
+}
+
 static bool rehash_items(tw_world *w) {
   tw_map_free(&w->item_map);
   if (!tw_map_init(&w->item_map, (size_t)w->items_cap)) return false;
-  for (uint32_t i = 0; i < w->nitems; i++) {
-    const tw_wit_item *it = &w->items[i];
-    const probe p = {w, it->iface, it->kind, w->data + it->name, it->name_len};
-    bool found;
-    const size_t s = tw_map_slot(&w->item_map, item_hash(p.iface, p.kind, p.name, p.len), 0,
-                                 item_eq, &p, &found);
-    if (!found) w->item_map.keys[s] = (uint64_t)i + 1;
-  }
+  for (uint32_t i = 0; i < w->nitems; i++) index_item(w, i);
   return true;
 }
 
@@ -502,11 +505,7 @@ static bool add_item(tw_world *w, uint32_t iface, tw_wit_kind kind, name_ref n) 
   if (!tw_grow((void **)&w->items, &w->items_cap, w->nitems, sizeof *w->items)) return false;
   w->items[w->nitems++] = (tw_wit_item){iface, kind, n.at, n.len};
   if (!map_room(&w->item_map, w->nitems)) return rehash_items(w);
-  const probe p = {w, iface, kind, w->data + n.at, n.len};
-  bool found;
-  const size_t s = tw_map_slot(&w->item_map, item_hash(iface, kind, p.name, p.len), 0, item_eq,
-                               &p, &found);
-  w->item_map.keys[s] = (uint64_t)(w->nitems - 1) + 1;
+  index_item(w, w->nitems - 1);
   return true;
 }
 
