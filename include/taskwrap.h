@@ -40,7 +40,8 @@ typedef enum tw_status {
   TW_ERR_NOMEM = 5,         /* out of memory */
   TW_ERR_INVALID_ARG = 6,   /* the caller passed something unusable */
   TW_ERR_UNSUPPORTED = 7,   /* well-formed but outside what the tool can rewrite */
-  TW_ERR_IO = 8             /* reading the input or writing the output failed */
+  TW_ERR_IO = 8,            /* reading the input or writing the output failed */
+  TW_ERR_CHANGED = 9        /* a file changed while it was being read: nothing written */
 } tw_status;
 
 /* Which task-init ABI to emit. */
@@ -199,9 +200,13 @@ int tw_have_wabt(void);
  * unchanged until tw_result_free. */
 tw_status tw_rewrite(const uint8_t *data, size_t size, const tw_options *opts,
                      tw_result **out);
-/* The same for a file ("-": standard input). A regular file is mapped, not
- * read: only what the rewrite decodes is ever read, and tw_result_write
- * copies the rest file to file in the kernel. */
+/* The same for a file ("-": standard input). A regular file is never
+ * mapped: only what the rewrite decodes is read (pread), the file stays open
+ * until tw_result_free, and tw_result_write copies the rest file to file in
+ * the kernel. If the file changes meanwhile (its size, modification or
+ * change time), the rewrite or the write fails with TW_ERR_CHANGED and
+ * writes nothing. Standard input, a pipe or a device is read into memory,
+ * at most 4 GiB, and only while its first bytes can start a module. */
 tw_status tw_rewrite_file(const char *path, const tw_options *opts, tw_result **out);
 
 /* Is `output` exactly what a rewrite of `input` with `opts` must produce?
@@ -249,17 +254,34 @@ size_t tw_result_segment_count(const tw_result *res);
 /* The binary input the segments refer to: the caller's bytes, or for text
  * input the binary libwabt assembled from it. */
 const uint8_t *tw_result_input(const tw_result *res, size_t *size);
+/* The descriptor tw_rewrite_file reads the input file from, open until
+ * tw_result_free (so that a caller can tell whether an output would be
+ * written over it, by whatever name), or -1 when the input was read into
+ * memory at once and closed (standard input, a pipe, a device). */
+int tw_result_input_fd(const tw_result *res);
 int tw_result_segment(const tw_result *res, size_t i, tw_segment *seg);
 
 /* Write the output to path: a temporary file beside it (anonymous where the
- * file system allows), renamed over it, so that path is either the whole new
- * module or left as it was (fsynced first when the options asked for it). A
- * symbolic link is followed and its target replaced; a device, FIFO or
- * socket is written into, never replaced. While it replaces a file, SIGINT,
- * SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ are held back: one that arrives stops
- * the write, what was written is removed, TW_ERR_IO is returned, and the
- * signal is delivered then (a default one ends the process, leaving nothing
- * behind). Writing into a stream holds nothing back. Returns TW_OK or TW_ERR_IO (message in tw_result_error_message). */
+ * file system allows, else named .twXXXXXX), renamed over it, so that path is
+ * either the whole new module or left as it was (fsynced first when the
+ * options asked for it). A symbolic link is followed and its target
+ * replaced; a device, FIFO or socket is written into, never replaced, also
+ * when named through /proc (/dev/stdout, /dev/fd/N). While it replaces a
+ * file, every signal that ends a process by default and comes from outside
+ * it (SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
+ * SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGPWR, SIGSTKFLT, SIGABRT,
+ * the real-time signals) is held back while its action is the default and
+ * the caller has not blocked it: one that arrives stops the write, what was
+ * written is removed, TW_ERR_IO is returned, and the signal is delivered
+ * then, ending the process with nothing left behind. A signal the caller
+ * blocked is left blocked (and pending, if it was) and stops nothing; an
+ * ignored one or one with a handler is not held back. Writing into a
+ * stream holds nothing back. A write past the file size limit is TW_ERR_IO
+ * ("File too large"), into a file or a stream, whatever SIGXFSZ's action:
+ * the SIGXFSZ it raises is taken back, not delivered. Returns
+ * TW_OK, TW_ERR_IO, or TW_ERR_CHANGED when the input file changed since it
+ * was opened (checked before the rename, and before a stream is finished);
+ * the message is in tw_result_error_message. */
 tw_status tw_result_write(tw_result *res, const char *path);
 /* Write the output to an open descriptor (a pipe, standard output, ...). */
 tw_status tw_result_write_fd(tw_result *res, int fd);

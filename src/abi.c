@@ -1,5 +1,6 @@
 /* ABI facts that planners and encoders share (docs/abi.md): export roles by
  * name, hook codes per role, and the names of roles, ABIs and kinds. */
+#include <stdio.h>
 #include <string.h>
 
 #include "edit.h"
@@ -11,6 +12,17 @@ bool tw_has_prefix(const uint8_t *s, size_t n, const char *p) {
 
 bool tw_name_is(const uint8_t *s, size_t n, const char *p) {
   return n == strlen(p) && memcmp(s, p, n) == 0;
+}
+
+void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap) {
+  size_t w = 0;
+  for (size_t i = 0; i < n && w + 5 < cap; i++) {
+    if (s[i] < 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\')
+      w += (size_t)snprintf(out + w, cap - w, "\\%02x", s[i]);
+    else
+      out[w++] = (char)s[i];
+  }
+  if (cap) out[w] = 0;
 }
 
 

@@ -11,6 +11,7 @@
 
 #include "edit.h"
 #include "io.h"
+#include "options.h"
 #include "report.h"
 #include "wabt_bridge.h"
 
@@ -31,6 +32,7 @@ const char *tw_status_name(tw_status status) {
   case TW_ERR_INVALID_ARG: return "invalid argument";
   case TW_ERR_UNSUPPORTED: return "unsupported";
   case TW_ERR_IO: return "input/output error";
+  case TW_ERR_CHANGED: return "file changed while read";
   }
   return "unknown";
 }
@@ -60,12 +62,18 @@ static tw_status finish(tw_result *r) {
   return r->err.code;
 }
 
-/* The text format starts with "(" or a comment, after optional white space;
- * a binary module starts with "\0asm". (Content decides, not the name.) */
-static bool looks_like_text(const uint8_t *p, size_t n) {
+/* Where text would start: after a UTF-8 BOM and white space. */
+static size_t blank_end(const uint8_t *p, size_t n) {
   size_t i = 0;
   if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) i = 3; /* UTF-8 BOM */
   while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
+  return i;
+}
+
+/* The text format starts with "(" or a comment, after optional white space;
+ * a binary module starts with "\0asm". (Content decides, not the name.) */
+static bool looks_like_text(const uint8_t *p, size_t n) {
+  const size_t i = blank_end(p, n);
   return i < n && (p[i] == '(' || (p[i] == ';' && i + 1 < n && p[i + 1] == ';'));
 }
 
@@ -200,6 +208,13 @@ static bool options_ok(tw_result *r, const tw_options *opts) {
     tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "the output import needs a module and a name");
     return false;
   }
+  const char *problem = NULL;
+  if (opts->stub_output_module)
+    problem = tw_output_import_problem(opts->stub_output_module, opts->stub_output_name);
+  if (problem) {
+    tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "the output import: %s", problem);
+    return false;
+  }
   return true;
 }
 
@@ -225,6 +240,21 @@ static bool plan(tw_result *r, const tw_options *o) {
   return tw_edit_finalise(e, &r->err);
 }
 
+/* A file read on demand: enough of its start for looks_like_text (white
+ * space, then two bytes), and all of it when it is text, which libwabt
+ * assembles in memory. A binary module is read by the parser as it goes. */
+static void read_start(tw_result *r) {
+  struct tw_source *src = r->in.src;
+  const uint8_t *p = r->input;
+  size_t n = r->input_size < 4096 ? r->input_size : 4096;
+  for (;;) {
+    tw_source_need(src, 0, n);
+    if (blank_end(p, n) + 2 <= n || n == r->input_size) break;
+    n = n < r->input_size / 2 ? n * 2 : r->input_size;
+  }
+  if (looks_like_text(p, n)) tw_source_need(src, 0, r->input_size);
+}
+
 /* Read, assemble if text, parse and plan. */
 static bool prepare(tw_result *r, const uint8_t *data, size_t size, const tw_options *opts) {
   r->opts = *opts;
@@ -236,9 +266,11 @@ static bool prepare(tw_result *r, const uint8_t *data, size_t size, const tw_opt
   if (!options_ok(r, opts)) return false;
   r->input = data ? data : (const uint8_t *)"";
   r->input_size = size;
+  if (r->in.src && r->input == r->in.data) read_start(r);
   if (looks_like_text(r->input, size) && !assemble_text(r, opts, r->input, size)) return false;
-  const bool mapped = r->in.map && r->input == r->in.data;
-  if (!tw_module_parse_mapped(&r->m, r->input, r->input_size, mapped, &r->err)) return false;
+  if (!tw_module_parse_source(&r->m, r->input, r->input_size,
+                              r->input == r->in.data ? r->in.src : NULL, &r->err))
+    return false;
   r->have_module = true;
   return plan(r, opts) && tw_report_build(r);
 }
@@ -275,9 +307,27 @@ static void emit_warnings(tw_result *r) {
                       "change");
 }
 
+/* All of a file read on demand, for those who read the input's bytes
+ * without the module's parse (the output as bytes, tw_result_input). */
+static void read_all(const tw_result *r) {
+  if (r->in.src && r->input == r->in.data) tw_source_need(r->in.src, 0, r->input_size);
+}
+
+/* A file read on demand must still be the file that was read. If it changed,
+ * that is the error, whatever else failed: bytes read after the change may
+ * have made a valid module look malformed. */
+static bool input_unchanged(tw_result *r, tw_err *err) {
+  tw_err changed = {0};
+  if (tw_input_check(&r->in, "rewritten", &changed)) return true;
+  *err = changed;
+  r->err_line = r->err_column = 0;
+  return false;
+}
+
 /* The output's bytes, made once (for callers that want bytes, --verify=full
  * and text output). */
 static const uint8_t *flatten(tw_result *r, size_t *n) {
+  read_all(r);
   if (r->output_is_input) {
     *n = r->input_size;
     return r->input;
@@ -349,8 +399,10 @@ tw_status tw_rewrite_file(const char *path, const tw_options *opts, tw_result **
   tw_options defaults;
   tw_options_init(&defaults);
   if (!path) tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "no input file");
-  else if (tw_input_open(&r->in, path, &r->err))
+  else if (tw_input_open(&r->in, path, TW_INPUT_ON_DEMAND, "input", &r->err)) {
     rewrite(r, r->in.data, r->in.size, opts ? opts : &defaults);
+    input_unchanged(r, &r->err);
+  }
   return finish(r);
 }
 
@@ -399,9 +451,9 @@ tw_status tw_check_files(const char *input, const char *output, const tw_options
   o.fd = -1;
   if (!input || !output) {
     tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "no file");
-  } else if (tw_input_open(&r->in, input, &r->err)) {
+  } else if (tw_input_open(&r->in, input, TW_INPUT_WHOLE, "input", &r->err)) {
     tw_err err = {0};
-    if (tw_input_open(&o, output, &err)) {
+    if (tw_input_open(&o, output, TW_INPUT_WHOLE, "output", &err)) {
       check(r, r->in.data, r->in.size, o.data, o.size, opts ? opts : &defaults);
       r->checked = true;
     } else {
@@ -463,8 +515,11 @@ size_t tw_result_segment_count(const tw_result *r) {
   return r->output_is_input ? (r->input_size > 0) : r->out.nsegs;
 }
 
+int tw_result_input_fd(const tw_result *r) { return r ? r->in.fd : -1; }
+
 const uint8_t *tw_result_input(const tw_result *r, size_t *size) {
   if (size) *size = r ? r->input_size : 0;
+  if (r) read_all(r);
   return r ? r->input : NULL;
 }
 
@@ -482,20 +537,40 @@ int tw_result_segment(const tw_result *r, size_t i, tw_segment *seg) {
   return 1;
 }
 
+/* The writer takes the input ranges shorter than TW_WRITE_FROM_MEMORY_MAX
+ * from memory: read those of a file read on demand in first (the longer
+ * ones it copies from the file). */
+static void read_short_ranges(const tw_result *r, const tw_out *o) {
+  if (!r->in.src || r->input != r->in.data) return;
+  for (size_t i = 0; i < o->nsegs; i++) {
+    const tw_seg *s = &o->segs[i];
+    if (s->kind == TW_SEG_INPUT && s->len < TW_WRITE_FROM_MEMORY_MAX)
+      tw_source_need(r->in.src, (size_t)s->src, s->len);
+  }
+}
+
+static bool write_segments(tw_result *r, const tw_out *o, int fd, tw_err *err) {
+  /* The input file holds the input's bytes unless it was text. */
+  const int in_fd = r->input == r->in.data ? r->in.fd : -1;
+  read_short_ranges(r, o);
+  const bool ok = tw_write_segments(o, r->input, in_fd, fd, err);
+  /* Last, before the caller renames the file into place or ends the
+   * stream: what was copied from the input file is what was checked. */
+  return input_unchanged(r, err) && ok;
+}
+
 /* The whole output to fd: segments, with input ranges copied from the input
  * file when there is one. */
 static bool write_to(int fd, void *ctx, tw_err *err) {
   tw_result *r = ctx;
-  /* The input file holds the input's bytes unless it was text. */
-  const int in_fd = r->input == r->in.data ? r->in.fd : -1;
   if (r->output_is_input) {
     tw_out whole = {0};
     tw_out_input(&whole, 0, r->input_size);
-    const bool ok = !whole.failed && tw_write_segments(&whole, r->input, in_fd, fd, err);
+    const bool ok = !whole.failed && write_segments(r, &whole, fd, err);
     tw_out_free(&whole);
     return ok;
   }
-  return tw_write_segments(&r->out, r->input, in_fd, fd, err);
+  return write_segments(r, &r->out, fd, err);
 }
 
 tw_status tw_result_write(tw_result *r, const char *path) {
@@ -540,25 +615,27 @@ static bool write_text(int fd, tw_result *r, bool own_file, tw_err *err) {
 }
 
 static bool write_text_to(int fd, void *ctx, tw_err *err) {
-  return write_text(fd, ctx, true, err);
+  const bool ok = write_text(fd, ctx, true, err);
+  return input_unchanged(ctx, err) && ok;
 }
 
 static bool write_text_to_stream(int fd, void *ctx, tw_err *err) {
-  return write_text(fd, ctx, false, err);
+  const bool ok = write_text(fd, ctx, false, err);
+  return input_unchanged(ctx, err) && ok;
 }
 
 tw_status tw_result_write_text(tw_result *r, const char *path) {
   if (!r || !path) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
   if (r->err.code != TW_OK || r->checked) return TW_ERR_INVALID_ARG;
   if (!tw_write_atomic(path, r->opts.fsync, &r->err, write_text_to, r))
-    return r->write_error = r->err.code == TW_ERR_IO, r->err.code;
+    return r->write_error = r->err.code == TW_ERR_IO || r->err.code == TW_ERR_CHANGED, r->err.code;
   return TW_OK;
 }
 
 tw_status tw_result_write_text_fd(tw_result *r, int fd) {
   if (!r || r->err.code != TW_OK || r->checked) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
   if (!write_text_to_stream(fd, r, &r->err))
-    return r->write_error = r->err.code == TW_ERR_IO, r->err.code;
+    return r->write_error = r->err.code == TW_ERR_IO || r->err.code == TW_ERR_CHANGED, r->err.code;
   return TW_OK;
 }
 

@@ -110,11 +110,16 @@ void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   tw_buf_put_u8(b, OP_END);
 }
 
+/* The --stub-wasi-output import, without a scan of the added functions (one
+ * per stub would make stubbing n imports O(n^2)): edit.h numbers the added
+ * imports last among the output's imports, and there is at most one. */
+static uint32_t output_import(const tw_edit *e) {
+  return e->nimports_added ? e->out_nimports - 1 : TW_NONE;
+}
+
 void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f) {
-  tw_stub_env env = {TW_NONE, e->global_of[TW_GLOBAL_EXIT], e->global_of[TW_GLOBAL_CLOCK],
-                     e->global_of[TW_GLOBAL_RANDOM]};
-  for (uint32_t k = 0; k < e->nfns; k++)
-    if (e->fns[k].kind == TW_FN_IMPORT) env.output_func = e->out[tw_edit_fn_id(e, k)];
+  const tw_stub_env env = {output_import(e), e->global_of[TW_GLOBAL_EXIT],
+                           e->global_of[TW_GLOBAL_CLOCK], e->global_of[TW_GLOBAL_RANDOM]};
   tw_stub_encode(b, f->stub, &env);
 }
 

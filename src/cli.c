@@ -2,13 +2,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "options.h"
 #include "taskwrap.h"
 
@@ -101,14 +104,27 @@ static int usage_error(const char *fmt, const char *arg) {
   return EXIT_USAGE;
 }
 
-/* --name VALUE or --name=VALUE; returns the value or NULL. */
-static const char *option_value(int argc, char **argv, int *i, const char *name) {
-  const size_t n = strlen(name);
+/* -o FILE, --output FILE, --output=FILE: 1 with *value set (NULL when the
+ * file name is missing), 0 when argv[*i] is not this option. */
+static int output_option(int argc, char **argv, int *i, const char **value) {
   const char *a = argv[*i];
-  if (strncmp(a, name, n) != 0) return NULL;
-  if (a[n] == '=') return a + n + 1;
-  if (a[n] == 0 && *i + 1 < argc) return argv[++*i];
-  return NULL;
+  if (strncmp(a, "--output=", 9) == 0) {
+    *value = a + 9;
+    return 1;
+  }
+  if (strcmp(a, "-o") != 0 && strcmp(a, "--output") != 0) return 0;
+  *value = *i + 1 < argc ? argv[++*i] : NULL;
+  return 1;
+}
+
+/* The descriptor the output is written through, or -1 for a file (which
+ * is replaced). "-" is standard output; so is any name of it (/dev/stdout,
+ * /dev/fd/1, /proc/self/fd/1, a link to one), and /dev/fd/N is descriptor
+ * N: written at the descriptor's offset, whatever it is, as a shell's
+ * redirection wants (a file opened with >> is appended to, a { ...; } > f
+ * group keeps what comes before and after), never replaced. */
+static int output_fd(const char *output) {
+  return strcmp(output, "-") == 0 ? STDOUT_FILENO : tw_output_descriptor(output);
 }
 
 static int parse_args(cli *c, int argc, char **argv) {
@@ -127,10 +143,10 @@ static int parse_args(cli *c, int argc, char **argv) {
       only_positional = 1;
     } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage_text, stdout);
-      exit(EXIT_OK);
+      return EXIT_OK;
     } else if (strcmp(a, "--version") == 0) {
       printf("wasm-taskwrap %s\n", TW_VERSION_STRING);
-      exit(EXIT_OK);
+      return EXIT_OK;
     } else if (strcmp(a, "--dry-run") == 0) {
       c->dry_run = 1;
     } else if (strcmp(a, "--plan") == 0) {
@@ -139,10 +155,8 @@ static int parse_args(cli *c, int argc, char **argv) {
       c->json = 1;
     } else if (strcmp(a, "-t") == 0 || strcmp(a, "--wat") == 0) {
       c->text = 1;
-    } else if (strcmp(a, "-o") == 0 || strncmp(a, "--output", 8) == 0) {
-      v = strcmp(a, "-o") == 0 ? (i + 1 < argc ? argv[++i] : NULL)
-                               : option_value(argc, argv, &i, "--output");
-      if (!v || strcmp(a, "--outputs") == 0) return usage_error("%s needs a file name", a);
+    } else if (output_option(argc, argv, &i, &v)) {
+      if (!v || !*v) return usage_error("%s needs a file name", a[1] == 'o' ? "-o" : "--output");
       c->output = v;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
       c->verbose = 1;
@@ -163,12 +177,11 @@ static int parse_args(cli *c, int argc, char **argv) {
     return -1;
   }
   if (c->checked) return usage_error("more than one input: '%s'", c->checked);
-  if (c->opts.stub_output_module && !c->opts.stub_wasi)
-    return usage_error("%s", "--stub-wasi-output needs --stub-wasi");
+  if (tw_options_conflict(&c->opts)) return usage_error("%s", tw_options_conflict(&c->opts));
   if (!c->dry_run && !c->output)
     return usage_error("%s", "no output: pass -o FILE (or -o - for standard output), or --dry-run");
   if (c->dry_run && c->output) return usage_error("%s", "--dry-run writes nothing; drop -o");
-  if (c->output && strcmp(c->output, "-") == 0 && !c->text && isatty(STDOUT_FILENO))
+  if (c->output && output_fd(c->output) >= 0 && !c->text && isatty(output_fd(c->output)))
     return usage_error("%s", "refusing to write a binary module to a terminal; redirect it or use -o FILE");
   return -1;
 }
@@ -177,41 +190,56 @@ static const char *display_name(const char *path) {
   return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
-static int same_file(const char *a, const char *b) {
-  struct stat sa, sb;
-  if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0) return 0;
-  if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return 0;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+/* Would the output be written over the input: the input's own descriptor
+ * (/dev/stdin for "-", /dev/fd/N for the descriptor the input was opened
+ * on), or the input's regular file by any name? Asked once the input is
+ * open, of its descriptor: what /dev/fd/N names is only known then. (The
+ * library would replace the input correctly; the command line refuses, so
+ * that a typo never costs the input.) */
+static int output_is_input(const cli *c, const tw_result *res, int out_fd) {
+  const int in_fd = strcmp(c->input, "-") == 0 ? STDIN_FILENO : tw_result_input_fd(res);
+  if (out_fd >= 0 && out_fd == in_fd) return 1;
+  struct stat a, b;
+  if (in_fd >= 0 ? fstat(in_fd, &a) != 0 : stat(c->input, &a) != 0) return 0;
+  if (out_fd >= 0 ? fstat(out_fd, &b) != 0 : stat(c->output, &b) != 0) return 0;
+  return S_ISREG(a.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static void report_error(const char *name, const tw_result *res);
 
-static int write_error(const char *path, const tw_result *res) {
+/* A failed write is about the output, unless the input changed under it. */
+static int write_error(const cli *c, const char *path, const tw_result *res) {
+  if (tw_result_status(res) == TW_ERR_CHANGED) path = display_name(c->input);
   fprintf(stderr, "wasm-taskwrap: %s: error: %s\n", path, tw_result_error_message(res));
   return EXIT_BAD;
 }
 
-static int write_binary(const cli *c, tw_result *res) {
-  if (strcmp(c->output, "-") == 0)
-    return tw_result_write_fd(res, STDOUT_FILENO) == TW_OK ? EXIT_OK : write_error("<stdout>", res);
-  return tw_result_write(res, c->output) == TW_OK ? EXIT_OK : write_error(c->output, res);
+static const char *output_name(const cli *c) {
+  return strcmp(c->output, "-") == 0 ? "<stdout>" : c->output;
 }
 
-/* Text output is streamed into the file (or standard output) as libwabt
+static int write_binary(const cli *c, tw_result *res) {
+  const int fd = output_fd(c->output);
+  const tw_status st = fd >= 0 ? tw_result_write_fd(res, fd) : tw_result_write(res, c->output);
+  return st == TW_OK ? EXIT_OK : write_error(c, output_name(c), res);
+}
+
+/* Text output is streamed into the file (or the descriptor) as libwabt
  * writes it. */
 static int write_text(const cli *c, tw_result *res) {
-  const int out = strcmp(c->output, "-") == 0;
-  const tw_status st = out ? tw_result_write_text_fd(res, STDOUT_FILENO)
-                           : tw_result_write_text(res, c->output);
+  const int fd = output_fd(c->output);
+  const tw_status st = fd >= 0 ? tw_result_write_text_fd(res, fd)
+                               : tw_result_write_text(res, c->output);
   if (st == TW_OK) return EXIT_OK;
-  if (st == TW_ERR_IO) return write_error(out ? "<stdout>" : c->output, res);
+  if (st == TW_ERR_IO || st == TW_ERR_CHANGED) return write_error(c, output_name(c), res);
   report_error(display_name(c->input), res);
   return EXIT_BAD;
 }
 
 /* FILE:0xOFFSET for binary input, FILE:LINE:COLUMN for text (wabt's). */
 static void report_error(const char *name, const tw_result *res) {
-  if (tw_result_status(res) == TW_ERR_IO) /* about the file, not a byte in it */
+  const tw_status st = tw_result_status(res);
+  if (st == TW_ERR_IO || st == TW_ERR_CHANGED) /* about the file, not a byte in it */
     fprintf(stderr, "wasm-taskwrap: %s: error: %s\n", name, tw_result_error_message(res));
   else if (tw_result_error_line(res) > 0)
     fprintf(stderr, "wasm-taskwrap: %s:%d:%d: error: %s\n", name, tw_result_error_line(res),
@@ -223,12 +251,33 @@ static void report_error(const char *name, const tw_result *res) {
 
 static int run(cli *cp);
 
+/* What went to standard output must have arrived: a write error there
+ * (a full disk, /dev/full) fails the run, as it would for a file. A
+ * standard output closed before the start is no error when nothing was
+ * written to it. */
+static int close_stdout(int rc) {
+  const int pending = __fpending(stdout) != 0;
+  const int failed_before = ferror(stdout) != 0;
+  const int failed = fclose(stdout) != 0;
+  if (!failed_before && (!failed || (errno == EBADF && !pending))) return rc;
+  if (rc != EXIT_OK) return rc; /* already reported */
+  fprintf(stderr, "wasm-taskwrap: <stdout>: error: cannot write: %s\n",
+          failed && !failed_before ? strerror(errno) : "a write failed");
+  return EXIT_BAD;
+}
+
 int main(int argc, char **argv) {
+  /* A write past the file size limit (ulimit -f) fails with EFBIG, an
+   * error like a full disk (exit 1), rather than ending the tool; the
+   * library takes that case back whatever the action, so ignoring SIGXFSZ
+   * matters for a SIGXFSZ sent from outside: it does nothing (it is not
+   * held back and delivered, as the other terminating signals are). */
+  signal(SIGXFSZ, SIG_IGN);
   cli c;
   int rc = parse_args(&c, argc, argv);
   if (rc < 0) rc = run(&c);
   tw_option_parser_free(&c.options);
-  return rc;
+  return close_stdout(rc);
 }
 
 /* --check INPUT OUTPUT: exit 0 when OUTPUT is the rewrite of INPUT. */
@@ -263,19 +312,20 @@ static int run(cli *cp) {
   cli c = *cp;
   int rc = EXIT_OK;
   if (c.check) return run_check(&c);
-  if (c.output && same_file(c.input, c.output)) {
-    fprintf(stderr,
-            "wasm-taskwrap: %s: error: the output is the input file; write to another file "
-            "and rename it\n",
-            c.output);
-    return EXIT_BAD;
-  }
   const char *name = display_name(c.input);
   c.opts.input_name = name;
   tw_result *res = NULL;
   const tw_status st = tw_rewrite_file(c.input, &c.opts, &res);
   if (st != TW_OK) {
     report_error(name, res);
+    tw_result_free(res);
+    return EXIT_BAD;
+  }
+  if (c.output && output_is_input(&c, res, output_fd(c.output))) {
+    fprintf(stderr,
+            "wasm-taskwrap: %s: error: the output is the input file; write to another file "
+            "and rename it\n",
+            c.output);
     tw_result_free(res);
     return EXIT_BAD;
   }
@@ -286,13 +336,15 @@ static int run(cli *cp) {
   if (c.dry_run || c.plan || c.json) {
     const char *plan = c.json ? tw_result_plan_json(res) : tw_result_plan_text(res);
     /* With the module on stdout, the plan goes to stderr. */
-    FILE *to = (c.output && strcmp(c.output, "-") == 0) ? stderr : stdout;
+    FILE *to = (c.output && output_fd(c.output) == STDOUT_FILENO) ? stderr : stdout;
     if (!plan) {
       fprintf(stderr, "wasm-taskwrap: %s: error: out of memory\n", name);
       rc = EXIT_BAD;
-    } else {
-      fputs(plan, to);
-      fflush(to);
+    } else if (fputs(plan, to) < 0 || fflush(to) != 0 || ferror(to)) {
+      /* A plan cut short fails the run, and no module is written after it. */
+      fprintf(stderr, "wasm-taskwrap: %s: error: cannot write the plan: %s\n",
+              to == stdout ? "<stdout>" : "<stderr>", strerror(errno));
+      rc = EXIT_BAD;
     }
   }
   if (rc == EXIT_OK && !c.dry_run) rc = c.text ? write_text(&c, res) : write_binary(&c, res);

@@ -111,6 +111,7 @@ static void number_functions(tw_edit *e) {
 static bool names_renumberable(const tw_module *m) {
   if (!m->names_ok) return false;
   const tw_section *s = &m->sections[m->sec_name];
+  tw_module_need(m, s->start, s->end - s->start); /* every entry is decoded */
   tw_err scratch = {0};
   tw_cursor c = tw_cursor_make(m->data, s->name_start + s->name_len, s->end, &scratch);
   while (c.pos < c.end) {
@@ -152,6 +153,12 @@ bool tw_edit_finalise(tw_edit *e, tw_err *err) {
       tw_err_set(err, TW_ERR_MALFORMED, x->start,
                  "export names function %u, and the module has %u functions", x->index,
                  m->nfuncs);
+      return false;
+    }
+    /* Appended globals would give such an export a meaning it never had. */
+    if (x->kind == TW_KIND_GLOBAL && x->index >= m->nglobals && e->nglobals > 0) {
+      tw_err_set(err, TW_ERR_MALFORMED, x->start,
+                 "export names global %u, and the module has %u globals", x->index, m->nglobals);
       return false;
     }
   }

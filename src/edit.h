@@ -192,10 +192,12 @@ bool tw_plan_refuse_relocatable(const tw_module *m, tw_err *err);
 /* ---- recognising earlier output (recognise.c), for idempotence ---- */
 /* Is input function f already a wrapper of this role under e's ABI? */
 bool tw_is_wrapper(const tw_edit *e, uint32_t f, tw_role role);
-/* Is input function f an --init-once guard? Then *target is what it
- * forwards to (for _initialize's own guard: the function it initialises
- * with) and *global its flag. */
-bool tw_guard_target(const tw_module *m, uint32_t f, uint32_t *target, uint32_t *global);
+/* Is the module the output of an earlier --init-once run: the export
+ * initialize_export (_initialize) names the tool's own guard, exactly, whose
+ * flag is the global the tool appends, and every other function export but
+ * the hook names a guard with that flag and that init (or _start the exit
+ * wrapper of one)? */
+bool tw_init_once_applied(const tw_module *m, uint32_t initialize_export);
 
 /* ---- function bodies (bodies.c): locals + instructions + end, no size ---- */
 /* Output function indices are taken through e->out. */

@@ -387,6 +387,7 @@ static bool emit_code(emitter *x, const tw_section *s) {
   if (s && !e->renumbered) {
     tw_out_input(x->o, m->code_entries, s->end); /* every existing body: one range */
   } else if (s) {
+    tw_module_need(m, s->start, s->end - s->start); /* every body is decoded */
     for (uint32_t i = 0; i < m->nbodies; i++)
       if (!emit_renumbered_body(x, &m->bodies[i])) return false;
   }
@@ -473,6 +474,7 @@ static bool emit_names(emitter *x, const tw_section *s) {
   const tw_module *m = x->m;
   const tw_edit *e = x->e;
   const bool new_names = tw_edit_ndefined(e) > 0;
+  if (e->renumbered) tw_module_need(m, s->start, s->end - s->start); /* every entry is decoded */
   const hole h = open_section(x->o);
   tw_out_input(x->o, s->body, s->name_start + s->name_len); /* the section's own name */
   tw_err scratch = {0};

@@ -94,9 +94,11 @@ bool tw_plan_init_once(tw_edit *e, tw_err *err) {
                "--init-once: _initialize must have type [] -> []");
     return false;
   }
-  uint32_t target = 0, global = 0;
-  if (tw_guard_target(m, x->index, &target, &global)) {
-    e->already_guarded = true; /* idempotent: guards are not guarded again */
+  /* Idempotent: the tool's own guards are not guarded again. Only its own,
+   * recognised exactly: an _initialize that merely looks like a guard is
+   * the module's code, and its exports still need guards. */
+  if (tw_init_once_applied(m, xi)) {
+    e->already_guarded = true;
     return true;
   }
   tw_edit_add_global(e, TW_GLOBAL_GUARD, VT_I32, 0);

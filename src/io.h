@@ -4,29 +4,76 @@
 
 #include "edit.h"
 
-/* An input file: mapped when it is a regular file (so that untouched bytes
- * are never read), read into memory otherwise (pipes, standard input). */
+/* An input file (input.c). A regular file is read on demand: data is an
+ * address range of the file's size where only the ranges asked for with
+ * tw_module_need (or tw_source_need) are read in, with pread; it stays open
+ * so that the rest can be copied by the kernel. Anything else (standard
+ * input, a pipe, a device) is read into memory completely: only while its
+ * first bytes can still start a module, and at most TW_STREAM_MAX bytes. */
 typedef struct tw_input {
   const uint8_t *data;
   size_t size;
-  int fd;          /* the open file when it is a regular file, else -1 */
-  void *map;       /* the mapping, or NULL */
-  uint8_t *owned;  /* the bytes read, or NULL */
+  int fd;                 /* the open file when it is a regular file, else -1 */
+  struct tw_source *src;  /* on-demand reading of that file, or NULL */
+  void *buf;              /* a stream's bytes (an anonymous mapping), or NULL */
+  size_t buf_cap;
+  const char *what;       /* "input" or "output": for messages */
 } tw_input;
 
-/* path "-" is standard input. */
-bool tw_input_open(tw_input *in, const char *path, tw_err *err);
+/* The most a stream is read into memory: a module longer than this has to
+ * be given as a file. */
+#if SIZE_MAX > 0xffffffffu
+#define TW_STREAM_MAX ((size_t)4 << 30)
+#else
+#define TW_STREAM_MAX ((size_t)1 << 30)
+#endif
+
+typedef enum tw_input_mode {
+  TW_INPUT_ON_DEMAND = 0, /* a regular file is read as it is needed */
+  TW_INPUT_WHOLE = 1      /* every byte is read at once (--check) */
+} tw_input_mode;
+
+/* path "-" is standard input; what ("input" or "output") names the file in
+ * messages. */
+bool tw_input_open(tw_input *in, const char *path, tw_input_mode mode, const char *what,
+                   tw_err *err);
+/* Is a file read on demand still the file it was when it was opened: the
+ * same file, size, modification and change time, and no read came short?
+ * Otherwise err gets "<what> changed while it was being <doing>" (or the
+ * read error). Always true for what was read into memory at once. */
+bool tw_input_check(const tw_input *in, const char *doing, tw_err *err);
 void tw_input_close(tw_input *in);
+
+/* On-demand reading (input.c): make [off, off+len) readable at its place
+ * (false when a read failed or came short: the bytes that could not be read
+ * are zeros, and tw_input_check reports it); or copy [off, off+n) into dst
+ * without keeping it (false likewise). */
+bool tw_source_need(struct tw_source *s, size_t off, size_t len);
+bool tw_source_read(struct tw_source *s, size_t off, void *dst, size_t n);
+
+/* Input ranges shorter than this are written from the input's bytes in
+ * memory (the caller makes them readable); longer ones, when there is an
+ * input file, are copied by the kernel or read with pread. */
+enum { TW_WRITE_FROM_MEMORY_MAX = 64 << 10 };
 
 /* Write the segments to out_fd; input ranges from in_fd (or, when it is -1,
  * from input). A signal that tw_write_atomic holds back and that is pending
- * stops it (TW_ERR_IO). */
+ * stops it (TW_ERR_IO); one the caller had blocked is no reason to stop. A
+ * write past the file size limit is TW_ERR_IO ("File too large"): the
+ * SIGXFSZ it raises is blocked and taken back. */
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err);
-/* Non-zero when a signal that stops a write is pending (see below). */
+/* Non-zero when a signal that tw_write_atomic holds back is pending (always
+ * 0 outside its replacing of a file). */
 int tw_write_stop(void);
-/* Create a temporary file beside path, let write_fn fill it, optionally
- * fsync it, and rename it over path; on any failure it is removed. */
+/* N when path names this process's descriptor N (/dev/stdout, /dev/fd/N,
+ * /proc/self/fd/N, or a symbolic link that leads to one of them), open or
+ * not; else -1. */
+int tw_output_descriptor(const char *path);
+/* Create a temporary file beside path (anonymous, or named .twXXXXXX), let
+ * write_fn fill it, optionally fsync it, and rename it over path; on any
+ * failure it is removed. What is not a regular file (as stat sees it:
+ * /dev/stdout on a pipe included) is written into instead (write.c). */
 bool tw_write_atomic(const char *path, bool do_fsync, tw_err *err,
                      bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx);
 

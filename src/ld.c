@@ -1,17 +1,24 @@
 /* wasm-taskwrap-ld: a linker that wasm-component-ld (--wasm-ld-path) or
  * clang (--ld-path) can run instead of wasm-ld. It runs the real wasm-ld
  * with the same arguments and then rewrites the module it wrote, in place,
- * with options from TASKWRAP_FLAGS (the command line's syntax).
+ * with options from TASKWRAP_FLAGS (the command line's syntax), which are
+ * parsed before anything is linked.
  *
- * The real linker: TASKWRAP_WASM_LD, else the first wasm-ld (not this
- * program) or `rust-lld -flavor wasm` on PATH, directory by directory.
+ * The real linker: TASKWRAP_WASM_LD (a path, or a name looked up on PATH),
+ * else the first wasm-ld (not this program) or `rust-lld -flavor wasm` on
+ * PATH, directory by directory. A TASKWRAP_WASM_LD that is this program, or
+ * a linker that runs it again, is refused.
  * Exit status: the linker's when the link fails; 1 with wasm-taskwrap's
- * message when the rewrite fails (the output is then left as the linker
- * wrote it); 0 otherwise.
- * Relocatable (-r) and shared (-shared) links pass through untouched. */
+ * message when the flags are wrong (nothing is linked) or the rewrite fails
+ * (the linker's output is then removed, as ld removes the output of a
+ * failed link); 0 otherwise.
+ * Only a regular file that the linker wrote in this run is rewritten:
+ * relocatable (-r) and shared (-shared) links, an output that is a stream
+ * (-o -, a name of a descriptor such as /dev/stdout) or not a regular file
+ * (/dev/null), and runs that write nothing (--version, --help) pass
+ * through untouched, and no other file is ever touched. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "options.h"
 #include "taskwrap.h"
 
@@ -42,12 +50,20 @@ static void push(strs *s, char *p) {
   s->v[s->n] = NULL;
 }
 
+/* How deep @argfiles that name @argfiles are followed: as LLVM's
+ * ExpandResponseFiles, which lld uses, they are expanded where they stand,
+ * their names relative to the working directory; a loop ends here. */
+enum { ARGFILE_DEPTH = 20 };
+
+static void add_arg(strs *out, char *word, int depth);
+
 /* An @argfile's words, quoted the POSIX way (--rsp-quoting=posix, what
  * wasm-component-ld writes): white space separates; '...' is literal;
- * "..." and bare words take backslash escapes. */
-static void read_argfile(const char *path, strs *out) {
+ * "..." and bare words take backslash escapes. False when it cannot be
+ * read (the linker reports it). */
+static bool read_argfile(const char *path, strs *out, int depth) {
   FILE *f = fopen(path, "r");
-  if (!f) return; /* the linker reports it */
+  if (!f) return false;
   char *buf = NULL;
   size_t len = 0, cap = 0;
   int c, quote = 0, in_word = 0;
@@ -55,7 +71,7 @@ static void read_argfile(const char *path, strs *out) {
     if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
       if (in_word) {
         buf[len] = 0;
-        push(out, buf);
+        add_arg(out, buf, depth + 1);
         buf = NULL, len = cap = 0, in_word = 0;
       }
       continue;
@@ -79,29 +95,34 @@ static void read_argfile(const char *path, strs *out) {
   }
   if (in_word && buf) {
     buf[len] = 0;
-    push(out, buf);
+    add_arg(out, buf, depth + 1);
   } else {
     free(buf);
   }
   fclose(f);
+  return true;
+}
+
+/* A word (malloc'ed, taken): an @argfile's words in its place, else the
+ * word itself (also an @argfile that cannot be read, as LLVM keeps it). */
+static void add_arg(strs *out, char *word, int depth) {
+  if (word[0] == '@' && depth < ARGFILE_DEPTH && read_argfile(word + 1, out, depth)) free(word);
+  else push(out, word);
 }
 
 /* Every argument, with @argfiles expanded (for reading only: the linker
  * gets the arguments as they were). */
 static void expand(int argc, char **argv, strs *out) {
-  for (int i = 1; i < argc; i++) {
-    if (argv[i][0] == '@') read_argfile(argv[i] + 1, out);
-    else push(out, strdup(argv[i]));
-  }
+  for (int i = 1; i < argc; i++) add_arg(out, strdup(argv[i]), 0);
 }
 
 typedef struct link_info {
-  const char *output;
-  int passthrough; /* -r, -shared: not a module to rewrite */
+  const char *output; /* -o's, or NULL */
+  int passthrough;    /* -r, -shared, a stream, no -o: not a module to rewrite */
 } link_info;
 
 static link_info scan(const strs *a) {
-  link_info li = {"a.out", 0};
+  link_info li = {NULL, 0};
   for (size_t i = 0; i < a->n; i++) {
     const char *s = a->v[i];
     if ((strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) && i + 1 < a->n) li.output = a->v[++i];
@@ -111,52 +132,137 @@ static link_info scan(const strs *a) {
              strcmp(s, "--shared") == 0)
       li.passthrough = 1;
   }
+  /* wasm-ld has no default output name (unlike ld's a.out): without -o it
+   * writes nothing. "-" is standard output; what went into a stream (or a
+   * file by a descriptor's name) is its reader's, and is never read back. */
+  if (!li.output || strcmp(li.output, "-") == 0 || tw_output_descriptor(li.output) >= 0)
+    li.passthrough = 1;
   return li;
 }
 
-static int same_file(const char *a, const char *b) {
-  char ra[PATH_MAX], rb[PATH_MAX];
-  return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+/* The output before the link, to tell whether the link wrote it. */
+typedef struct file_state {
+  bool exists;
+  struct stat st;
+} file_state;
+
+static file_state state_of(const char *path) {
+  file_state f = {0};
+  f.exists = stat(path, &f.st) == 0;
+  return f;
 }
 
-/* The linker on PATH, searched as wasm-component-ld searches it: directory
- * by directory, wasm-ld (if it is not this program) and then rust-lld. So
- * where rustc puts its own rust-lld first on PATH, a system wasm-ld further
- * on is not taken. Sets *rust_lld when rust-lld was found; NULL if none. */
-static char *find_on_path(int *rust_lld) {
-  static const char *const names[] = {"wasm-ld", "rust-lld"};
+static bool same_time(struct timespec a, struct timespec b) {
+  return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* A regular file that this link wrote: new, or another file (wasm-ld
+ * renames a new file into place), or written into (its change time moved).
+ * A run that writes nothing (--version, --help, -v) leaves a file of that
+ * name as it was: it is not the link's to rewrite. */
+static bool linked(const file_state *before, const char *path) {
+  struct stat now;
+  if (stat(path, &now) != 0 || !S_ISREG(now.st_mode)) return false;
+  const struct stat *b = &before->st;
+  return !before->exists || now.st_dev != b->st_dev || now.st_ino != b->st_ino ||
+         now.st_size != b->st_size || !same_time(now.st_mtim, b->st_mtim) ||
+         !same_time(now.st_ctim, b->st_ctim);
+}
+
+/* The same file as this program (by device and inode: links, hard or
+ * symbolic, and other names of it count). */
+static int is_self(const char *path) {
+  struct stat a, b;
+  return stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
+}
+
+/* A program that can be run: an executable regular file (a directory is
+ * "executable" to access(2), and execv fails on it). */
+static bool runnable(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* The first of names on PATH, searched as wasm-component-ld searches it:
+ * directory by directory, each name in turn, skipping this program. An
+ * empty entry (leading, trailing, or "::") is the working directory, as
+ * POSIX's PATH has it. *which is the index of the name found; NULL if
+ * none. */
+static char *search_path(const char *const *names, int nnames, int *which) {
   const char *path = getenv("PATH");
-  if (!path) return NULL;
-  char *copy = strdup(path), *save = NULL;
   char *found = NULL;
-  for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-    for (int k = 0; k < 2 && !found; k++) {
-      const size_t n = strlen(dir) + strlen(names[k]) + 2;
+  for (const char *dir = path; dir && !found;) {
+    const char *colon = strchr(dir, ':');
+    const size_t len = colon ? (size_t)(colon - dir) : strlen(dir);
+    for (int k = 0; k < nnames && !found; k++) {
+      const size_t n = len + strlen(names[k]) + 3;
       char *cand = malloc(n);
-      snprintf(cand, n, "%s/%s", *dir ? dir : ".", names[k]);
-      if (access(cand, X_OK) == 0 && !same_file(cand, "/proc/self/exe")) found = cand, *rust_lld = k == 1;
+      if (!cand) break;
+      snprintf(cand, n, "%.*s/%s", (int)(len ? len : 1), len ? dir : ".", names[k]);
+      if (runnable(cand) && !is_self(cand)) found = cand, *which = k;
       else free(cand);
     }
+    dir = colon ? colon + 1 : NULL;
   }
-  free(copy);
   return found;
 }
 
+/* rust-lld is lld's generic driver: it links WebAssembly only when told
+ * (-flavor wasm), however it was found. */
+static bool is_rust_lld(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  return strcmp(base, "rust-lld") == 0 || strcmp(base, "rust-lld.exe") == 0;
+}
+
+/* The real linker (malloc'ed), or NULL after a message. TASKWRAP_WASM_LD
+ * is a path, or a bare name looked up on PATH (as a shell would, this
+ * program skipped); without it, wasm-ld or else rust-lld on PATH (so where
+ * rustc puts its own rust-lld first on PATH, a system wasm-ld further on is
+ * not taken). */
+static char *find_linker(void) {
+  static const char *const names[] = {"wasm-ld", "rust-lld"};
+  const char *env = getenv("TASKWRAP_WASM_LD");
+  int which = 0;
+  if (!env || !*env) {
+    char *found = search_path(names, 2, &which);
+    if (!found)
+      fprintf(stderr,
+              "%s: error: no wasm-ld: set TASKWRAP_WASM_LD, or put wasm-ld or rust-lld on PATH\n",
+              self_name);
+    return found;
+  }
+  if (!strchr(env, '/')) {
+    char *found = search_path(&env, 1, &which);
+    if (!found)
+      fprintf(stderr, "%s: error: TASKWRAP_WASM_LD: no '%s' on PATH (but %s itself)\n", self_name,
+              env, self_name);
+    return found;
+  }
+  if (is_self(env)) {
+    fprintf(stderr,
+            "%s: error: TASKWRAP_WASM_LD (%s) is %s itself, which would run itself: set it "
+            "to the real wasm-ld\n",
+            self_name, env, self_name);
+    return NULL;
+  }
+  return strdup(env);
+}
+
+/* Set in the linker's environment. The linker runs this program again
+ * only through a loop (TASKWRAP_WASM_LD, or a wasm-ld on PATH, that is a
+ * script around it), which would never end: such a nested run is refused. */
+static const char nested_env[] = "TASKWRAP_LD_NESTED";
+
 static int run_linker(int argc, char **argv) {
   strs cmd = {0};
-  const char *env = getenv("TASKWRAP_WASM_LD");
-  int rust_lld = 0;
-  char *path = env && *env ? strdup(env) : find_on_path(&rust_lld);
-  if (path) {
-    push(&cmd, path);
-    if (rust_lld) {
-      push(&cmd, "-flavor");
-      push(&cmd, "wasm");
-    }
-  } else {
-    fprintf(stderr, "%s: error: no wasm-ld: set TASKWRAP_WASM_LD, or put wasm-ld or rust-lld on PATH\n",
-            self_name);
-    return 1;
+  char *path = find_linker();
+  if (!path) return 1;
+  push(&cmd, path);
+  if (is_rust_lld(path)) {
+    push(&cmd, "-flavor");
+    push(&cmd, "wasm");
   }
   for (int i = 1; i < argc; i++) push(&cmd, argv[i]);
   fflush(NULL);
@@ -166,6 +272,7 @@ static int run_linker(int argc, char **argv) {
     return 1;
   }
   if (pid == 0) {
+    setenv(nested_env, "1", 1);
     execv(cmd.v[0], cmd.v);
     fprintf(stderr, "%s: error: cannot run %s: %s\n", self_name, cmd.v[0], strerror(errno));
     _exit(127);
@@ -194,46 +301,85 @@ static int parse_flags(tw_option_parser *p, strs *keep, char *msg, size_t cap) {
     if (r == 0) snprintf(msg, cap, "unknown option '%s'", w.v[i]);
     ok = r == 1;
   }
+  const char *conflict = ok ? tw_options_conflict(p->opts) : NULL;
+  if (conflict) snprintf(msg, cap, "%s", conflict), ok = 0;
   free(w.v);
   return ok;
 }
 
-int main(int argc, char **argv) {
-  const int rc = run_linker(argc, argv);
-  if (rc != 0) return rc;
-  strs args = {0};
-  expand(argc, argv, &args);
-  const link_info li = scan(&args);
-  if (li.passthrough) {
-    for (size_t i = 0; i < args.n; i++) free(args.v[i]);
-    free(args.v);
-    return 0;
-  }
-  tw_options o;
-  tw_options_init(&o);
-  o.input_name = li.output;
-  strs keep = {0};
-  tw_option_parser parser = {.opts = &o};
-  char msg[200];
+/* After a failed rewrite the linker's output is removed, as ld removes its
+ * output when a link fails (only a regular file or a symbolic link, as GNU
+ * ld's unlink_if_ordinary): a module left there would be newer than its
+ * objects, so a build system would take it as up to date, the next build
+ * would not link again, and the module would ship without its wrappers. */
+static void remove_output(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) unlink(path);
+}
+
+/* wasm-taskwrap's message: at an offset in the module, or about the file. */
+static void report(const char *output, const tw_result *res) {
+  const tw_status st = tw_result_status(res);
+  if (st == TW_ERR_IO || st == TW_ERR_CHANGED)
+    fprintf(stderr, "%s: %s: error: %s\n", self_name, output, tw_result_error_message(res));
+  else
+    fprintf(stderr, "%s: %s:0x%llx: error: %s\n", self_name, output,
+            (unsigned long long)tw_result_error_offset(res), tw_result_error_message(res));
+}
+
+/* Rewrites the linked module in place; 0 or 1. */
+static int rewrite(const char *output, const tw_options *o) {
   tw_result *res = NULL;
   int status = 0;
-  if (!parse_flags(&parser, &keep, msg, sizeof msg)) {
-    fprintf(stderr, "%s: error: TASKWRAP_FLAGS: %s\n", self_name, msg);
-    status = 1;
-  } else if (tw_rewrite_file(li.output, &o, &res) != TW_OK) {
-    fprintf(stderr, "%s: %s:0x%llx: error: %s\n", self_name, li.output,
-            (unsigned long long)tw_result_error_offset(res), tw_result_error_message(res));
+  if (tw_rewrite_file(output, o, &res) != TW_OK) {
+    report(output, res);
     status = 1;
   } else {
     for (size_t i = 0; i < tw_result_warning_count(res); i++)
-      fprintf(stderr, "%s: %s: warning: %s\n", self_name, li.output, tw_result_warning(res, i));
+      fprintf(stderr, "%s: %s: warning: %s\n", self_name, output, tw_result_warning(res, i));
     /* Unchanged (no hook): the linker's file is left exactly as it is. */
-    if (tw_result_changed(res) && tw_result_write(res, li.output) != TW_OK) {
-      fprintf(stderr, "%s: %s: error: %s\n", self_name, li.output, tw_result_error_message(res));
+    if (tw_result_changed(res) && tw_result_write(res, output) != TW_OK) {
+      report(output, res);
       status = 1;
     }
   }
   tw_result_free(res);
+  if (status != 0) remove_output(output);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  const char *nested = getenv(nested_env);
+  if (nested && *nested) {
+    const char *env = getenv("TASKWRAP_WASM_LD");
+    fprintf(stderr,
+            "%s: error: run again by the linker it runs (TASKWRAP_WASM_LD=%s): that linker "
+            "leads back to %s; set TASKWRAP_WASM_LD to the real wasm-ld\n",
+            self_name, env && *env ? env : "(unset, from PATH)", self_name);
+    return 1;
+  }
+  /* The flags first: a bad one fails before anything is linked, so no
+   * module without its wrappers is left behind. */
+  tw_options o;
+  tw_options_init(&o);
+  strs keep = {0};
+  tw_option_parser parser = {.opts = &o};
+  char msg[200];
+  int status = 0;
+  if (!parse_flags(&parser, &keep, msg, sizeof msg)) {
+    fprintf(stderr, "%s: error: TASKWRAP_FLAGS: %s\n", self_name, msg);
+    status = 1;
+  }
+  /* What the link writes, and that file as it was before. */
+  strs args = {0};
+  expand(argc, argv, &args);
+  const link_info li = scan(&args);
+  const file_state before = li.passthrough ? (file_state){0} : state_of(li.output);
+  if (status == 0) status = run_linker(argc, argv);
+  if (status == 0 && !li.passthrough && linked(&before, li.output)) {
+    o.input_name = li.output;
+    status = rewrite(li.output, &o);
+  }
   tw_option_parser_free(&parser);
   for (size_t i = 0; i < args.n; i++) free(args.v[i]);
   free(args.v);

@@ -1,14 +1,17 @@
 /* One pass over the module: section framing for everything, and decoding of
  * only what the rewrite needs (types, imports, functions, exports, code
- * framing, the name section). Everything else stays a byte range. */
-#define _DEFAULT_SOURCE
+ * framing, the name section). Everything else stays a byte range.
+ *
+ * A file read on demand (tw_module_parse_source) is read as the parser goes:
+ * each section header, the sections it decodes (and the small ones a
+ * renumbering decodes later), the name section's subsection headers, and the
+ * code section once, through a window it does not keep. Whatever else a
+ * later step reads, it asks for with tw_module_need. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include "tw_internal.h"
+#include "io.h"
 
 
 /* Order in which non-custom sections must appear (spec 5.5.2, with the tag
@@ -38,6 +41,32 @@ bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefi
   const size_t k = strlen(prefix);
   return s->id == TW_SEC_CUSTOM && (whole ? s->name_len == k : s->name_len >= k) &&
          memcmp(m->data + s->name_start, prefix, k) == 0;
+}
+
+bool tw_module_need(const tw_module *m, size_t off, size_t len) {
+  return !m->src || tw_source_need(m->src, off, len);
+}
+
+/* The parser's own reads: one that fails ends the parse (api.c then tells
+ * a changed file from a failed read). */
+static bool need(const tw_module *m, size_t off, size_t len, tw_err *err) {
+  if (tw_module_need(m, off, len)) return true;
+  tw_err_set(err, TW_ERR_IO, off, "cannot read the input at 0x%zx", off);
+  return false;
+}
+
+/* A LEB128 u32 takes at most 5 bytes; a section header, an id byte more. */
+enum { LEB_U32_MAX = 5 };
+
+/* A name at `at` (its length, then its bytes), before it is decoded; a
+ * length that does not fit before `end` is left to the decoder to report. */
+static bool need_name(const tw_module *m, size_t at, size_t end, tw_err *err) {
+  uint32_t n = 0;
+  size_t k = 0;
+  if (at >= end || !need(m, at, LEB_U32_MAX, err)) return !tw_err_failed(err);
+  const size_t avail = end - at < LEB_U32_MAX ? end - at : LEB_U32_MAX;
+  if (tw_leb_read_u32(m->data + at, avail, &n, &k) != TW_LEB_OK || n > end - at - k) return true;
+  return need(m, at + k, n, err);
 }
 
 /* The module's tables: tw_alloc_array, with the reader's message. */
@@ -338,17 +367,36 @@ static bool parse_exports(tw_module *m, tw_cursor *c) {
   return true;
 }
 
-/* A mapped input's pages that framing has passed are given back as it goes
- * (they stay in the page cache): walking the code section's body sizes
- * touches every page of it, and a rewrite that only appends to it must not
- * cost its size in memory. A later read faults a page in again. */
-enum { RELEASE_STEP = 4 << 20 };
-static void release_passed(tw_module *m, size_t *from, size_t to) {
-  if (!m->mapped || to - *from < RELEASE_STEP) return;
-  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  const size_t a = (*from + page - 1) / page * page, b = to / page * page;
-  if (b > a) madvise((void *)(m->data + a), b - a, MADV_DONTNEED);
-  *from = to;
+/* Each body's size, in order. For a file read on demand the walk goes
+ * through a window of the code section that is read and not kept: a
+ * rewrite that only appends to the section must not cost its size in
+ * memory (bodies are read in when something decodes them). */
+enum { WALK_WINDOW = 256 << 10 };
+
+typedef struct walk {
+  uint8_t *buf;       /* NULL: the bytes are in memory */
+  size_t at, len;     /* input [at, at+len) is in buf */
+} walk;
+
+static bool read_body(tw_module *m, tw_cursor *c, walk *w, size_t *code) {
+  uint32_t len = 0;
+  if (!w->buf) return tw_read_bytes(c, code, &len, "function body");
+  if (c->pos + LEB_U32_MAX > w->at + w->len && w->at + w->len < c->end) {
+    w->at = c->pos;
+    w->len = c->end - c->pos < WALK_WINDOW ? c->end - c->pos : WALK_WINDOW;
+    if (!tw_source_read(m->src, w->at, w->buf, w->len))
+      return tw_err_set(c->err, TW_ERR_IO, w->at, "cannot read the input at 0x%zx", w->at), false;
+  }
+  /* The window's cursor counts from the window: offsets are moved back. */
+  tw_cursor r = tw_cursor_make(w->buf, c->pos - w->at, c->end - w->at, c->err);
+  size_t start = 0;
+  if (!tw_read_bytes(&r, &start, &len, "function body")) {
+    c->err->offset += w->at; /* the first error, this one */
+    return false;
+  }
+  *code = start + w->at;
+  c->pos = r.pos + w->at;
+  return true;
 }
 
 static bool parse_code(tw_module *m, tw_cursor *c) {
@@ -360,20 +408,23 @@ static bool parse_code(tw_module *m, tw_cursor *c) {
   m->code_count_width = c->pos - at;
   m->code_entries = c->pos;
   if (!array_alloc((void **)&m->bodies, n, sizeof(tw_body), c->err, at)) return false;
-  size_t released = c->pos;
-  for (uint32_t i = 0; i < n; i++) {
-    release_passed(m, &released, c->pos);
+  walk w = {NULL, c->pos, 0};
+  if (m->src && n && !(w.buf = malloc(WALK_WINDOW)))
+    return tw_err_set(c->err, TW_ERR_NOMEM, at, "out of memory"), false;
+  bool ok = true;
+  for (uint32_t i = 0; ok && i < n; i++) {
     tw_body *b = &m->bodies[i];
-    size_t start = 0;
-    uint32_t len = 0;
     b->start = c->pos;
-    if (!tw_read_bytes(c, &start, &len, "function body")) return false;
-    if (len == 0) return TW_MALFORMED(c->err, b->start, "function body %u is empty", i), false;
-    b->code = start;
+    ok = read_body(m, c, &w, &b->code);
+    if (ok && b->code == c->pos) {
+      TW_MALFORMED(c->err, b->start, "function body %u is empty", i);
+      ok = false;
+    }
     b->end = c->pos;
   }
-  m->nbodies = n;
-  return true;
+  free(w.buf);
+  if (ok) m->nbodies = n;
+  return ok;
 }
 
 /* The name section is a custom section: a malformed one does not make the
@@ -388,6 +439,7 @@ static void parse_name_section(tw_module *m, size_t body, size_t end) {
     uint8_t id = 0;
     size_t sub = 0;
     uint32_t len = 0;
+    tw_module_need(m, start, 1 + LEB_U32_MAX); /* a failed read: see tw_module_need */
     if (!tw_read_u8(&c, &id, "name subsection id") ||
         !tw_read_bytes(&c, &sub, &len, "name subsection"))
       return;
@@ -395,6 +447,7 @@ static void parse_name_section(tw_module *m, size_t body, size_t end) {
     last_id = id;
     if (id > 1 && m->names_insert_at == end) m->names_insert_at = start;
     if (id == 1) {
+      tw_module_need(m, sub, LEB_U32_MAX);
       tw_cursor s = tw_cursor_make(m->data, sub, sub + len, &scratch);
       uint32_t count = 0;
       if (!tw_read_u32(&s, &count, "function names")) return;
@@ -525,14 +578,28 @@ static bool parse_header(const uint8_t *data, size_t size, tw_err *err) {
   return true;
 }
 
-bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool mapped,
-                            tw_err *err) {
+/* What of a section's contents the parser reads in before decoding it:
+ * nothing of the data section (never decoded), the count of the code
+ * section (parse_code reads the rest through its window), the name of a
+ * custom section (read already; the name section's subsection headers are
+ * read as they are walked), and the whole of every other section, which is
+ * decoded now or, when functions are renumbered, later (they are small). */
+static bool need_contents(const tw_module *m, const tw_section *s, tw_err *err) {
+  switch (s->id) {
+  case TW_SEC_DATA: case TW_SEC_CUSTOM: return true;
+  case TW_SEC_CODE: return need(m, s->body, LEB_U32_MAX, err);
+  default: return need(m, s->body, s->end - s->body, err);
+  }
+}
+
+bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
+                            struct tw_source *src, tw_err *err) {
   memset(m, 0, sizeof *m);
-  m->mapped = mapped;
+  m->src = src;
   m->data = data;
   m->size = size;
   m->sec_type = m->sec_import = m->sec_function = m->sec_export = m->sec_code = m->sec_name = -1;
-  if (!parse_header(data, size, err)) return false;
+  if (!need(m, 0, sizeof magic, err) || !parse_header(data, size, err)) return false;
 
   uint32_t *func_types = NULL;
   size_t cap = 0;
@@ -542,6 +609,7 @@ bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool
     tw_section s = {0};
     s.start = c.pos;
     uint32_t len = 0;
+    if (!need(m, s.start, 1 + LEB_U32_MAX, err)) goto fail;
     if (!tw_read_u8(&c, &s.id, "section id")) goto fail;
     /* The id first: bytes after the last section (a file with something
      * appended) are reported as what they are, not as a section that ends
@@ -561,6 +629,7 @@ bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool
       }
       last_rank = rank;
     } else {
+      if (!need_name(m, s.body, s.end, err)) goto fail;
       tw_cursor nc = tw_cursor_make(data, s.body, s.end, err);
       if (!tw_read_name(&nc, &s.name_start, &s.name_len, "custom section name")) goto fail;
     }
@@ -580,7 +649,7 @@ bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool
       break;
     default: break;
     }
-    if (!parse_section_body(m, &s, &func_types, err)) goto fail;
+    if (!need_contents(m, &s, err) || !parse_section_body(m, &s, &func_types, err)) goto fail;
   }
   const uint32_t ndefined = m->nfuncs - m->nfunc_imports;
   if (ndefined != m->nbodies) {
@@ -599,7 +668,7 @@ fail:
 }
 
 bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err) {
-  return tw_module_parse_mapped(m, data, size, false, err);
+  return tw_module_parse_source(m, data, size, NULL, err);
 }
 
 void tw_module_free(tw_module *m) {

@@ -5,6 +5,21 @@
 #include <string.h>
 
 #include "options.h"
+#include "tw_internal.h"
+
+/* The added import is written into the module as it is: its names must be
+ * valid UTF-8 (spec 5.2.4, names), and it must not be a WASI import, which
+ * --stub-wasi exists to remove (it would be one with a non-WASI type). */
+const char *tw_output_import_problem(const char *module, const char *name) {
+  if (!tw_utf8_valid((const uint8_t *)module, strlen(module)))
+    return "the module name is not valid UTF-8";
+  if (!tw_utf8_valid((const uint8_t *)name, strlen(name)))
+    return "the import name is not valid UTF-8";
+  if (strcmp(module, TW_WASI_MODULE) == 0)
+    return "the import cannot be in " TW_WASI_MODULE ", whose imports --stub-wasi removes "
+           "(name one the host provides, e.g. env:log)";
+  return NULL;
+}
 
 /* Is arg the option `name`, alone or as `name=VALUE`? */
 static int is_option(const char *arg, const char *name, const char **inline_value) {
@@ -94,6 +109,11 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
     if (!p->output_module) return fail(msg, cap, "%s", "out of memory");
     o->stub_output_module = p->output_module;
     o->stub_output_name = colon + 1;
+    const char *problem = tw_output_import_problem(o->stub_output_module, o->stub_output_name);
+    if (problem) {
+      snprintf(msg, cap, "%s: %s", valued[OUTPUT], problem);
+      return -1;
+    }
     return 1;
   }
   default: /* ONLY, EXCLUDE */
@@ -101,6 +121,11 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
     if (!add_pattern(p, which == ONLY, v)) return fail(msg, cap, "%s", "out of memory");
     return 1;
   }
+}
+
+const char *tw_options_conflict(const tw_options *o) {
+  if (o->stub_output_module && !o->stub_wasi) return "--stub-wasi-output needs --stub-wasi";
+  return NULL;
 }
 
 void tw_option_parser_free(tw_option_parser *p) {

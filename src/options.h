@@ -23,5 +23,13 @@ typedef struct tw_option_parser {
 int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, char *msg,
                     size_t cap);
 void tw_option_parser_free(tw_option_parser *p);
+/* A usage message when the parsed options do not go together (the same
+ * for the command line and TASKWRAP_FLAGS), or NULL. */
+const char *tw_options_conflict(const tw_options *o);
+/* What is wrong with the --stub-wasi-output import MODULE.NAME (a message),
+ * or NULL: names must be valid UTF-8, and the module not WASI's. The
+ * parser refuses such a value (a usage error); tw_rewrite and tw_check
+ * refuse the same options with TW_ERR_INVALID_ARG. */
+const char *tw_output_import_problem(const char *module, const char *name);
 
 #endif

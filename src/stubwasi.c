@@ -119,9 +119,11 @@ bool tw_plan_refuse_relocatable(const tw_module *m, tw_err *err) {
   for (size_t i = 0; i < m->nsections; i++) {
     const tw_section *s = &m->sections[i];
     if (tw_section_named(m, s, "linking", true) || tw_section_named(m, s, "reloc.", false)) {
+      char name[64];
+      tw_name_describe(m->data + s->name_start, s->name_len, name, sizeof name);
       tw_err_set(err, TW_ERR_UNSUPPORTED, s->start,
-                 "a relocatable object file (custom section \"%.*s\"): run wasm-taskwrap on "
-                 "wasm-ld's output", (int)s->name_len, (const char *)m->data + s->name_start);
+                 "a relocatable object file (custom section \"%s\"): run wasm-taskwrap on "
+                 "wasm-ld's output", name);
       return false;
     }
   }

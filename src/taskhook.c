@@ -37,15 +37,7 @@ static long find_export(const tw_map *mp, const tw_module *m, const uint8_t *nam
 static void describe_name(const tw_module *m, const tw_export *e, char *out, size_t cap) {
   /* Export names are UTF-8 but may hold control characters; keep messages on
    * one line. */
-  size_t w = 0;
-  for (uint32_t i = 0; i < e->name_len && w + 5 < cap; i++) {
-    const uint8_t ch = m->data[e->name + i];
-    if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\')
-      w += (size_t)snprintf(out + w, cap - w, "\\%02x", ch);
-    else
-      out[w++] = (char)ch;
-  }
-  out[w] = 0;
+  tw_name_describe(m->data + e->name, e->name_len, out, cap);
 }
 
 static bool type_is(const tw_module *m, const tw_functype *t, const char *params,
@@ -146,6 +138,31 @@ static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
     p->init_async = async >= 0 ? m->exports[async].index : p->hook;
   }
   return true;
+}
+
+/* A shared library (a `dylink.0` section, or the older `dylink`) keeps its
+ * hook exported: `wasm-tools component link` takes the hook from the
+ * library that defines it and wraps every library's lifted exports with it.
+ * Rewritten alone, the library would lose that export and have its own
+ * unlifted exports (malloc, abort) wrapped as tasks. Until that path is
+ * supported on purpose, such a library is refused rather than damaged. */
+static bool refuse_shared_library(const tw_edit *p, const tw_module *m, const tw_map *names,
+                                  tw_err *err) {
+  const tw_section *dylink = NULL;
+  for (size_t i = 0; i < m->nsections && !dylink; i++)
+    if (tw_section_named(m, &m->sections[i], "dylink.0", true) ||
+        tw_section_named(m, &m->sections[i], "dylink", true))
+      dylink = &m->sections[i];
+  if (!dylink) return true;
+  const char *hook = p->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task";
+  const long x = find_export(names, m, (const uint8_t *)hook, strlen(hook));
+  tw_err_set(err, TW_ERR_UNSUPPORTED, x >= 0 ? m->exports[x].start : 0,
+             "a shared library (%.*s section) exports %s: wasm-taskwrap does not rewrite "
+             "shared libraries, whose hook must stay exported for `wasm-tools component link` "
+             "(which wraps the component's exports with it); give the library to `wasm-tools "
+             "component link` as the linker wrote it", (int)dylink->name_len,
+             (const char *)m->data + dylink->name_start, hook);
+  return false;
 }
 
 /* sync -> sync-post when the post-return export of this name exists:
@@ -349,10 +366,14 @@ bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
     goto done;
   }
-  /* The world first: a component-type section that cannot be decoded is an
-   * error, as in wit-component, never a fallback to the names. */
-  if (!tw_world_decode(m, &p->world, err)) goto done;
   if (!select_abi(p, m, &names, opts, err)) goto done;
+  if (p->abi != TW_ABI_NONE && !refuse_shared_library(p, m, &names, err)) goto done;
+  /* The world decides only which exports get task-hook wrappers: without a
+   * hook it is not read at all (guards and stubs do not depend on it), so a
+   * module with nothing to wrap is never refused for its custom sections.
+   * With a hook, a component-type section that cannot be decoded is an
+   * error, as in wit-component, never a fallback to the names. */
+  if (p->abi != TW_ABI_NONE && !tw_world_decode(m, &p->world, err)) goto done;
   if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
   if (!classify_exports(p, &names, scratch, err)) goto done;
   for (uint32_t i = 0; i < m->nexports; i++)

@@ -278,7 +278,10 @@ typedef struct tw_module {
   size_t names_func_entries; /* first entry */
   size_t names_insert_at;    /* where a new function-names subsection goes */
 
-  bool mapped;         /* data is a file mapping (tw_module_parse_mapped) */
+  /* Where data's bytes come from when they are not all in memory: a file
+   * read on demand (input.c), or NULL. Anything read beyond what the parser
+   * read itself is asked for first with tw_module_need. */
+  struct tw_source *src;
   /* Globals (imported + defined) and memory 0, for the host features. */
   uint32_t nglobals;
   bool has_memory0, memory0_is64;
@@ -295,10 +298,18 @@ int tw_section_rank(uint8_t id);
 /* A custom section whose name is `prefix` (whole) or starts with it. */
 bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefix, bool whole);
 bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err);
-/* The same for a read-only private file mapping, whose pages the parser may
- * give back (madvise) once it has passed them. */
-bool tw_module_parse_mapped(tw_module *m, const uint8_t *data, size_t size, bool mapped,
-                            tw_err *err);
+/* The same for a file read on demand (src, see io.h): data is its address
+ * range, and the parser reads in what it decodes (the header, every section
+ * header, the sections it decodes, each code body's size as it walks them,
+ * the name section's subsection headers), nothing else. */
+bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
+                            struct tw_source *src, tw_err *err);
+/* Make input bytes [off, off+len) readable at m->data + off, before reading
+ * anything the parser did not: a no-op for a module in memory. false when a
+ * read failed or came short (the file changed): the bytes it could not read
+ * are zeros, and api.c reports the changed input. (Only if no page at all
+ * could be made accessible is the range still unreadable.) */
+bool tw_module_need(const tw_module *m, size_t off, size_t len);
 void tw_module_free(tw_module *m);
 const tw_functype *tw_module_func_type(const tw_module *m, uint32_t func);
 /* "[i32 i32] -> [i32]" into out. */
@@ -339,5 +350,9 @@ tw_role tw_classify_name(const uint8_t *name, size_t len);
 const char *tw_kind_name(uint8_t kind);
 bool tw_has_prefix(const uint8_t *s, size_t n, const char *prefix);
 bool tw_name_is(const uint8_t *s, size_t n, const char *str);
+/* A name from the module, for a message: on one line, with control
+ * characters, '"' and '\\' escaped as \hh (the text format's escapes), cut to
+ * fit cap (abi.c). */
+void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap);
 
 #endif /* TW_INTERNAL_H */

@@ -597,8 +597,9 @@ static bool out_index(const vctx *x, uint32_t id, uint32_t *o) {
 static void export_label(const vctx *x, uint32_t export_i, char *out, size_t cap) {
   if (export_i < x->m->nexports) {
     const tw_export *xp = &x->m->exports[export_i];
-    snprintf(out, cap, "export \"%.*s\"", (int)(xp->name_len > 40 ? 40 : xp->name_len),
-             (const char *)x->m->data + xp->name);
+    char name[48];
+    tw_name_describe(x->m->data + xp->name, xp->name_len, name, sizeof name);
+    snprintf(out, cap, "export \"%s\"", name);
   } else {
     snprintf(out, cap, "no export");
   }
@@ -746,8 +747,13 @@ static bool sec_type(vctx *x, uint64_t *p, const tw_section *s) {
          close_section(x, *p, &f);
 }
 
+/* A name the edit adds (an import's module and field, an export): the
+ * output must hold exactly it, and it must be a name, valid UTF-8 (spec
+ * 5.2.4), or no engine would load the module. */
 static bool exp_name(vctx *x, uint64_t *p, const char *str, const char *what) {
   const size_t len = strlen(str);
+  if (!tw_utf8_valid((const uint8_t *)str, len))
+    return XFAIL(x, *p, "%s is not valid UTF-8, so it is no name (spec 5.2.4)", what);
   return exp_u(&x->v, p, len, 0, what) && exp_bytes(&x->v, p, (const uint8_t *)str, len, what);
 }
 
@@ -774,6 +780,9 @@ static bool sec_import(vctx *x, uint64_t *p, const tw_section *s) {
     const tw_fn *fn = &e->fns[k];
     if (fn->kind != TW_FN_IMPORT) continue;
     if (!fn->imp_module || !fn->imp_name) return XFAIL(x, *p, "the added import has no name");
+    if (strcmp(fn->imp_module, TW_WASI_MODULE) == 0)
+      return XFAIL(x, *p, "the added import is in module " TW_WASI_MODULE ", whose imports "
+                   "--stub-wasi removes");
     if (!exp_name(x, p, fn->imp_module, "the added import's module name") ||
         !exp_name(x, p, fn->imp_name, "the added import's field name") ||
         !exp_byte(&x->v, p, TW_KIND_FUNC, "the added import's kind (function)") ||
@@ -916,6 +925,7 @@ static bool sec_code(vctx *x, uint64_t *p, const tw_section *s) {
     if (!exp_copy(&x->v, p, m->code_entries, s->end - m->code_entries, "the input's bodies"))
       return false;
   } else if (s) {
+    tw_module_need(m, s->start, s->end - s->start); /* every body is decoded */
     for (uint32_t i = 0; i < m->nbodies; i++) {
       const tw_body *b = &m->bodies[i];
       later size;
@@ -964,6 +974,8 @@ static bool exp_added_name(vctx *x, uint64_t *p, uint32_t k) {
   }
   char what[64];
   snprintf(what, sizeof what, "the name of function %u", x->first_added + k);
+  if (!tw_utf8_valid(m->data + at, len)) /* the reader refuses such input names; say so anyway */
+    return XFAIL(x, *p, "%s is not valid UTF-8, so it is no name (spec 5.2.4)", what);
   const size_t plen = strlen(prefix);
   return exp_u(&x->v, p, x->first_added + k, 0, "the function index of an added name") &&
          exp_u(&x->v, p, plen + len, 0, what) &&
@@ -1042,6 +1054,7 @@ static bool names_map(vctx *x, uint64_t *p, uint8_t id, size_t start, size_t sub
 
 static bool sec_names(vctx *x, uint64_t *p, const tw_section *s) {
   const tw_module *m = x->m;
+  if (x->e->renumbered) tw_module_need(m, s->start, s->end - s->start); /* every entry is decoded */
   if (!m->names_ok) return XFAIL(x, *p, "the edit rebuilds a name section that does not parse");
   frame f;
   const size_t contents = s->name_start + s->name_len;

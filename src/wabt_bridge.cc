@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -160,16 +161,30 @@ bool write_all(int fd, const void* p, size_t n) {
 
 using Work = tw_wabt_status (*)(const void* ctx, std::vector<uint8_t>* out, tw_wabt_diag* diag);
 
+// The worker's first steps. It must not outlive its parent (a worker
+// writing text for a parent killed by SIGKILL would run on, and write on):
+// PR_SET_PDEATHSIG (prctl(2)) ends it when the parent dies, and the getppid
+// check covers a parent that died before the prctl. A write past the file
+// size limit is an error of the write (EFBIG), reported to the parent, not
+// a death by SIGXFSZ that would read as a libwabt crash.
+void become_worker(pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
 // Run `work` in a forked child and bring its status, diagnostic and output
 // back through a pipe. Found by fuzzing: libwabt 1.0.32 has assertions that
 // fire on some modules (a bare call_ref, out-of-range local names, ...); in
 // the child such an abort is a result (TW_WABT_CRASHED), not our crash. If
-// the child cannot be made, the work runs here instead.
+// the child cannot be made, the work runs here instead. The parent always
+// reaps it.
 tw_wabt_status isolated(Work work, const void* ctx, std::vector<uint8_t>* out,
                         tw_wabt_diag* diag, int (*stop)(void) = nullptr) {
   int fds[2];
   if (pipe(fds) != 0) return guarded(diag, [&] { return work(ctx, out, diag); });
   std::fflush(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -177,6 +192,7 @@ tw_wabt_status isolated(Work work, const void* ctx, std::vector<uint8_t>* out,
     return guarded(diag, [&] { return work(ctx, out, diag); });
   }
   if (pid == 0) {
+    become_worker(parent);
     close(fds[0]);
     // libwabt's assertion text is not for our users: the parent reports it.
     const int devnull = open("/dev/null", O_WRONLY);
@@ -381,6 +397,14 @@ extern "C" tw_wabt_status tw_wabt_validate(const uint8_t* data, size_t size,
 extern "C" tw_wabt_status tw_wabt_wat_to_wasm(const char* filename, const uint8_t* text,
                                               size_t size, uint8_t** out, size_t* out_size,
                                               tw_wabt_diag* diag) {
+  // A UTF-8 byte order mark is no part of the text, and libwabt's lexer
+  // refuses it ("unexpected char"). Without it, the columns of line 1 count
+  // from the first character, as an editor counts them.
+  static const uint8_t bom[] = {0xef, 0xbb, 0xbf};
+  if (size >= sizeof bom && std::memcmp(text, bom, sizeof bom) == 0) {
+    text += sizeof bom;
+    size -= sizeof bom;
+  }
   const Text t = {filename, text, size};
   std::vector<uint8_t> bytes;
   const tw_wabt_status st = isolated(do_wat_to_wasm, &t, &bytes, diag);

@@ -145,12 +145,12 @@ static bool push(decoder *d, scope *s, entry e) {
   return true;
 }
 
-static const entry *entry_at(decoder *d, const scope *s, uint32_t idx, size_t at) {
-  if (idx >= s->n) {
-    fail(d, at, "type index out of bounds");
-    return NULL;
-  }
-  return &s->e[idx];
+/* A copy of the entry at idx: a later push may move the scope's array, so
+ * no pointer into it is handed out (what an entry points to stays put). */
+static bool entry_at(decoder *d, const scope *s, uint32_t idx, size_t at, entry *out) {
+  if (idx >= s->n) return fail(d, at, "type index out of bounds");
+  *out = s->e[idx];
+  return true;
 }
 
 /* ---- the grammar ----------------------------------------------------------- */
@@ -343,9 +343,9 @@ static bool decls(decoder *d, bool component, unsigned depth, item_list *inst, c
         if (inst) ok = list_add(d, inst, TW_WIT_FUNC, nm);
         else if (comp) ok = list_add(d, &comp->funcs, TW_WIT_FUNC, nm);
       } else if (x.kind == EXTERN_INSTANCE && comp) {
-        const entry *e = entry_at(d, &s, x.idx, x.at);
-        if (!(ok = e != NULL)) break;
-        if (e->kind != E_INSTANCE) {
+        entry e;
+        if (!(ok = entry_at(d, &s, x.idx, x.at, &e))) break;
+        if (e.kind != E_INSTANCE) {
           ok = fail(d, x.at, "an exported instance's type is not an instance type");
           break;
         }
@@ -353,15 +353,15 @@ static bool decls(decoder *d, bool component, unsigned depth, item_list *inst, c
           ok = nomem(d);
           break;
         }
-        comp->ifaces[comp->nifaces++] = (iface_ref){nm, e->items};
+        comp->ifaces[comp->nifaces++] = (iface_ref){nm, e.items};
       } else if (x.kind == EXTERN_COMPONENT && comp) {
-        const entry *e = entry_at(d, &s, x.idx, x.at);
-        if (!(ok = e != NULL)) break;
-        if (e->kind != E_COMPONENT) {
+        entry e;
+        if (!(ok = entry_at(d, &s, x.idx, x.at, &e))) break;
+        if (e.kind != E_COMPONENT) {
           ok = fail(d, x.at, "an exported component's type is not a component type");
           break;
         }
-        comp->comp = e->comp;
+        comp->comp = e.comp;
         comp->comp_name = nm;
         comp->ncomps++;
       }
@@ -460,7 +460,9 @@ static long find_iface(const tw_world *w, bool canon, const uint8_t *name, size_
   return found ? (long)(mp->keys[s] - 1) : -1;
 }
 
-/* Whether a map holds n keys at most half full. */
+/* Whether a map holds n keys at most half full. A map is rebuilt for its
+ * array's capacity only when it is not, and that capacity doubles
+ * (tw_grow): n additions cost O(n) in all. */
 static bool map_room(tw_map *mp, uint32_t n) {
   return mp->keys && (size_t)n * 2 + 2 <= mp->mask + 1;
 }
@@ -482,21 +484,25 @@ static bool rehash_items(tw_world *w) {
   return true;
 }
 
+/* Puts interface i in the name map and the canonical-name map (the first
+ * interface of a canonical name stays). */
+static void index_iface(tw_world *w, uint32_t i) {
+  const tw_wit_iface *f = &w->ifaces[i];
+  probe p = {w, 0, 0, w->data + f->name, f->name_len};
+  bool found;
+  size_t s = tw_map_slot(&w->iface_map, tw_hash_bytes(p.name, p.len), 0, iface_eq, &p, &found);
+  if (!found) w->iface_map.keys[s] = (uint64_t)i + 1;
+  p.name = (const uint8_t *)f->canon, p.len = f->canon_len;
+  s = tw_map_slot(&w->canon_map, tw_hash_bytes(p.name, p.len), 0, canon_eq, &p, &found);
+  if (!found) w->canon_map.keys[s] = (uint64_t)i + 1;
+}
+
 static bool rehash_ifaces(tw_world *w) {
   tw_map_free(&w->iface_map);
   tw_map_free(&w->canon_map);
   if (!tw_map_init(&w->iface_map, w->ifaces_cap) || !tw_map_init(&w->canon_map, w->ifaces_cap))
     return false;
-  for (uint32_t i = 0; i < w->nifaces; i++) {
-    const tw_wit_iface *f = &w->ifaces[i];
-    probe p = {w, 0, 0, w->data + f->name, f->name_len};
-    bool found;
-    size_t s = tw_map_slot(&w->iface_map, tw_hash_bytes(p.name, p.len), 0, iface_eq, &p, &found);
-    if (!found) w->iface_map.keys[s] = (uint64_t)i + 1;
-    p.name = (const uint8_t *)f->canon, p.len = f->canon_len;
-    s = tw_map_slot(&w->canon_map, tw_hash_bytes(p.name, p.len), 0, canon_eq, &p, &found);
-    if (!found) w->canon_map.keys[s] = (uint64_t)i + 1; /* the first one wins */
-  }
+  for (uint32_t i = 0; i < w->nifaces; i++) index_iface(w, i);
   return true;
 }
 
@@ -558,8 +564,9 @@ static bool add_iface(tw_world *w, name_ref n, uint32_t *out) {
   }
   *out = w->nifaces;
   w->ifaces[w->nifaces++] = (tw_wit_iface){n.at, n.len, canon, clen};
-  /* Interfaces are few (tens): the maps are simply rebuilt. */
-  return rehash_ifaces(w);
+  if (!map_room(&w->iface_map, w->nifaces)) return rehash_ifaces(w);
+  index_iface(w, w->nifaces - 1);
+  return true;
 }
 
 static bool merge(tw_world *w, const comp_type *world) {
@@ -591,7 +598,9 @@ static bool decode_section(decoder *d, size_t start, size_t end, const comp_type
   }
   d->c.pos = start + 8;
   scope outer = {0};
-  const entry *exported = NULL;
+  /* The exported entry, copied: a type section after the export section
+   * grows the scope and moves its array. */
+  entry exported = {E_OTHER, NULL, NULL};
   uint32_t nexported = 0;
   size_t exported_at = start;
   bool ok = true;
@@ -629,9 +638,7 @@ static bool decode_section(decoder *d, size_t start, size_t end, const comp_type
         if (ok && has_desc > 1) ok = fail(d, d->c.pos - 1, "invalid export type flag");
         if (ok && has_desc == 1) ok = extern_desc(d, &x);
         if (ok && sort == SORT_TYPE) {
-          const entry *e = entry_at(d, &outer, idx, at);
-          ok = e != NULL;
-          exported = e;
+          ok = entry_at(d, &outer, idx, at, &exported);
           exported_at = at;
           nexported++;
         }
@@ -643,12 +650,12 @@ static bool decode_section(decoder *d, size_t start, size_t end, const comp_type
     d->c.end = saved.end;
   }
   if (ok && nexported != 1) ok = fail(d, exported_at, "expected one exported world type");
-  if (ok && (exported->kind != E_COMPONENT || exported->comp->ncomps != 1 ||
-             exported->comp->comp == NULL))
+  if (ok && (exported.kind != E_COMPONENT || exported.comp->ncomps != 1 ||
+             exported.comp->comp == NULL))
     ok = fail(d, exported_at, "the exported type is not a component type exporting one world");
   if (ok) {
-    *world = exported->comp->comp;
-    *world_name = exported->comp->comp_name;
+    *world = exported.comp->comp;
+    *world_name = exported.comp->comp_name;
   }
   free(outer.e);
   return ok;
@@ -672,14 +679,15 @@ bool tw_world_decode(const tw_module *m, tw_world **out, tw_err *err) {
     const tw_section *s = &m->sections[i];
     /* wit-component reads every custom section whose name starts so. */
     if (s->id != 0 || !tw_section_named(m, s, "component-type", false)) continue;
+    tw_module_need(m, s->start, s->end - s->start); /* decoded whole: read it in */
     if (!w && !(w = calloc(1, sizeof *w))) {
       tw_err_set(err, TW_ERR_NOMEM, s->start, "out of memory for the WIT world");
       return false;
     }
     w->data = m->data;
-    char label[80];
-    const int shown = s->name_len < 60 ? (int)s->name_len : 60;
-    snprintf(label, sizeof label, "\"%.*s\"", shown, (const char *)m->data + s->name_start);
+    char shown[64], label[80]; /* the name escaped, as export names are */
+    tw_name_describe(m->data + s->name_start, s->name_len, shown, sizeof shown);
+    snprintf(label, sizeof label, "\"%s\"", shown);
     decoder d = {.c = tw_cursor_make(m->data, s->name_start + s->name_len, s->end, err),
                  .err = err, .section = label};
     const comp_type *world = NULL;

@@ -5,19 +5,39 @@
  * bounded buffer with pread/write. New bytes are written from the pool.
  *
  * Replacing a regular file is atomic: an anonymous temporary file
- * (O_TMPFILE) in the destination's directory, linked under a temporary name
- * and renamed over the destination only once it is complete (a named
- * temporary file where the file system has no O_TMPFILE). Anything that is
- * not a regular file (a character or block device, a FIFO, a socket) is
- * written into, never replaced; a symbolic link is followed, and its target
- * replaced.
+ * (O_TMPFILE) in the destination's directory, linked under a short
+ * temporary name (".twXXXXXX", so that a destination whose name is as long
+ * as NAME_MAX allows still has one) and renamed over the destination only
+ * once it is complete (a named temporary file where the file system has no
+ * O_TMPFILE). Anything that is not a regular file (a character or block
+ * device, a FIFO, a socket) is written into, never replaced; a symbolic link
+ * is followed, and its target replaced. The kernel decides what a name
+ * leads to (stat), so /dev/stdout, /dev/fd/N and /proc/self/fd/N on a pipe
+ * are written into as the pipe they are; one of this process's own
+ * descriptors is written through a duplicate of it (a socket cannot be
+ * opened by such a name).
  *
- * While it replaces a file, the signals that end a tool (SIGINT, SIGTERM,
- * SIGHUP, SIGPIPE, SIGXFSZ) are held back and polled between chunks: one
- * that arrives stops the write, what was written is removed, and the signal
- * is delivered only then, so no death leaves a partial or stray file. A
- * stream (standard output, a FIFO, a device, a socket) holds nothing back:
- * what it received is its reader's. */
+ * While it replaces a file, the signals that end a process by default and
+ * that come from outside it (signal(7): SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+ * SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF, SIGXCPU,
+ * SIGXFSZ, SIGIO, SIGPWR, SIGSTKFLT, SIGABRT and the real-time signals) are
+ * held back, when their action is still the default and the caller has not
+ * blocked them, and polled between chunks: one that arrives stops the
+ * write, what was written is removed, and the signal is delivered only
+ * then, so no death leaves a partial or stray file. (Faults the process
+ * raises itself, SIGSEGV and the like, are delivered whatever the mask.) A
+ * signal with a handler is not held: it is the program's to handle. A
+ * signal the caller blocked stays as it was, blocked and, if it is
+ * pending, pending: it is the caller's, and stops nothing. A stream
+ * (standard output, a FIFO, a device, a socket) holds nothing back: what it
+ * received is its reader's.
+ *
+ * SIGXFSZ is also how the kernel reports a write past the file size limit
+ * (RLIMIT_FSIZE). Raised by one of these writes, into a file or a stream,
+ * it is that write's error, "File too large", like a full file system: it
+ * is blocked around each write and taken back. Only a SIGXFSZ sent from
+ * outside, while its action is the default, is held back like the others;
+ * where it is ignored (wasm-taskwrap ignores it), it does nothing. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -35,33 +55,102 @@
 #include "edit.h"
 #include "io.h"
 
-enum { BOUNCE = 1 << 20, KERNEL_COPY_MIN = 64 << 10, KERNEL_COPY_CHUNK = 8 << 20 };
+/* Shorter input ranges are taken from memory (io.h). */
+enum { BOUNCE = 1 << 20, KERNEL_COPY_MIN = TW_WRITE_FROM_MEMORY_MAX, KERNEL_COPY_CHUNK = 8 << 20 };
 
 /* ---- signals ---------------------------------------------------------------- */
 
-static void fatal_signals(sigset_t *s) {
-  sigemptyset(s);
-  sigaddset(s, SIGINT);
-  sigaddset(s, SIGTERM);
-  sigaddset(s, SIGHUP);
-  sigaddset(s, SIGPIPE);
-  sigaddset(s, SIGXFSZ);
+/* signal(7)'s "Term" and "Core" signals that others send. In the order a
+ * pending one is reported. */
+static const int stopping[] = {
+    SIGINT,  SIGTERM, SIGHUP,    SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
+    SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO,   SIGABRT,
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+};
+
+static bool default_action(int sig) {
+  struct sigaction sa;
+  return sigaction(sig, NULL, &sa) == 0 && !(sa.sa_flags & SA_SIGINFO) &&
+         sa.sa_handler == SIG_DFL;
 }
 
-/* The first of the held-back signals that is pending and not ignored, or
- * 0. (A blocked signal stays pending even when it is ignored: a program
- * that ignores SIGXFSZ gets EFBIG from write, an error like any other.) */
+/* Each signal of the list, then the real-time ones (SIGRTMIN is only known
+ * at run time). */
+static int stopping_signal(size_t i) {
+  const size_t fixed = sizeof stopping / sizeof stopping[0];
+  if (i < fixed) return stopping[i];
+  const int rt = SIGRTMIN + (int)(i - fixed);
+  return rt <= SIGRTMAX ? rt : 0;
+}
+
+/* The signals that would end the process now: those of the list whose
+ * action is the default. */
+static void fatal_signals(sigset_t *s) {
+  sigemptyset(s);
+  for (size_t i = 0; stopping_signal(i) != 0; i++)
+    if (default_action(stopping_signal(i))) sigaddset(s, stopping_signal(i));
+}
+
+/* The signals this thread holds back now (hold(): those it blocked
+ * itself, not those the caller had blocked), while on. */
+static _Thread_local struct {
+  bool on;
+  sigset_t set;
+} holding;
+
+/* The first held-back signal that is pending, or 0. (A blocked signal stays
+ * pending even when it is ignored, and an ignored one ends nothing.) */
 static int pending_signal(void) {
   sigset_t p;
-  if (sigpending(&p) != 0) return 0;
-  static const int order[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
-  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-    struct sigaction sa;
-    if (sigismember(&p, order[i]) && sigaction(order[i], NULL, &sa) == 0 &&
-        sa.sa_handler != SIG_IGN)
-      return order[i];
+  if (!holding.on || sigpending(&p) != 0) return 0;
+  for (size_t i = 0; stopping_signal(i) != 0; i++) {
+    const int sig = stopping_signal(i);
+    if (sigismember(&holding.set, sig) == 1 && sigismember(&p, sig) == 1 && default_action(sig))
+      return sig;
   }
   return 0;
+}
+
+/* SIGXFSZ held back around a write, so that a write past the file size
+ * limit fails with EFBIG instead of ending the process. */
+typedef struct fsize_guard {
+  bool held;
+  sigset_t old;
+} fsize_guard;
+
+static void hold_fsize(fsize_guard *g) {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGXFSZ);
+  g->held = default_action(SIGXFSZ) && pthread_sigmask(SIG_BLOCK, &s, &g->old) == 0;
+}
+
+static void release_fsize(const fsize_guard *g) {
+  if (g->held) pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+static bool xfsz_pending(void) {
+  sigset_t p;
+  return sigpending(&p) == 0 && sigismember(&p, SIGXFSZ) == 1;
+}
+
+/* After EFBIG: the SIGXFSZ that the write raised is its error, not a signal
+ * to deliver, so it is taken off the pending set (unless one was pending
+ * before the write: that one is the caller's, and the write's merged into
+ * it). */
+static void fsize_consume(bool was_pending) {
+  if (was_pending) return;
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGXFSZ);
+  const struct timespec now = {0, 0};
+  while (sigtimedwait(&s, NULL, &now) < 0 && errno == EINTR) {
+  }
 }
 
 /* ---- the writer --------------------------------------------------------------- */
@@ -74,11 +163,19 @@ typedef struct writer {
   uint8_t *buf;
   size_t len;
   tw_err *err;
+  bool xfsz_was_pending; /* a SIGXFSZ pending before the write: the caller's */
 } writer;
 
 static bool io_fail(writer *w, const char *what) {
   tw_err_set(w->err, TW_ERR_IO, 0, "%s: %s", what, strerror(errno));
   return false;
+}
+
+/* EFBIG: past the file size limit (its SIGXFSZ is taken back). */
+static bool too_large(writer *w, const char *what) {
+  fsize_consume(w->xfsz_was_pending);
+  errno = EFBIG;
+  return io_fail(w, what);
 }
 
 static bool interrupted(writer *w) {
@@ -94,7 +191,8 @@ static bool write_all(writer *w, const uint8_t *p, size_t n) {
     const ssize_t k = write(w->fd, p, n < BOUNCE ? n : BOUNCE);
     if (k < 0) {
       if (errno == EINTR) continue;
-      if (interrupted(w)) return false; /* EPIPE, EFBIG: their signal is pending */
+      if (errno == EFBIG) return too_large(w, "cannot write output");
+      if (interrupted(w)) return false; /* EPIPE: its signal is pending */
       return io_fail(w, "cannot write output");
     }
     p += k, n -= (size_t)k;
@@ -130,6 +228,7 @@ static bool kernel_copy(writer *w, uint64_t *off, uint64_t *n, bool *fallback) {
       continue;
     }
     if (k < 0 && errno == EINTR) continue;
+    if (k < 0 && errno == EFBIG) return too_large(w, "cannot write output");
     if (k == 0 || errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
         errno == EBADF) {
       *fallback = true; /* not between these two: the buffer from now on */
@@ -169,8 +268,10 @@ static bool put_input(writer *w, uint64_t off, uint64_t n) {
 
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err) {
-  writer w = {out_fd, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err};
+  writer w = {out_fd, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err, xfsz_pending()};
   if (!w.buf) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+  fsize_guard g;
+  hold_fsize(&g);
   bool ok = true;
   for (size_t i = 0; ok && i < o->nsegs; i++) {
     const tw_seg *s = &o->segs[i];
@@ -178,6 +279,7 @@ bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out
                                  : put(&w, o->pool.data + s->src, (size_t)s->len);
   }
   if (ok) ok = flush(&w);
+  release_fsize(&g);
   free(w.buf);
   return ok;
 }
@@ -187,15 +289,24 @@ typedef struct held {
   sigset_t old;
 } held;
 
+/* Only the signals that were not blocked already are held (and counted by
+ * pending_signal): one the caller blocked, even pending, is left to it. */
 static void hold(held *h) {
   sigset_t s;
   fatal_signals(&s);
   pthread_sigmask(SIG_BLOCK, &s, &h->old);
+  for (size_t i = 0; stopping_signal(i) != 0; i++)
+    if (sigismember(&h->old, stopping_signal(i)) == 1) sigdelset(&s, stopping_signal(i));
+  holding.set = s;
+  holding.on = true;
 }
 
 /* Lets a pending signal through: a fatal one ends the process here, after
  * the caller has removed what it wrote. */
-static void release(held *h) { pthread_sigmask(SIG_SETMASK, &h->old, NULL); }
+static void release(held *h) {
+  holding.on = false;
+  pthread_sigmask(SIG_SETMASK, &h->old, NULL);
+}
 
 int tw_write_stop(void) { return pending_signal() != 0; }
 
@@ -206,11 +317,42 @@ static bool path_fail(tw_err *err, const char *what) {
   return false;
 }
 
-/* The file a path names, symbolic links followed (a dangling link names the
- * file it would create); NULL with err set on failure. */
-static char *follow_links(const char *path, tw_err *err) {
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return strdup(".");
+  if (slash == path) return strdup("/");
+  return strndup(path, (size_t)(slash - path));
+}
+
+static bool same_dir(const char *a, const char *b) {
+  char ra[PATH_MAX], rb[PATH_MAX];
+  return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
+/* N when path is a name in this process's descriptor table: /proc/self/fd/N
+ * (or thread-self's), where /dev/fd/N, /dev/stdout and /dev/stderr lead;
+ * else -1. */
+static int own_descriptor(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash[1] < '0' || slash[1] > '9') return -1;
+  char *end;
+  const long n = strtol(slash + 1, &end, 10);
+  if (*end || n > INT_MAX) return -1;
+  char *dir = dir_of(path);
+  const bool ours = dir && (same_dir(dir, "/proc/self/fd") || same_dir(dir, "/proc/thread-self/fd"));
+  free(dir);
+  return ours ? (int)n : -1;
+}
+
+/* The file a path names, symbolic links followed by name, so that its
+ * directory is known (a dangling link names the file it would create);
+ * NULL with err set on failure. *own is set to the first of this process's
+ * descriptors the links pass through, or -1. */
+static char *follow_links(const char *path, int *own, tw_err *err) {
   char *cur = strdup(path);
+  *own = -1;
   for (int hops = 0; cur && hops < 40; hops++) {
+    if (*own < 0) *own = own_descriptor(cur);
     struct stat st;
     if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) return cur;
     char target[PATH_MAX];
@@ -243,15 +385,25 @@ static char *follow_links(const char *path, tw_err *err) {
   return NULL;
 }
 
-static char *dir_of(const char *path) {
-  const char *slash = strrchr(path, '/');
-  if (!slash) return strdup(".");
-  if (slash == path) return strdup("/");
-  return strndup(path, (size_t)(slash - path));
+int tw_output_descriptor(const char *path) {
+  tw_err err = {0};
+  int own = -1;
+  char *file = follow_links(path, &own, &err);
+  if (!file) return -1;
+  free(file);
+  return own;
 }
 
-/* A device, a FIFO or a socket: written into as it is. */
-static int open_special(const char *path, const struct stat *st, tw_err *err) {
+/* A device, a FIFO or a socket, opened by the name given (the kernel
+ * follows its links, /proc's included); one of our own descriptors is
+ * duplicated instead, since a socket cannot be opened by a /proc name. */
+static int open_special(const char *path, int own, const struct stat *st, tw_err *err) {
+  struct stat o;
+  if (own >= 0 && fstat(own, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino) {
+    const int fd = fcntl(own, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) path_fail(err, "cannot open output");
+    return fd;
+  }
   if (S_ISSOCK(st->st_mode)) {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof a.sun_path) {
@@ -270,13 +422,14 @@ static int open_special(const char *path, const struct stat *st, tw_err *err) {
   return fd;
 }
 
-/* "PATH.tmp-XXXXXX" with a fresh suffix each call. */
-static void temp_name(char *out, size_t cap, const char *path) {
+/* "DIR/.twXXXXXX" with a fresh suffix each call: short, so that it fits
+ * wherever the destination's own name does (NAME_MAX), and hidden. */
+static void temp_name(char *out, size_t cap, const char *dir) {
   static unsigned counter;
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   const unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^ ++counter;
-  snprintf(out, cap, "%s.tmp-%06lx", path, x & 0xffffff);
+  snprintf(out, cap, "%s/.tw%06lx", dir, x & 0xffffff);
 }
 
 /* The mode a replaced file keeps, or a new file's 0666 & ~umask. */
@@ -289,25 +442,27 @@ static mode_t output_mode(const struct stat *st, bool exists) {
 
 typedef struct target {
   char *path;   /* the file to replace (links followed) */
+  char *dir;    /* its directory */
   char *tmp;    /* its temporary name, while one exists */
   int fd;
 } target;
 
+static bool temp_alloc(target *t, tw_err *err) {
+  if (!(t->tmp = malloc(strlen(t->dir) + 16)))
+    return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+  return true;
+}
+
 /* An anonymous file in the destination's directory, or a named one where
  * the file system has no O_TMPFILE. */
 static bool create_temp(target *t, mode_t mode, tw_err *err) {
-  char *dir = dir_of(t->path);
-  if (!dir) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
-  t->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-  free(dir);
-  const size_t cap = strlen(t->path) + 16;
+  t->fd = open(t->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (t->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
     return path_fail(err, "cannot create output");
   if (t->fd < 0) {
-    t->tmp = malloc(cap);
-    if (!t->tmp) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+    if (!temp_alloc(t, err)) return false;
     for (int tries = 0; t->fd < 0 && tries < 100; tries++) {
-      temp_name(t->tmp, cap, t->path);
+      temp_name(t->tmp, strlen(t->dir) + 16, t->dir);
       t->fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       if (t->fd < 0 && errno != EEXIST) break;
     }
@@ -326,13 +481,12 @@ static bool create_temp(target *t, mode_t mode, tw_err *err) {
  * the destination is replaced). */
 static bool put_in_place(target *t, tw_err *err) {
   if (!t->tmp) {
-    const size_t cap = strlen(t->path) + 16;
     char proc[64];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", t->fd);
-    if (!(t->tmp = malloc(cap))) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+    if (!temp_alloc(t, err)) return false;
     int rc = -1;
     for (int tries = 0; rc != 0 && tries < 100; tries++) {
-      temp_name(t->tmp, cap, t->path);
+      temp_name(t->tmp, strlen(t->dir) + 16, t->dir);
       /* Through /proc; without it, AT_EMPTY_PATH (which needs
        * CAP_DAC_READ_SEARCH). */
       rc = linkat(AT_FDCWD, proc, AT_FDCWD, t->tmp, AT_SYMLINK_FOLLOW);
@@ -354,39 +508,66 @@ static bool put_in_place(target *t, tw_err *err) {
   return true;
 }
 
+/* Written into as it is: nothing is held back (an open that waits for a
+ * FIFO's reader, a write to a stalled one, end as signals end them). */
+static bool write_into(const char *path, int own, const struct stat *st, tw_err *err,
+                       bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx) {
+  const int fd = open_special(path, own, st, err);
+  bool ok = fd >= 0 && write_fn(fd, ctx, err);
+  if (fd >= 0 && close(fd) != 0 && ok) ok = path_fail(err, "cannot write output");
+  return ok;
+}
+
+/* A regular file (st, or NULL for a new one) replaced through a temporary
+ * file, with the signals held back. */
+static bool replace(char *file, const struct stat *st, bool do_fsync, tw_err *err,
+                    bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx) {
+  struct stat named;
+  if (st && (stat(file, &named) != 0 || named.st_dev != st->st_dev || named.st_ino != st->st_ino))
+    return tw_err_set(err, TW_ERR_IO, 0,
+                      "cannot replace output: its links lead to a file that has no name "
+                      "(deleted, or another process's descriptor)"),
+           false;
+  target t = {file, dir_of(file), NULL, -1};
+  if (!t.dir) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+  held h;
+  hold(&h);
+  bool ok = create_temp(&t, output_mode(st, st != NULL), err) && write_fn(t.fd, ctx, err);
+  if (ok && do_fsync && fsync(t.fd) != 0) ok = path_fail(err, "cannot write output");
+  if (ok && pending_signal()) {
+    tw_err_set(err, TW_ERR_IO, 0, "interrupted by signal %d", pending_signal());
+    ok = false;
+  }
+  if (ok) ok = put_in_place(&t, err);
+  if (t.fd >= 0 && close(t.fd) != 0 && ok) ok = path_fail(err, "cannot write output");
+  if (t.tmp) unlink(t.tmp); /* a named temporary file never outlives a failure */
+  release(&h);
+  free(t.tmp);
+  free(t.dir);
+  return ok;
+}
+
 bool tw_write_atomic(const char *path, bool do_fsync, tw_err *err,
                      bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx) {
-  held h;
-  target t = {follow_links(path, err), NULL, -1};
-  struct stat st;
-  bool ok = t.path != NULL;
-  const bool exists = ok && stat(t.path, &st) == 0;
-  if (ok && !exists && errno != ENOENT) ok = path_fail(err, "cannot write output");
-  if (!ok) {
-  } else if (exists && S_ISDIR(st.st_mode)) {
-    errno = EISDIR;
-    ok = path_fail(err, "cannot write output");
-  } else if (exists && !S_ISREG(st.st_mode)) {
-    /* Nothing that is not a regular file is ever replaced. A stream is
-     * written as streams are: nothing is held back (an open that waits for
-     * a FIFO's reader, a write to a stalled one, end as signals end them). */
-    t.fd = open_special(t.path, &st, err);
-    ok = t.fd >= 0 && write_fn(t.fd, ctx, err);
-    if (t.fd >= 0 && close(t.fd) != 0 && ok) ok = path_fail(err, "cannot write output");
-  } else {
-    hold(&h);
-    ok = create_temp(&t, output_mode(&st, exists), err) && write_fn(t.fd, ctx, err);
-    if (ok && do_fsync && fsync(t.fd) != 0) ok = path_fail(err, "cannot write output");
-    if (ok && pending_signal()) {
-      tw_err_set(err, TW_ERR_IO, 0, "interrupted by signal %d", pending_signal());
-      ok = false;
-    }
-    if (ok) ok = put_in_place(&t, err);
-    if (t.fd >= 0 && close(t.fd) != 0 && ok) ok = path_fail(err, "cannot write output");
-    if (t.tmp) unlink(t.tmp); /* a named temporary file never outlives a failure */
-    release(&h);
+  if (!*path) {
+    errno = ENOENT;
+    return path_fail(err, "cannot write output");
   }
-  free(t.tmp);
-  free(t.path);
+  /* What the name leads to, as the kernel follows it. */
+  struct stat st;
+  const bool exists = stat(path, &st) == 0;
+  if (!exists && errno != ENOENT) return path_fail(err, "cannot write output");
+  if (exists && S_ISDIR(st.st_mode)) {
+    errno = EISDIR;
+    return path_fail(err, "cannot write output");
+  }
+  int own;
+  char *file = follow_links(path, &own, err);
+  if (!file) return false;
+  /* Nothing that is not a regular file is ever replaced. */
+  const bool ok = exists && !S_ISREG(st.st_mode)
+                      ? write_into(path, own, &st, err, write_fn, ctx)
+                      : replace(file, exists ? &st : NULL, do_fsync, err, write_fn, ctx);
+  free(file);
   return ok;
 }

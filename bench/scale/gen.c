@@ -8,6 +8,12 @@
  *                       L x `i32.const 0` then L x `drop`: the export count
  *                       times the body length, to look for work per export
  *                       that depends on the size of the function it names
+ *   gen world N OUT     as `exports`, but export k is "bench:scale/i<k>#f":
+ *                       function f of interface i<k>, for a world of N
+ *                       interfaces (world.sh writes its WIT and embeds it)
+ *   gen wasi N OUT      N + 1 wasi_snapshot_preview1 imports, fd_write and
+ *                       x0 .. x<N-1>: [i32] -> [i32], a memory, and "run"
+ *                       calling the first 16 of them; no hook (--stub-wasi)
  * Options (before the shape):
  *   --abi task-hook|init-task|none   the hook export(s) to include (task-hook)
  *   --names                          add a name section naming every function
@@ -74,6 +80,65 @@ static void section(buf *out, uint8_t id, buf *contents) {
   contents->n = 0;
 }
 
+/* Writes (and frees) the module; the exit status. */
+static int write_out(const char *path, buf out) {
+  FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+  if (!f || fwrite(out.p, 1, out.n, f) != out.n || (f != stdout && fclose(f) != 0)) {
+    perror(path);
+    return 1;
+  }
+  free(out.p);
+  return 0;
+}
+
+/* `gen wasi N`: what --stub-wasi replaces, N + 1 times. */
+static buf wasi_module(uint64_t n) {
+  buf out = {0}, c = {0};
+  put(&out, "\0asm\1\0\0\0", 8);
+  uleb(&c, 3);
+  put(&c, "\x60\x04\x7f\x7f\x7f\x7f\x01\x7f", 8); /* 0: fd_write */
+  put(&c, "\x60\x01\x7f\x01\x7f", 5);             /* 1: [i32] -> [i32] */
+  put(&c, "\x60\x00\x00", 3);                     /* 2: run */
+  section(&out, 1, &c);
+  char nm[32];
+  uleb(&c, n + 1);
+  name(&c, "wasi_snapshot_preview1");
+  name(&c, "fd_write");
+  put(&c, "\x00\x00", 2);
+  for (uint64_t k = 0; k < n; k++) {
+    name(&c, "wasi_snapshot_preview1");
+    snprintf(nm, sizeof nm, "x%llu", (unsigned long long)k);
+    name(&c, nm);
+    put(&c, "\x00\x01", 2);
+  }
+  section(&out, 2, &c);
+  put(&c, "\x01\x02", 2); /* one function: run */
+  section(&out, 3, &c);
+  put(&c, "\x01\x00\x01", 3); /* memory: min 1 page */
+  section(&out, 5, &c);
+  uleb(&c, 2);
+  name(&c, "memory");
+  put(&c, "\x02\x00", 2);
+  name(&c, "run");
+  u8(&c, 0x00);
+  uleb(&c, n + 1);
+  section(&out, 7, &c);
+  buf body = {0};
+  u8(&body, 0); /* no locals; `i32.const 0; call k; drop` for the first 16 */
+  for (uint64_t k = 1; k <= n && k <= 16; k++) {
+    put(&body, "\x41\x00\x10", 3);
+    uleb(&body, k);
+    u8(&body, 0x1a);
+  }
+  u8(&body, 0x0b);
+  uleb(&c, 1);
+  uleb(&c, body.n);
+  put(&c, body.p, body.n);
+  section(&out, 10, &c);
+  free(c.p), free(body.p);
+  return out;
+}
+
 enum { ABI_TASK_HOOK, ABI_INIT_TASK, ABI_NONE };
 enum { T_HOOK = 0, T_SYNC = 1, T_VOID = 2 };
 
@@ -91,16 +156,19 @@ int main(int argc, char **argv) {
     }
   }
   const int shared = argc - i == 4 && strcmp(argv[i], "shared") == 0;
-  if (!(argc - i == 3 && (strcmp(argv[i], "exports") == 0 || strcmp(argv[i], "funcs") == 0)) &&
+  if (!(argc - i == 3 && (strcmp(argv[i], "exports") == 0 || strcmp(argv[i], "funcs") == 0 ||
+                          strcmp(argv[i], "world") == 0 || strcmp(argv[i], "wasi") == 0)) &&
       !shared) {
     fprintf(stderr, "usage: gen [--abi task-hook|init-task|none] [--names] "
-                    "exports N OUT | funcs N OUT | shared N L OUT\n");
+                    "exports N OUT | funcs N OUT | shared N L OUT | world N OUT | wasi N OUT\n");
     return 2;
   }
   const char *shape = argv[i];
   const uint64_t n = strtoull(argv[i + 1], NULL, 10);
   const uint64_t body_len = shared ? strtoull(argv[i + 2], NULL, 10) : 0;
   const char *path = argv[argc - 1];
+  if (strcmp(shape, "wasi") == 0) return write_out(path, wasi_module(n));
+  const char *export_fmt = strcmp(shape, "world") == 0 ? "bench:scale/i%llu#f" : "test:scale/api#f%llu";
   /* Functions: 0 is the hook (or __wasm_init_task), then the workers. In
    * "shared" there is one worker, named by all n exports. */
   const uint64_t workers = shared ? 1 : n;
@@ -131,7 +199,7 @@ int main(int argc, char **argv) {
     uleb(&c, 0);
   }
   for (uint64_t k = 0; k < exported; k++) {
-    snprintf(nm, sizeof nm, "test:scale/api#f%llu", (unsigned long long)k);
+    snprintf(nm, sizeof nm, export_fmt, (unsigned long long)k);
     name(&c, nm);
     u8(&c, 0);
     uleb(&c, shared ? 1 : 1 + k);
@@ -177,11 +245,6 @@ int main(int argc, char **argv) {
     free(sub.p);
   }
 
-  FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
-  if (!f || fwrite(out.p, 1, out.n, f) != out.n || (f != stdout && fclose(f) != 0)) {
-    perror(path);
-    return 1;
-  }
-  free(out.p), free(c.p), free(body.p);
-  return 0;
+  free(c.p), free(body.p);
+  return write_out(path, out);
 }

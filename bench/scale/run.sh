@@ -32,20 +32,10 @@ work=$build/scale
 mkdir -p "$work"
 cc -O2 -o "$work/gen" "$here/gen.c"
 
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+# shellcheck source=bench/scale/lib.sh
+. "$here/lib.sh"
+echo "machine: $(machine_line)"
 echo "wasm-taskwrap $("$cli" --version 2>/dev/null || echo "(version unknown)"), median of $runs runs"
-
-# median_ms CMD...: run CMD $runs times, print the median wall time in ms.
-median_ms() {
-  local t=() s e
-  for _ in $(seq "$runs"); do
-    s=$(date +%s%N)
-    "$@" > /dev/null 2>&1 # (warnings: the generator writes minimal LEB128 counts)
-    e=$(date +%s%N)
-    t+=($(( (e - s) / 1000 )))
-  done
-  printf '%s\n' "${t[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p" | awk '{printf "%.2f", $1 / 1000}'
-}
 
 # instructions CMD...: what callgrind counts for CMD (deterministic).
 instructions() {
@@ -57,7 +47,7 @@ instructions() {
 # ms on a small VM and would swamp small modules: the per-unit columns are net
 # of the time (and instructions) for a module with one export.
 "$work/gen" exports 1 "$work/base.wasm"
-base_ms=$(median_ms "$cli" "$work/base.wasm" -o "$work/out.wasm")
+base_ms=$(median_ms "$runs" "$cli" "$work/base.wasm" -o "$work/out.wasm")
 base_ir=0
 [ "$callgrind" = 1 ] && base_ir=$(instructions "$cli" "$work/base.wasm" -o "$work/out.wasm")
 echo "start-up (a module with one export): $base_ms ms$([ "$callgrind" = 1 ] && echo ", $base_ir instructions")"
@@ -75,8 +65,8 @@ row() {
   wrappers=$("$cli" "$m" --dry-run 2> /dev/null | sed -n '1s/.*wrappers=\([0-9]*\).*/\1/p')
   [ "$wrappers" = "$want" ] || { echo "run.sh: $m: $wrappers wrappers, expected $want" >&2; exit 1; }
   local none fast ir=-
-  none=$(median_ms "$cli" --verify none "$m" -o "$work/out.wasm")
-  fast=$(median_ms "$cli" "$m" -o "$work/out.wasm")
+  none=$(median_ms "$runs" "$cli" --verify none "$m" -o "$work/out.wasm")
+  fast=$(median_ms "$runs" "$cli" "$m" -o "$work/out.wasm")
   # (callgrind runs ~50x slower: not on the adversarial rows past 1,000)
   [ "$callgrind" = 1 ] && { [ "$1" != shared ] || [ "$n" -le 1000 ]; } &&
     ir=$(instructions "$cli" "$m" -o "$work/out.wasm")

@@ -33,6 +33,11 @@ if command -v script > /dev/null; then
   if [ "$st" = 2 ] && grep -q 'refusing to write a binary module to a terminal' tty.txt; then
     ok "refuses a terminal (exit 2)"
   else fail "terminal: exit $st: $(tr -d '\r' < tty.txt | head -c 300)"; fi
+  # ... also when standard output is named by a path.
+  script -qec "$cli in.wasm -o /dev/stdout" /dev/null > tty.txt 2>&1; st=$?
+  if [ "$st" = 2 ] && grep -q 'refusing to write a binary module to a terminal' tty.txt; then
+    ok "refuses a terminal named /dev/stdout (exit 2)"
+  else fail "terminal as /dev/stdout: exit $st: $(tr -d '\r' < tty.txt | head -c 300)"; fi
 fi
 
 # Usage errors exit 2.
@@ -47,6 +52,15 @@ grep -q "wasm-taskwrap: --init-once takes no value" err.txt && ok "--init-once=y
 expect_status 2 "two inputs" "$cli" in.wasm in.wasm -o x.wasm
 expect_status 2 "--dry-run with -o" "$cli" in.wasm --dry-run -o x.wasm
 expect_status 2 "-o without a file" "$cli" in.wasm -o
+expect_status 2 "-o with an empty file name" "$cli" in.wasm -o ""
+grep -q '^wasm-taskwrap: -o needs a file name' err.txt && ok "-o '': says it needs a file name" ||
+  fail "-o '': $(cat err.txt)"
+expect_status 2 "--output= with an empty file name" "$cli" in.wasm --output=
+grep -q '^wasm-taskwrap: --output needs a file name' err.txt && ok "--output=: says it needs a file name" ||
+  fail "--output=: $(cat err.txt)"
+expect_status 2 "--outputfoo" "$cli" in.wasm --outputfoo x.wasm
+grep -q "^wasm-taskwrap: unknown option '--outputfoo'" err.txt && ok "--outputfoo is an unknown option" ||
+  fail "--outputfoo: $(cat err.txt)"
 expect_status 2 "--stub-wasi-output without --stub-wasi" "$cli" --stub-wasi-output=h:w in.wasm -o x.wasm
 expect_status 2 "--stub-wasi-output without a colon" "$cli" --stub-wasi --stub-wasi-output=hw in.wasm -o x.wasm
 expect_status 2 "--stub-wasi-output with an empty name" "$cli" --stub-wasi --stub-wasi-output=h: in.wasm -o x.wasm
@@ -103,6 +117,35 @@ if [ -w /dev/full ]; then
   [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && ok "full device: exit 1" || fail "full device: exit $st $(cat err.txt)"
 fi
 
+# Write errors on standard output: the plan, the JSON and the help must
+# arrive, or the run fails (exit 1, a message), as a module's write would;
+# with --plan, no module is written after a plan that failed. A full file
+# system is simulated with a file size limit (the tool takes the kernel's
+# SIGXFSZ as the write's error, EFBIG).
+if [ -w /dev/full ]; then
+  for args in "--dry-run" "--dry-run --json"; do
+    # shellcheck disable=SC2086  # args is a word list
+    "$cli" in.wasm $args > /dev/full 2> err.txt; st=$?
+    [ "$st" = 1 ] && grep -q '^wasm-taskwrap: <stdout>: error: cannot write the plan: No space left on device' err.txt &&
+      ok "$args > /dev/full: exit 1, says so" || fail "$args > /dev/full: exit $st: $(cat err.txt)"
+  done
+  "$cli" in.wasm --plan -o planned.wasm > /dev/full 2> err.txt; st=$?
+  [ "$st" = 1 ] && [ ! -e planned.wasm ] && ok "--plan > /dev/full: exit 1, no module written" ||
+    fail "--plan > /dev/full: exit $st, $(ls planned.wasm 2>&1)"
+  "$cli" --help > /dev/full 2> err.txt; st=$?
+  [ "$st" = 1 ] && grep -q '<stdout>: error: cannot write: No space left on device' err.txt &&
+    ok "--help > /dev/full: exit 1" || fail "--help > /dev/full: exit $st: $(cat err.txt)"
+fi
+( ulimit -f 0; exec "$cli" in.wasm --dry-run --json > full-plan.json ) 2>&1 | cat > err.txt
+st=${PIPESTATUS[0]}
+[ "$st" = 1 ] && grep -q 'cannot write the plan: File too large' err.txt &&
+  ok "--json onto a full file system (file size limit): exit 1, says so" ||
+  fail "--json onto a full file system: exit $st: $(cat err.txt)"
+# Sabotage: the same redirections with room to write succeed, so the
+# failures above come from the full device alone.
+"$cli" in.wasm --dry-run --json > room.json && "$cli" --help > /dev/null && ok "sabotage: with room, exit 0" ||
+  fail "sabotage: the plan fails even with room"
+
 # A full disk for a file output: with RLIMIT_FSIZE at 0 and SIGXFSZ ignored,
 # the write into the temporary file fails (EFBIG), as on a full file system.
 # The old output stays as it was and no temporary file is left behind.
@@ -111,7 +154,7 @@ echo keep > kept-full.wasm
 ( ulimit -f 0; trap '' XFSZ; exec "$cli" in.wasm -o kept-full.wasm ) 2>&1 > /dev/null | cat > err.txt
 st=${PIPESTATUS[0]}
 if [ "$st" = 1 ] && grep -q 'cannot write output' err.txt && [ "$(cat kept-full.wasm)" = keep ] &&
-   [ -z "$(ls | grep '^kept-full\.wasm\.tmp-' || true)" ]; then
+   [ -z "$(ls -A | grep -E '^\.tw|^kept-full\.wasm\.tmp-' || true)" ]; then
   ok "full disk on a file output: exit 1, old output untouched, no temporary file"
 else fail "full disk: exit $st $(cat err.txt) $(ls | grep kept-full)"; fi
 
@@ -143,6 +186,33 @@ sed 's/#.*//' "$fixtures/bad-wabt-local-name.hex" | xxd -r -p > lname.wasm
 [ "$(head -n 1 appended.txt)" = HEADER ] && sed -n 2p appended.txt | grep -q '^(module' &&
   ok "-t -o - keeps what stdout held before" || fail "-t -o - after HEADER: $(head -c 80 appended.txt)"
 
+# A UTF-8 byte order mark before text is not text: the module assembles as
+# without it, and an error keeps its line and column.
+printf '\xef\xbb\xbf' | cat - "$fixtures/example.wat" > bom.wat
+"$cli" bom.wat -o bom.wasm 2> err.txt && "$cli" "$fixtures/example.wat" -o nobom.wasm && cmp -s bom.wasm nobom.wasm &&
+  ok "text with a UTF-8 byte order mark" || fail "BOM: $(cat err.txt)"
+printf '\xef\xbb\xbf(module (func (result i32) i64.const 0))\n' > bom-bad.wat
+printf '(module (func (result i32) i64.const 0))\n' > nobom-bad.wat
+"$cli" bom-bad.wat -o x.wasm 2> err.txt
+"$cli" nobom-bad.wat -o x.wasm 2> err2.txt
+want=$(sed 's/nobom-bad/bom-bad/' err2.txt)
+grep -q '^wasm-taskwrap: bom-bad.wat:1:[0-9]*: error: type mismatch' err.txt && [ "$(cat err.txt)" = "$want" ] &&
+  ok "a BOM: the error at the same line and column" || fail "BOM error: $(cat err.txt) / $want"
+
+# Names from the module reach messages escaped: a world section's name
+# with terminal escapes (ESC [31m) is shown as \1b, never as the byte.
+printf '(module (func (export "__wasm_task_hook") (param i32)) (func (export "run")))' > esc.wat
+"$WAT2WASM" esc.wat -o esc-base.wasm || exit 1
+python3 -c '
+import sys
+name = b"component-type:\x1b[31mred\x1b[0m"
+body = bytes([len(name)]) + name + b"\x01\x02\x03"
+sys.stdout.buffer.write(open("esc-base.wasm", "rb").read() + bytes([0, len(body)]) + body)' > esc.wasm
+expect_status 1 "an undecodable world section" "$cli" esc.wasm --dry-run
+if grep -q 'component-type:\\1b\[31mred\\1b\[0m' err.txt && ! grep -q $'\x1b' err.txt; then
+  ok "a world section's name is escaped in the error"
+else fail "world name escaping: $(cat -v err.txt)"; fi
+
 # --verify=full passes a good rewrite and is named in --help with none's caveat.
 expect_status 0 "--verify=full" "$cli" --verify=full in.wasm -o full.wasm
 cmp -s full.wasm ref.wasm && ok "--verify=full writes the same bytes" || fail "--verify=full output differs"
@@ -166,7 +236,7 @@ expect_status 1 "--check of a corrupted output" "$cli" --check in.wasm flipped.w
 expect_status 0 "--check --init-once" "$cli" --check --init-once in.wasm once.wasm
 expect_status 1 "--check without the option the output was made with" "$cli" --check in.wasm once.wasm
 expect_status 1 "--check of a missing output" "$cli" --check in.wasm nosuch.wasm
-grep -q 'nosuch.wasm: error: cannot open input' err.txt && ok "--check names the missing OUTPUT" ||
+grep -q 'nosuch.wasm: error: cannot open output: No such file' err.txt && ok "--check names the missing OUTPUT, as the output" ||
   fail "--check missing output: $(cat err.txt)"
 expect_status 2 "--check with one file" "$cli" --check in.wasm
 expect_status 2 "--check with -o" "$cli" --check in.wasm ref.wasm -o x.wasm

@@ -5,6 +5,15 @@ add_test(NAME cli-contract
                  ${CMAKE_CURRENT_BINARY_DIR}/cli-work)
 add_test(NAME cli-help COMMAND ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/help-golden.sh ${TW_CLI})
 add_test(NAME cli-files
-         COMMAND ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/files.sh ${TW_CLI}
+         COMMAND ${CMAKE_COMMAND} -E env CC=${CMAKE_C_COMPILER}
+                 ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/files.sh ${TW_CLI}
                  ${CMAKE_CURRENT_BINARY_DIR}/files-work)
 set_tests_properties(cli-files PROPERTIES TIMEOUT 300)
+add_test(NAME cli-input-race
+         COMMAND ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/input-race.sh ${TW_CLI}
+                 ${CMAKE_CURRENT_BINARY_DIR}/input-race-work)
+set_tests_properties(cli-input-race PROPERTIES TIMEOUT 300)
+add_test(NAME cli-descriptors
+         COMMAND ${CMAKE_COMMAND} -E env CC=${CMAKE_C_COMPILER}
+                 ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/descriptors.sh ${TW_CLI}
+                 ${CMAKE_CURRENT_BINARY_DIR}/descriptors-work)

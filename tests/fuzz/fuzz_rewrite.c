@@ -1,13 +1,7 @@
 /* libFuzzer target on tw_rewrite.
  *
- * Input: byte 0 chooses the options, the rest is the module.
- *   bits 0-1  abi: 0 auto, 1 task-hook, 2 init-task, 3 auto
- *   bit 2     keep_hook_export
- *   bit 3     verify none instead of fast (this target only)
- *   bit 4     init_once   (the host stage, with renumbering)
- *   bit 5     stub_wasi
- *   bit 6     strip_debug
- *   bit 7     with stub_wasi: an output import
+ * Input: byte 0 chooses the options (select.h; bit 3: verify none instead
+ * of fast), the rest is the module.
  * Built as two binaries from this one file (tests/fuzz/run.sh):
  *   fuzz_rewrite       library with src/wabt_none.c: pure C, fast, every
  *                      instruction of coverage is ours.
@@ -39,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "select.h"
 #include "taskwrap.h"
 #ifdef TW_FUZZ_FULL
 #include "wabt_bridge.h"
@@ -120,16 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (n) memcpy(in, data + 1, n);
 
   tw_options o;
-  tw_options_init(&o);
-  o.abi = (sel & 3) == 3 ? TW_ABI_AUTO : (tw_abi)(sel & 3);
-  o.keep_hook_export = (sel >> 2) & 1;
-  o.init_once = (sel >> 4) & 1;
-  o.stub_wasi = (sel >> 5) & 1;
-  o.strip_debug = (sel >> 6) & 1;
-  if (o.stub_wasi && (sel >> 7)) {
-    o.stub_output_module = "host";
-    o.stub_output_name = "write";
-  }
+  fuzz_select_options(sel, &o);
   const int host = o.init_once || o.stub_wasi || o.strip_debug;
 #ifdef TW_FUZZ_FULL
   o.verify = TW_VERIFY_FULL;

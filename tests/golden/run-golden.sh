@@ -71,7 +71,7 @@ echo "exit: $status" >> "$name.stderr.actual"
 
 if [ "$status" -ne 0 ]; then
   [ ! -e "$name.out.wasm" ] || die "$name: exit $status but an output file was written"
-  [ -z "$(ls -A . | grep -F "$name.out.wasm.tmp-" || true)" ] || die "$name: temporary file left behind"
+  [ -z "$(ls -A . | grep -E '^\.tw' || true)" ] || die "$name: temporary file left behind"
 else
   # libwabt validates the whole output in-process (--verify=full), unless the
   # module uses what wabt 1.0.32 cannot read, which must then be said.

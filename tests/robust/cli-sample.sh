@@ -4,7 +4,7 @@
 # For every module of MALFORMED.LIST (and every 10th of INVALID.LIST):
 #   wasm-taskwrap M -o out.wasm   exits 1, prints one line
 #   "wasm-taskwrap: M:0xOFFSET: error: ..." and leaves neither out.wasm nor
-#   out.wasm.tmp-* behind. A malformed module it accepts (exit 0: the reader
+#   a temporary .tw* file behind. A malformed module it accepts (exit 0: the reader
 #   copies the malformed part as bytes) must then be refused the same way
 #   with --verify full. Invalid modules are only ever refused by
 #   --verify full, so they are run with it. Modules that a KNOWN file
@@ -43,7 +43,7 @@ refused() {
     return 2
   fi
   err=$(<stderr.txt)
-  left=(out.wasm out.wasm.tmp-*)
+  left=(out.wasm .tw*)
   [ -e out.wasm ] || left=("${left[@]:1}")
   local what="$name ${*:-(default)}"
   if [[ "$err" == *Sanitizer* || "$err" == *"runtime error:"* ]]; then

@@ -1552,6 +1552,133 @@ static void test_segments_of_text(void **state) {
   tw_result_free(r);
 }
 
+/* A custom section appended to a built module; returns its offset. */
+static size_t append_custom(wb *m, const char *name, const uint8_t *payload, size_t n) {
+  wb c = {0};
+  const size_t at = m->n;
+  wb_name(&c, name);
+  wb_bytes(&c, payload, n);
+  wb_section(m, 0, &c);
+  wb_free(&c);
+  return at;
+}
+
+/* Pass-through is absolute: a module with nothing to wrap is copied whatever
+ * its custom sections hold. A component-type section that cannot be decoded
+ * (the historical 0x03 encoding) is not read without a hook, also under
+ * --init-once and --stub-wasi, whose guards and stubs do not depend on the
+ * world. With a hook the same section is still refused, at its offset (the
+ * control: the section really is undecodable). */
+static void test_undecodable_world_without_hook(void **state) {
+  (void)state;
+  static const uint8_t types[] = {1, 5, 0};
+  static const ex exps[] = {{"_initialize", 0, 0}, {"run", 0, 1}, {"__wasm_task_hook", 0, 2}};
+  const mspec plain = {types, 3, exps, 2, false, 0};
+  wb in = {0};
+  build(&in, &plain, NULL);
+  append_custom(&in, "component-type:x", B(0x03, 0x00, 0x00));
+  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  size_t n = 0;
+  const uint8_t *out = tw_result_output(r, &n);
+  assert_int_equal(tw_result_changed(r), 0);
+  check_bytes("no hook, undecodable world", out, n, in.d, in.n);
+  tw_result_free(r);
+  tw_options o;
+  tw_options_init(&o);
+  o.init_once = 1;
+  r = rewrite_ok(in.d, in.n, &o);
+  assert_int_equal(tw_result_changed(r), 1);
+  assert_int_equal(tw_result_guard_count(r), 2);
+  tw_result_free(r);
+  tw_options_init(&o);
+  o.stub_wasi = 1; /* nothing to stub: a warning, and the module unchanged */
+  r = rewrite_ok(in.d, in.n, &o);
+  assert_int_equal(tw_result_changed(r), 0);
+  tw_result_free(r);
+  wb_free(&in);
+
+  const mspec hooked = {types, 3, exps, 3, false, 0};
+  build(&in, &hooked, NULL);
+  const size_t at = append_custom(&in, "component-type:x", B(0x03, 0x00, 0x00));
+  r = NULL;
+  assert_int_equal(tw_rewrite(in.d, in.n, NULL, &r), TW_ERR_MALFORMED);
+  assert_true(tw_result_error_offset(r) >= at && tw_result_error_offset(r) < in.n);
+  assert_non_null(strstr(tw_result_error_message(r), "historical"));
+  tw_result_free(r);
+  wb_free(&in);
+}
+
+/* A shared library (dylink.0, or the older dylink) that exports a hook of
+ * either ABI is refused, whatever the options, with what to do; one without
+ * a hook, or without the hook of the ABI asked for, is copied unchanged. A
+ * control: the same module with another custom section is rewritten. */
+static void test_shared_library(void **state) {
+  (void)state;
+  static const uint8_t types[] = {0, 1, 1, 5};
+  static const ex hook = {"__wasm_task_hook", 0, 0}, init = {"__wasm_init_task", 0, 1},
+                  async = {"__wasm_init_async_task", 0, 2}, malloc_ = {"malloc", 0, 3};
+  static const uint8_t mem_info[] = {0x01, 0x04, 0x00, 0x00, 0x00, 0x00};
+  static const struct {
+    ex exps[3];
+    size_t nexps;
+    const char *section;
+    tw_abi abi;
+    int keep;
+    tw_status want; /* TW_ERR_UNSUPPORTED: refused at export 0; TW_OK: copied */
+  } rows[] = {
+      {{hook, malloc_}, 2, "dylink.0", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
+      {{init, malloc_}, 2, "dylink.0", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
+      {{init, async, malloc_}, 3, "dylink.0", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
+      {{hook, malloc_}, 2, "dylink", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
+      {{hook, malloc_}, 2, "dylink.0", TW_ABI_AUTO, 1, TW_ERR_UNSUPPORTED},
+      {{hook, malloc_}, 2, "dylink.0", TW_ABI_TASK_HOOK, 0, TW_ERR_UNSUPPORTED},
+      {{malloc_}, 1, "dylink.0", TW_ABI_AUTO, 0, TW_OK},
+      {{hook, malloc_}, 2, "dylink.0", TW_ABI_INIT_TASK, 0, TW_OK},
+  };
+  for (size_t i = 0; i < COUNT(rows); i++) {
+    const mspec s = {types, 4, rows[i].exps, rows[i].nexps, false, 0};
+    size_t export_at[3];
+    wb in = {0};
+    build(&in, &s, export_at);
+    append_custom(&in, rows[i].section, mem_info, sizeof mem_info);
+    tw_options o;
+    tw_options_init(&o);
+    o.abi = rows[i].abi;
+    o.keep_hook_export = rows[i].keep;
+    tw_result *r = NULL;
+    const tw_status st = tw_rewrite(in.d, in.n, &o, &r);
+    if (st != rows[i].want)
+      ROW_FAIL(i, "status %d, want %d: %s", st, rows[i].want, tw_result_error_message(r));
+    if (st == TW_OK) {
+      size_t n = 0;
+      const uint8_t *out = tw_result_output(r, &n);
+      check_bytes("a library without the hook", out, n, in.d, in.n);
+    } else {
+      const char *msg = tw_result_error_message(r);
+      char section[32];
+      snprintf(section, sizeof section, "(%s section)", rows[i].section);
+      if (tw_result_error_offset(r) != export_at[0] || !strstr(msg, section) ||
+          !strstr(msg, rows[i].exps[0].name) || !strstr(msg, "wasm-tools component link"))
+        ROW_FAIL(i, "at 0x%llx (want 0x%zx): %s", (unsigned long long)tw_result_error_offset(r),
+                 export_at[0], msg);
+      tw_result_free(r);
+      r = NULL; /* --check plans alike: the library is refused there too */
+      if (tw_check(in.d, in.n, in.d, in.n, &o, &r) != TW_ERR_UNSUPPORTED) ROW_FAIL(i, "%s", "tw_check");
+    }
+    tw_result_free(r);
+    wb_free(&in);
+  }
+  /* The control: no dylink section, the same exports, rewritten. */
+  const mspec s = {types, 4, rows[0].exps, 2, false, 0};
+  wb in = {0};
+  build(&in, &s, NULL);
+  append_custom(&in, "dylink.1", mem_info, sizeof mem_info);
+  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  assert_int_equal(tw_result_changed(r), 1);
+  tw_result_free(r);
+  wb_free(&in);
+}
+
 static void test_bad_arguments(void **state) {
   (void)state;
   assert_int_equal(tw_rewrite((const uint8_t *)"", 0, NULL, NULL), TW_ERR_INVALID_ARG);
@@ -1597,6 +1724,8 @@ int main(void) {
       cmocka_unit_test(test_invalid_exports),
       cmocka_unit_test(test_invalid_internal_export),
       cmocka_unit_test(test_bad_arguments),
+      cmocka_unit_test(test_undecodable_world_without_hook),
+      cmocka_unit_test(test_shared_library),
   };
   return cmocka_run_group_tests_name("rewrite", tests, NULL, NULL);
 }

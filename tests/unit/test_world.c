@@ -235,11 +235,133 @@ static void test_truncations_and_corruptions(void **state) {
   print_message("%zu refused, %zu still decode\n", refused, decoded);
 }
 
+/* A type section after the export section adds types to the scope the
+ * export named its type in; the exported world must still be decoded (the
+ * sanitizer build catches a read of the scope's array from before it grew).
+ * First a whole module of 162 bytes as is: world `pkg:w/w`, empty, exported
+ * by `w`, then 8 more types. */
+static const uint8_t late_types_module[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x00, 0x46, 0x10, 0x63, 0x6f, 0x6d,
+    0x70, 0x6f, 0x6e, 0x65, 0x6e, 0x74, 0x2d, 0x74, 0x79, 0x70, 0x65, 0x3a, 0x77, 0x00,
+    0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x17, 0x01, 0x41, 0x02, 0x01, 0x41,
+    0x01, 0x01, 0x40, 0x00, 0x01, 0x00, 0x04, 0x00, 0x07, 0x70, 0x6b, 0x67, 0x3a, 0x77,
+    0x2f, 0x77, 0x04, 0x00, 0x0b, 0x07, 0x01, 0x00, 0x01, 0x77, 0x03, 0x00, 0x00, 0x07,
+    0x09, 0x08, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f};
+
+static void test_types_after_the_export(void **state) {
+  (void)state;
+  tw_module m;
+  tw_err err = {0};
+  assert_true(tw_module_parse(&m, late_types_module, sizeof late_types_module, &err));
+  tw_world *w = NULL;
+  if (!tw_world_decode(&m, &w, &err)) fail_msg("refused at 0x%llx: %s", (unsigned long long)err.offset, err.message);
+  assert_non_null(w);
+  assert_int_equal(w->nifaces, 0);
+  assert_int_equal(w->nitems, 0);
+  assert_int_equal(w->name_len, 7);
+  assert_memory_equal(late_types_module + w->name, "pkg:w/w", 7);
+  tw_world_free(w);
+  tw_module_free(&m);
+
+  /* The real section with the same 8 types after its export section (before
+   * the trailing producers section, 49 bytes): the same world. */
+  static const uint8_t late[] = {0x07, 0x09, 0x08, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f};
+  static uint8_t payload[sizeof section + sizeof late], buf[1024];
+  const size_t head = sizeof section - 49;
+  memcpy(payload, section, head);
+  memcpy(payload + head, late, sizeof late);
+  memcpy(payload + head + sizeof late, section + head, 49);
+  const size_t n = module_with(buf, payload, sizeof payload);
+  assert_true(tw_module_parse(&m, buf, n, &err));
+  if (!tw_world_decode(&m, &w, &err)) fail_msg("refused at 0x%llx: %s", (unsigned long long)err.offset, err.message);
+  assert_int_equal(w->nifaces, 2);
+  assert_int_equal(w->nitems, 6);
+  tw_wit_match why;
+  static const char f[] = "t:u/i@0.2.1#f";
+  assert_int_equal(tw_world_classify(w, (const uint8_t *)f, sizeof f - 1, &why), TW_ROLE_SYNC);
+  assert_int_equal(why.reason, TW_REASON_INTERFACE_FUNC);
+  tw_world_free(w);
+  tw_module_free(&m);
+}
+
+/* A world exporting n interfaces, each with one function `f`: interface 2j
+ * is `t:u/iJ@1.0.0` and 2j+1 is `t:u/iJ@1.1.0`, both `t:u/iJ@1` in the cm32p2
+ * mangling. Returns the whole module. */
+static void world_of_interfaces(wb *mod, uint32_t n) {
+  wb world = {0}, types = {0}, exports = {0}, payload = {0}, custom = {0};
+  char name[48];
+  wb_uleb(&world, (uint64_t)n * 2); /* declarations: a type and an export each */
+  for (uint32_t k = 0; k < n; k++) {
+    /* type k: instance { type (func); export "f" (func 0) } */
+    wb_bytes(&world, (const uint8_t[]){0x01, 0x42, 0x02, 0x01, 0x40, 0x00, 0x01, 0x00,
+                                       0x04, 0x00, 0x01, 'f', 0x01, 0x00}, 14);
+    snprintf(name, sizeof name, "t:u/i%u@1.%u.0", k / 2, k % 2);
+    wb_bytes(&world, (const uint8_t[]){0x04, 0x00}, 2); /* export, plain name */
+    wb_name(&world, name);
+    wb_u8(&world, 0x05); /* instance of type k */
+    wb_uleb(&world, k);
+  }
+  /* types: 1; component { type (component WORLD); export "t:u/w" (component 0) } */
+  wb_bytes(&types, (const uint8_t[]){0x01, 0x41, 0x02, 0x01, 0x41}, 5);
+  wb_bytes(&types, world.d, world.n);
+  wb_bytes(&types, (const uint8_t[]){0x04, 0x00, 0x05, 't', ':', 'u', '/', 'w', 0x04, 0x00}, 10);
+  wb_bytes(&exports, (const uint8_t[]){0x01, 0x00, 0x01, 'w', 0x03, 0x00, 0x00}, 7);
+  wb_bytes(&payload, (const uint8_t[]){0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}, 8);
+  wb_section(&payload, 7, &types);
+  wb_section(&payload, 11, &exports);
+  wb_name(&custom, "component-type");
+  wb_bytes(&custom, payload.d, payload.n);
+  wb_bytes(mod, (const uint8_t[]){HDR}, 8);
+  wb_section(mod, 0, &custom);
+  wb_free(&world), wb_free(&types), wb_free(&exports), wb_free(&payload), wb_free(&custom);
+}
+
+static void expect_iface(const tw_world *w, const char *export_name, uint32_t iface) {
+  tw_wit_match why;
+  const tw_role r = tw_world_classify(w, (const uint8_t *)export_name, strlen(export_name), &why);
+  if (r != TW_ROLE_SYNC || why.reason != TW_REASON_INTERFACE_FUNC || why.item >= w->nitems ||
+      w->items[why.item].iface != iface)
+    fail_msg("\"%s\": role %s reason %s item %u, expected interface %u", export_name,
+             tw_role_name(r), tw_reason_name(why.reason), why.item, iface);
+}
+
+/* Thousands of interfaces, their maps grown step by step: each is found by
+ * its name, and in the cm32p2 mangling the first of a canonical name wins. */
+static void test_many_interfaces(void **state) {
+  (void)state;
+  enum { N = 5000 };
+  wb mod = {0};
+  world_of_interfaces(&mod, N);
+  tw_module m;
+  tw_err err = {0};
+  assert_true(tw_module_parse(&m, mod.d, mod.n, &err));
+  tw_world *w = NULL;
+  if (!tw_world_decode(&m, &w, &err)) fail_msg("refused at 0x%llx: %s", (unsigned long long)err.offset, err.message);
+  assert_int_equal(w->nifaces, N);
+  assert_int_equal(w->nitems, N);
+  char name[64];
+  for (uint32_t k = 0; k < N; k++) {
+    snprintf(name, sizeof name, "t:u/i%u@1.%u.0#f", k / 2, k % 2);
+    expect_iface(w, name, k);
+    snprintf(name, sizeof name, "cm32p2|t:u/i%u@1|f", k / 2);
+    expect_iface(w, name, k & ~1u);
+  }
+  static const char absent[] = "t:u/i2500@1.0.0#f";
+  tw_wit_match why;
+  assert_int_equal(tw_world_classify(w, (const uint8_t *)absent, sizeof absent - 1, &why),
+                   TW_ROLE_UNLIFTED);
+  tw_world_free(w);
+  tw_module_free(&m);
+  wb_free(&mod);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_classify_against_world),
       cmocka_unit_test(test_canonical_names),
       cmocka_unit_test(test_truncations_and_corruptions),
+      cmocka_unit_test(test_types_after_the_export),
+      cmocka_unit_test(test_many_interfaces),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
