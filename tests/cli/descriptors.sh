@@ -19,15 +19,8 @@ cli=$(realpath "$1") work=$2 here=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
 CC=${CC:-cc}
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
-python3 - <<'PY'
-def leb(n):
-    out = b''
-    while True:
-        b, n = n & 0x7f, n >> 7
-        out += bytes([b | 0x80]) if n else bytes([b])
-        if not n: return out
-def sec(i, c): return bytes([i]) + leb(len(c)) + c
-def name(s): return leb(len(s)) + s.encode()
+PYTHONPATH="$here/../common" python3 - <<'PY'
+from wasmbin import leb, sec, name
 data = b'hello'
 open('small.wasm', 'wb').write(
     b'\0asm\1\0\0\0' + sec(1, b'\x02\x60\x01\x7f\x00\x60\x00\x00') + sec(3, b'\x02\x00\x01') +

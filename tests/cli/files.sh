@@ -28,16 +28,9 @@ temps() { ls -A | grep -E '^\.tw|\.tmp-' || true; }
 
 # A hooked module with one large data segment (zeros), so that writing its
 # output takes long enough to be caught part-way.
-python3 - <<'PY'
+PYTHONPATH="$here/../common" python3 - <<'PY'
 import struct
-def leb(n):
-    out = b''
-    while True:
-        b, n = n & 0x7f, n >> 7
-        out += bytes([b | 0x80]) if n else bytes([b])
-        if not n: return out
-def sec(i, c): return bytes([i]) + leb(len(c)) + c
-def name(s): return leb(len(s)) + s.encode()
+from wasmbin import leb, sec, name
 def module(data):
     return (b'\0asm\1\0\0\0' + sec(1, b'\x02\x60\x01\x7f\x00\x60\x00\x00') +
             sec(3, b'\x02\x00\x01') + sec(5, b'\x01\x00' + leb(len(data) // 65536 + 1)) +

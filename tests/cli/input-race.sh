@@ -16,6 +16,7 @@
 # - Streams that do start a module (binary, text after comments) still work.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" || exit 1
+common=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../common") # wasmbin.py
 cli=$(realpath "$1") work=$2
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
@@ -113,15 +114,8 @@ asan=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 # A hooked module: type, a 256 KiB custom section (copied by the kernel, and
 # past the first page), function, export, code, and a small custom section.
-python3 - <<'PY'
-def leb(n):
-    out = b''
-    while True:
-        b, n = n & 0x7f, n >> 7
-        out += bytes([b | 0x80]) if n else bytes([b])
-        if not n: return out
-def sec(i, c): return bytes([i]) + leb(len(c)) + c
-def name(s): return leb(len(s)) + s.encode()
+PYTHONPATH="$common" python3 - <<'PY'
+from wasmbin import leb, sec, name
 m = (b'\0asm\1\0\0\0' + sec(1, b'\x02\x60\x01\x7f\x00\x60\x00\x00') +
      sec(0, name('pad') + b'p' * (256 << 10)) +
      sec(3, b'\x02\x00\x01') +

@@ -18,6 +18,7 @@
 # standard input never read.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" || exit 1
+common=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../common") # wasmbin.py
 ldw=$(realpath "$1") tw=$(realpath "$2") clang=$3 wasm_ld=$4 src=$5 work=$6
 CC=${CC:-cc}
 # (wasm_ld as given: lld is one binary that acts by the name it is run as)
@@ -78,15 +79,8 @@ st=$?
 # the write's error, not as a death by SIGXFSZ) fails the link the same
 # way. The module is put in place first; the "linker" only touches it (a
 # file the link did not write is not rewritten).
-python3 - <<'PY2'
-def leb(n):
-    out = b''
-    while True:
-        b, n = n & 0x7f, n >> 7
-        out += bytes([b | 0x80]) if n else bytes([b])
-        if not n: return out
-def sec(i, c): return bytes([i]) + leb(len(c)) + c
-def name(s): return leb(len(s)) + s.encode()
+PYTHONPATH="$common" python3 - <<'PY2'
+from wasmbin import leb, sec, name
 data = bytes(2 << 20)
 open('big.wasm', 'wb').write(
     b'\0asm\1\0\0\0' + sec(1, b'\x02\x60\x01\x7f\x00\x60\x00\x00') + sec(3, b'\x02\x00\x01') +
