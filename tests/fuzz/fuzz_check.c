@@ -23,13 +23,7 @@
 #include "select.h"
 #include "taskwrap.h"
 
-#define CHECK(cond)                                                                   \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      fprintf(stderr, "fuzz_check: invariant failed at line %d: %s\n", __LINE__, #cond); \
-      __builtin_trap();                                                               \
-    }                                                                                 \
-  } while (0)
+#include "invariant.h"
 
 static uint8_t *exact_copy(const uint8_t *p, size_t n) {
   uint8_t *c = malloc(n ? n : 1);

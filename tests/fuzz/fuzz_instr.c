@@ -23,13 +23,7 @@
 
 #include "tw_internal.h"
 
-#define CHECK(cond)                                                                   \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      fprintf(stderr, "fuzz_instr: invariant failed at line %d: %s\n", __LINE__, #cond); \
-      __builtin_trap();                                                               \
-    }                                                                                 \
-  } while (0)
+#include "invariant.h"
 
 /* The instruction i (decoded from base) again from a copy of its bytes. */
 static void check_alone(const uint8_t *base, const tw_instr *i) {

@@ -24,13 +24,7 @@
 
 #include "options.h"
 
-#define CHECK(cond)                                                                     \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
-      fprintf(stderr, "fuzz_options: invariant failed at line %d: %s\n", __LINE__, #cond); \
-      __builtin_trap();                                                                 \
-    }                                                                                   \
-  } while (0)
+#include "invariant.h"
 
 /* The input gives at most MAX_INPUT_WORDS words; written back, they are at
  * most 8 more. */

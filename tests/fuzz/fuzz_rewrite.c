@@ -39,14 +39,7 @@
 #include "wabt_bridge.h"
 #endif
 
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "fuzz_rewrite: invariant failed at line %d: %s\n", __LINE__, \
-              #cond);                                                            \
-      __builtin_trap(); /* SIGILL: libFuzzer saves the input */                  \
-    }                                                                            \
-  } while (0)
+#include "invariant.h"
 
 static int same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) {
   return an == bn && (an == 0 || memcmp(a, b, an) == 0);

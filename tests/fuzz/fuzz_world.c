@@ -28,13 +28,7 @@
 
 #include "world.h"
 
-#define CHECK(cond)                                                                   \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      fprintf(stderr, "fuzz_world: invariant failed at line %d: %s\n", __LINE__, #cond); \
-      __builtin_trap();                                                               \
-    }                                                                                 \
-  } while (0)
+#include "invariant.h"
 
 static const uint8_t preamble[8] = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00};
 
