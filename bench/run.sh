@@ -86,7 +86,7 @@ fi
 cc -O2 -o "$build/timeit" "$here/timeit.c"
 cc -O2 -o "$build/floor" "$here/floor.c"
 # --check (verify that OUT is the rewrite of IN) is measured when this build has it
-if "$tw" --help 2>&1 | grep -qE -- '(^|[^[:alnum:]-])--check([^[:alnum:]-]|$)'; then
+if grep -qE -- '(^|[^[:alnum:]-])--check([^[:alnum:]-]|$)' <<< "$("$tw" --help 2>&1)"; then
   has_check=1
 else
   has_check=0
@@ -168,7 +168,7 @@ for m in "${modules[@]}"; do
   # wasi-testsuite commands do not); --stub-wasi does its work on the
   # wasi_snapshot_preview1 imports (gen-* has none)
   init=0
-  wasm-objdump -x -j Export "$file" 2>/dev/null | grep -qF -- '-> "_initialize"' && init=1
+  grep -qF -- '-> "_initialize"' <<< "$(wasm-objdump -x -j Export "$file" 2>/dev/null)" && init=1
   nwasi=$(wasm-objdump -x -j Import "$file" 2>/dev/null | grep -c -- '<- wasi_snapshot_preview1\.' || true)
   printf '%s\t%s\t%s\t%s\n' "$name" "$bytes" "$init" "$nwasi" >> "$work/modules.tsv"
   log "$name ($bytes bytes, _initialize: $init, WASI imports: $nwasi): $r runs, $sr slow runs"

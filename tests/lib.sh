@@ -12,6 +12,16 @@
 #                     non-zero if anything failed: end a script with it.
 # The counters are TW_PASSED, TW_FAILED and TW_SKIPPED.
 #
+# Searching a command's output (never "CMD | grep -q": under pipefail, grep
+# leaving at the first match can kill CMD with SIGPIPE, and the pipeline
+# then fails, or passes under "!", by timing alone):
+#   output_has [-F] PATTERN CMD [ARGS...]
+#       0 when CMD succeeds and a line of its whole output matches, 1 when
+#       none does, 2 when CMD fails
+#   output_lacks [-F] PATTERN CMD [ARGS...]
+#       0 when CMD succeeds and no line matches, 1 when one does, 2 when CMD
+#       fails (a failed CMD never counts as "lacks")
+#
 # Golden files:
 #   blessing                 true when BLESS=1 (rewrite the expected files)
 #   check_golden ACTUAL EXPECTED
@@ -48,6 +58,22 @@ summary() {
     echo "$TW_PASSED passed, $TW_FAILED failed, $TW_SKIPPED skipped"
   fi
   [ "$TW_FAILED" -eq 0 ]
+}
+
+output_has() {
+  local opt=() out
+  [ "$1" != -F ] || { opt=(-F); shift; }
+  local pat=$1; shift
+  out=$("$@") || return 2
+  grep -q "${opt[@]}" -e "$pat" <<< "$out"
+}
+
+output_lacks() {
+  local opt=() out
+  [ "$1" != -F ] || { opt=(-F); shift; }
+  local pat=$1; shift
+  out=$("$@") || return 2
+  ! grep -q "${opt[@]}" -e "$pat" <<< "$out"
 }
 
 blessing() {

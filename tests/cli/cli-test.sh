@@ -169,7 +169,7 @@ cp "$fixtures/example.wat" example.bin
 "$cli" example.bin -o from-text.wasm 2> err.txt && ok "text input under any name" || fail "text input: $(cat err.txt)"
 "$cli" in.wasm -t -o out.wat && grep -q '(func $taskwrap:greet' out.wat && ok "-t writes text with names" ||
   fail "-t output"
-"$cli" out.wat -o back.wasm && "$cli" back.wasm --dry-run | head -n 1 | grep -q '^abi none' &&
+"$cli" out.wat -o back.wasm && output_has '^abi none' "$cli" back.wasm --dry-run &&
   ok "-t output reads back; nothing left to wrap" || fail "-t output does not read back"
 script -qec "$cli in.wasm -t -o -" /dev/null > tty.txt 2>&1 && grep -q '(module' tty.txt &&
   ok "text may go to a terminal" || fail "text to a terminal"
@@ -216,8 +216,8 @@ else fail "world name escaping: $(cat -v err.txt)"; fi
 # --verify=full passes a good rewrite and is named in --help with none's caveat.
 expect_status 0 "--verify=full" "$cli" --verify=full in.wasm -o full.wasm
 cmp -s full.wasm ref.wasm && ok "--verify=full writes the same bytes" || fail "--verify=full output differs"
-"$cli" --help | grep -q 'full: first validate the whole output with libwabt' &&
-  "$cli" --help | grep -q 'none: no check at all (for benchmarking only)' &&
+output_has 'full: first validate the whole output with libwabt' "$cli" --help &&
+  output_has 'none: no check at all (for benchmarking only)' "$cli" --help &&
   ok "--help documents full and none" || fail "--help verify modes"
 
 # --check INPUT OUTPUT: the verifier alone. A correct output passes (also

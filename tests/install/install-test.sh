@@ -53,7 +53,7 @@ no_leftovers() {
 
 # fixup FILE: the printed wit-component-fixup core module of a component.
 fixup() {
-  "$WASM_TOOLS" print "$1" | awk '/^  \(core module \$wit-component-fixup/ { f = 1; next } f && /^  \)$/ { exit } f'
+  "$WASM_TOOLS" print "$1" | awk '/^  \(core module \$wit-component-fixup/ { f = 1; next } f && /^  \)$/ { f = 0; next } f'
 }
 # hook_wrappers FILE: how many functions the component's fixup module defines
 # (wit-component's hook wrappers; 0 when the core module has them).
@@ -253,7 +253,8 @@ linker-wrapper)
   fi
   [ "$(hook_wrappers "$dir/reactor.wasm")" = 0 ] ||
     { fixup "$dir/reactor.wasm"; fail "hook wrappers in the fixup module"; }
-  ! "$WASM_TOOLS" print "$dir/reactor.wasm" | grep -q '"__wasm_task_hook"' || fail "__wasm_task_hook in the component"
+  printed=$("$WASM_TOOLS" print "$dir/reactor.wasm") || fail "wasm-tools print: the component"
+  ! grep -qF '"__wasm_task_hook"' <<< "$printed" || fail "__wasm_task_hook in the component"
   got=$("$WASMTIME" run --invoke 'run()' "$dir/reactor.wasm") || fail "wasmtime: the component"
   [ "$got" = "$want_trace" ] || fail "the component's trace: $got, expected $want_trace"
   echo "reactor.wasm: no hook wrappers in the fixup module (without the wrapper: $n); wasmtime run(): $got"

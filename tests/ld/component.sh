@@ -58,7 +58,7 @@ wrapped() {
 }
 # fixup FILE: the printed wit-component-fixup core module of a component.
 fixup() {
-  "$WASM_TOOLS" print "$1" | awk '/^  \(core module \$wit-component-fixup/ { f = 1; next } f && /^  \)$/ { exit } f'
+  "$WASM_TOOLS" print "$1" | awk '/^  \(core module \$wit-component-fixup/ { f = 1; next } f && /^  \)$/ { f = 0; next } f'
 }
 # no_hook_wrappers FILE: the fixup module defines no function, its start
 # function (if any) is the imported _initialize, and the hook is neither
@@ -70,7 +70,7 @@ no_hook_wrappers() {
   start=$(sed -n 's/^    (start \([0-9]*\))$/\1/p' <<< "$fx")
   [ "$defined" = 0 ] || return 1
   [ -z "$start" ] || grep -q "^    (import \"main\" \"_initialize\" (func (;$start;)" <<< "$fx" || return 1
-  ! "$WASM_TOOLS" print "$1" | grep -q '"__wasm_task_hook"'
+  output_lacks -F '"__wasm_task_hook"' "$WASM_TOOLS" print "$1"
 }
 # no_temp_left: wasm-component-ld's temporary directory (beside the output) is gone.
 no_temp_left() { [ -z "$(find . -maxdepth 1 -name '.tmp*')" ]; }
@@ -137,7 +137,7 @@ n=${#got[@]}
 "$WASM_TOOLS" validate plain.wasm && "$WASM_TOOLS" validate tw.wasm && ok "both components validate" ||
   fail "a component does not validate"
 wrappers=$(fixup plain.wasm | grep -c '^    (func (;')
-fixup plain.wasm | grep -q '^    (import "main" "__wasm_task_hook"' && [ "$wrappers" -gt 0 ] &&
+output_has '^    (import "main" "__wasm_task_hook"' fixup plain.wasm && [ "$wrappers" -gt 0 ] &&
   ok "plain: wit-component's fixup module has $wrappers hook wrappers" || fail "plain: no hook wrappers in the fixup module"
 no_hook_wrappers tw.wasm && ok "wrapped: the fixup module has no hook wrappers (only _initialize as start)" ||
   { fixup tw.wasm; fail "wrapped: hook wrappers in the fixup module"; }

@@ -228,7 +228,7 @@ done
 [ -L /dev/stdout ] && ok "/dev/stdout is still the system's link" || fail "/dev/stdout was replaced: $(ls -l /dev/stdout)"
 # Sabotage: one of them is a module to rewrite, which the wrapper leaves.
 "$wasm_ld" --no-entry --export=run hook.o -o - | cat > dash.expect.wasm
-"$tw" --dry-run dash.expect.wasm | grep -q '^abi task-hook' &&
+output_has '^abi task-hook' "$tw" --dry-run dash.expect.wasm &&
   ok "sabotage: what went to standard output has a hook the rewrite would remove" ||
   fail "sabotage: wasm-ld's -o - output has no hook: the checks above prove nothing"
 "$wasm_ld" --no-entry --export=run hook.o -o /dev/null && ok "wasm-ld itself links to /dev/null" ||

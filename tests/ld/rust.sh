@@ -49,14 +49,14 @@ run() { "$WASMTIME" run --invoke 'run()' "$1" 2>&1; }
 # hook_wrappers FILE: functions defined by the component's fixup module.
 hook_wrappers() {
   "$WASM_TOOLS" print "$1" |
-    awk '/^  \(core module \$wit-component-fixup/ { f = 1; next } f && /^  \)$/ { exit } f' |
+    awk '/^  \(core module \$wit-component-fixup/ { f = 1; next } f && /^  \)$/ { f = 0; next } f' |
     grep -c '^    (func (;' || true
 }
 # wrapped_ok NAME: run() is 0, no hook wrappers, no hook export left.
 wrapped_ok() {
   local got
   got=$(run "$1.wasm")
-  [ "$got" = 0 ] && [ "$(hook_wrappers "$1.wasm")" = 0 ] && ! "$WASM_TOOLS" print "$1.wasm" | grep -q '"__wasm_task_hook"'
+  [ "$got" = 0 ] && [ "$(hook_wrappers "$1.wasm")" = 0 ] && output_lacks -F '"__wasm_task_hook"' "$WASM_TOOLS" print "$1.wasm"
 }
 
 # Without the wrapper, rustc's own wasm-component-ld. What its wit-component

@@ -215,13 +215,13 @@ for c in component:12:22 hook:5:10; do
     fail "$name.ref: wit-component's fixup module has $got wrappers and hook calls, expected $n $h"
   if [ "$(wrappers $name.tw.wat '^    (func ')" = 0 ] &&
     ! grep -qF '(export "__wasm_task_hook"' $name.tw.wat &&
-    ! block $name.tw.wat module wit-component-fixup | grep -q __wasm_task_hook; then
+    output_lacks __wasm_task_hook block $name.tw.wat module wit-component-fixup; then
     ok "$name.tw: no hook wrapper in the component, no hook export"
   else
     fail "$name.tw: wit-component added wrappers to the rewritten module, or a hook is left"
   fi
 done
-block component.tw.wat module wit-component-fixup | grep -qF '(start $_initialize)' &&
+output_has -F '(start $_initialize)' block component.tw.wat module wit-component-fixup &&
   ok "component.tw: the fixup module starts _initialize" || fail "component.tw: no start _initialize"
 
 # In wasmtime (no -W flag needed: async lifts are on by default in 49;
