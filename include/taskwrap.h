@@ -64,7 +64,7 @@ typedef struct tw_options {
   tw_verify verify;     /* default TW_VERIFY_FAST */
   int keep_hook_export; /* non-zero: leave the hook export(s) in place */
   const char *input_name; /* for diagnostics of text input; may be NULL */
-  /* Hosts without the component model (README, "Running on any host"). */
+  /* Hosts without the component model (docs/usage.md, "Running on any host"). */
   int init_once;        /* non-zero: every function export first runs
                            _initialize once per instance (a guard global) */
   int stub_wasi;        /* non-zero: every wasi_snapshot_preview1 function
@@ -90,8 +90,8 @@ typedef struct tw_options {
 
 void tw_options_init(tw_options *opts);
 
-/* Roles of docs/abi.md's "Export roles" table, plus the kinds that are never
- * wrapped. Values are pinned. */
+/* Roles of the table in docs/abi.md, "Export roles", plus the kinds that
+ * are never wrapped. Values are pinned. */
 typedef enum tw_role {
   TW_ROLE_NOT_FUNC = 0,       /* memory, table, global or tag export */
   TW_ROLE_HOOK = 1,           /* __wasm_task_hook */
@@ -116,8 +116,8 @@ const char *tw_status_name(tw_status status);
 
 typedef struct tw_result tw_result;
 
-/* Hook codes in a plan entry: the task-hook ABI's codes 0..13 (docs/abi.md),
- * and these. */
+/* Hook codes in a plan entry: the task-hook ABI's codes 0..13
+ * (docs/abi.md, "Hook codes"), and these. */
 #define TW_HOOK_CALLBACK_RESULT 100 /* 4 or 5, by the callback's result */
 #define TW_HOOK_INIT 101            /* init-task ABI: call __wasm_init_task */
 #define TW_HOOK_INIT_ASYNC 102      /* init-task ABI: call __wasm_init_async_task */

@@ -1,9 +1,9 @@
-/* ABI facts that planners and encoders share (docs/abi.md): export roles by
+/* ABI facts that planners and encoders share (abi.h): export roles by
  * name, hook codes per role, and the names of roles, ABIs and kinds. */
 #include <stdio.h>
 #include <string.h>
 
-#include "edit.h"
+#include "abi.h"
 
 bool tw_has_prefix(const uint8_t *s, size_t n, const char *p) {
   const size_t k = strlen(p);
@@ -25,7 +25,6 @@ void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap) {
   if (cap) out[w] = 0;
 }
 
-
 static bool contains(const uint8_t *s, size_t n, const char *p) {
   const size_t k = strlen(p);
   for (size_t i = 0; k <= n && i <= n - k; i++)
@@ -33,12 +32,6 @@ static bool contains(const uint8_t *s, size_t n, const char *p) {
   return false;
 }
 
-/* docs/abi.md "Export roles", by the legacy core export names. The hook names of
- * both ABIs are recognised whichever ABI is emitted: once the module runs its
- * own task-init wrappers, any hook export left behind would make a
- * downstream wit-component add a second layer (docs/abi.md, "What the rewritten
- * module looks like"), so all of them are removed. Post-return needs the
- * other exports and is decided by the caller. */
 static bool ends_with(const uint8_t *s, size_t n, const char *suffix) {
   const size_t k = strlen(suffix);
   return n >= k && memcmp(s + n - k, suffix, k) == 0;
@@ -64,6 +57,12 @@ static tw_role classify_cm32p2(const uint8_t *name, size_t len) {
   return TW_ROLE_SYNC;
 }
 
+/* docs/abi.md, "Export roles", by the legacy core export names. The hook
+ * names of both ABIs are recognised whichever ABI is emitted: once the
+ * module runs its own task-init wrappers, any hook export left behind would
+ * make a downstream wit-component add a second layer
+ * (docs/abi.md, "The rewritten module"), so all of them are removed.
+ * Post-return needs the other exports and is decided by the caller. */
 tw_role tw_classify_name(const uint8_t *name, size_t len) {
   if (tw_name_is(name, len, "__wasm_task_hook")) return TW_ROLE_HOOK;
   if (tw_name_is(name, len, "__wasm_init_task") || tw_name_is(name, len, "__wasm_init_async_task"))
@@ -129,8 +128,10 @@ const char *tw_abi_name(tw_abi abi) {
   return "?";
 }
 
-/* Hook codes in call order, per docs/abi.md's wrapper tables; 0 when the role is
- * not wrapped under this ABI. */
+/* Hook codes in call order, per the tables of
+ * docs/abi.md, "Wrapper bodies: task-hook ABI" and
+ * docs/abi.md, "Wrapper bodies: init-task ABI";
+ * 0 when the role is not wrapped under this ABI. */
 uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t c[2]) {
   if (abi == TW_ABI_TASK_HOOK) {
     switch (role) {

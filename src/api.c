@@ -10,9 +10,15 @@
 #include <unistd.h>
 
 #include "edit.h"
+#include "err.h"
 #include "io.h"
+#include "module.h"
 #include "options.h"
+#include "out.h"
 #include "report.h"
+#include "source.h"
+#include "stubs.h"
+#include "taskwrap.h"
 #include "wabt_bridge.h"
 
 void tw_options_init(tw_options *opts) {
@@ -62,13 +68,19 @@ static tw_status finish(tw_result *r) {
   return r->err.code;
 }
 
-/* Where text would start: after a UTF-8 BOM and white space. */
-static size_t blank_end(const uint8_t *p, size_t n) {
-  size_t i = 0;
-  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) i = 3; /* UTF-8 BOM */
+/* The text format's white space from p[i] on: where it ends. */
+static size_t skip_space(const uint8_t *p, size_t n, size_t i) {
   while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
   return i;
 }
+
+/* After a UTF-8 BOM, if there is one. */
+static size_t skip_bom(const uint8_t *p, size_t n) {
+  return n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf ? 3 : 0;
+}
+
+/* Where text would start: after a UTF-8 BOM and white space. */
+static size_t blank_end(const uint8_t *p, size_t n) { return skip_space(p, n, skip_bom(p, n)); }
 
 /* The text format starts with "(" or a comment, after optional white space;
  * a binary module starts with "\0asm". (Content decides, not the name.) */
@@ -80,12 +92,9 @@ static bool looks_like_text(const uint8_t *p, size_t n) {
 /* Text that is WebAssembly starts with a module field after its "(" (or
  * with a comment): "(function(){...})()" is a JavaScript bundle. */
 static bool starts_like_a_module(const uint8_t *p, size_t n) {
-  static const char *const fields[] = {"module", "type", "import", "func", "table", "memory",
-                                       "global", "export", "start", "elem", "data", "tag", "rec"};
-  size_t i = 0;
-  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) i = 3;
+  size_t i = skip_bom(p, n);
   for (;;) { /* white space and comments before the "(" */
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
+    i = skip_space(p, n, i);
     if (i + 1 < n && p[i] == ';' && p[i + 1] == ';') {
       while (i < n && p[i] != '\n') i++;
     } else if (i + 1 < n && p[i] == '(' && p[i + 1] == ';') {
@@ -95,15 +104,10 @@ static bool starts_like_a_module(const uint8_t *p, size_t n) {
     }
   }
   if (i >= n || p[i] != '(') return i >= n;
-  i++;
-  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++;
-  for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-    const size_t len = strlen(fields[k]);
-    if (n - i >= len && memcmp(p + i, fields[k], len) == 0 &&
-        (n - i == len || !((p[i + len] >= 'a' && p[i + len] <= 'z') || p[i + len] == '_')))
-      return true;
-  }
-  return false;
+  i = skip_space(p, n, i + 1);
+  size_t k = i; /* the field's name */
+  while (k < n && ((p[k] >= 'a' && p[k] <= 'z') || p[k] == '_')) k++;
+  return tw_text_module_field(p + i, k - i);
 }
 
 static bool assemble_text(tw_result *r, const tw_options *opts, const uint8_t *data, size_t size) {

@@ -3,8 +3,13 @@
  * (verify.c) checks them against its own instruction lists. */
 #include <string.h>
 
+#include "abi.h"
+#include "buf.h"
 #include "edit.h"
+#include "module.h"
 #include "opcodes.h"
+#include "stubs.h"
+#include "taskwrap.h"
 
 static void put_hook(tw_buf *b, uint32_t hook, int32_t code) {
   tw_buf_put_u8(b, OP_I32_CONST);
@@ -40,7 +45,7 @@ static void put_callback_finish(tw_buf *b, uint32_t hook, uint32_t r) {
   tw_buf_put_uleb(b, r);
 }
 
-/* docs/abi.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish),
+/* docs/abi.md, "Wrapper bodies: task-hook ABI": H(start); call f; H(finish),
  * with the codes of tw_role_hook_codes; TW_HOOK_CALLBACK is the finish hook
  * chosen by the callback result (4 or 5), which needs one extra i32 local. */
 static void encode_task_hook(tw_buf *b, tw_role role, uint32_t hook, uint32_t target,
@@ -74,7 +79,8 @@ void tw_encode_wrapper_body(tw_buf *b, tw_abi abi, tw_role role, uint32_t hook,
                             uint32_t target, uint32_t nparams) {
   if (abi == TW_ABI_TASK_HOOK) {
     encode_task_hook(b, role, hook, target, nparams);
-  } else if (abi == TW_ABI_INIT_TASK) { /* docs/abi.md, "Init-task ABI": call init; call f */
+  } else if (abi == TW_ABI_INIT_TASK) {
+    /* docs/abi.md, "Wrapper bodies: init-task ABI": call init; call f */
     tw_buf_put_u8(b, 0);
     tw_buf_put_u8(b, OP_CALL);
     tw_buf_put_uleb(b, hook);
@@ -110,16 +116,8 @@ void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   tw_buf_put_u8(b, OP_END);
 }
 
-/* The --stub-wasi-output import, without a scan of the added functions (one
- * per stub would make stubbing n imports O(n^2)): edit.h numbers the added
- * imports last among the output's imports, and there is at most one. */
-static uint32_t output_import(const tw_edit *e) {
-  return e->nimports_added ? e->out_nimports - 1 : TW_NONE;
-}
-
 void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f) {
-  const tw_stub_env env = {output_import(e), e->global_of[TW_GLOBAL_EXIT],
-                           e->global_of[TW_GLOBAL_CLOCK], e->global_of[TW_GLOBAL_RANDOM]};
+  const tw_stub_env env = tw_edit_stub_env(e);
   tw_stub_encode(b, f->stub, &env);
 }
 

@@ -1,39 +1,7 @@
-/* The reader cursor, the error record and the output buffer. */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "tw_internal.h"
-
-void tw_err_set(tw_err *err, tw_status code, uint64_t offset, const char *fmt, ...) {
-  if (err == NULL || err->code != TW_OK) return; /* the first error wins */
-  err->code = code;
-  err->offset = offset;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-}
-
-void *tw_alloc_array(size_t n, size_t elem, tw_err *err, uint64_t at, const char *what) {
-  /* Counts come from the input: the callers bound n by the bytes left (an
-   * entry takes at least one), and the product must not overflow. */
-  void *p = (n != 0 && elem > SIZE_MAX / n) ? NULL : calloc(n ? n : 1, elem);
-  if (!p) tw_err_set(err, TW_ERR_NOMEM, at, "out of memory for %s (%zu entries)", what, n);
-  return p;
-}
-
-bool tw_grow(void **p, uint32_t *cap, uint32_t n, size_t elem) {
-  if (n < *cap) return true;
-  const uint32_t c = *cap ? *cap * 2 : 8;
-  if (c <= *cap || (size_t)c > SIZE_MAX / elem) return false;
-  void *q = realloc(*p, (size_t)c * elem);
-  if (!q) return false;
-  *p = q;
-  *cap = c;
-  return true;
-}
+/* The reader cursor (cursor.h). */
+#include "cursor.h"
+#include "leb.h"
+#include "taskwrap.h"
 
 tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err) {
   tw_cursor c = {base, pos, end, err, NULL};
@@ -160,52 +128,4 @@ bool tw_read_name(tw_cursor *c, size_t *start, uint32_t *len, const char *what) 
     return false;
   }
   return true;
-}
-
-/* ---- output buffer ---------------------------------------------------- */
-
-void tw_buf_free(tw_buf *b) {
-  free(b->data);
-  b->data = NULL;
-  b->len = b->cap = 0;
-}
-
-bool tw_buf_reserve(tw_buf *b, size_t extra) {
-  if (b->failed) return false;
-  if (extra <= b->cap - b->len) return true;
-  if (extra > SIZE_MAX - b->len) {
-    b->failed = true;
-    return false;
-  }
-  size_t want = b->len + extra;
-  size_t cap = b->cap ? b->cap : 256;
-  while (cap < want) cap = cap > SIZE_MAX / 2 ? want : cap * 2;
-  uint8_t *p = realloc(b->data, cap);
-  if (p == NULL) {
-    b->failed = true;
-    return false;
-  }
-  b->data = p;
-  b->cap = cap;
-  return true;
-}
-
-void tw_buf_put(tw_buf *b, const void *p, size_t n) {
-  if (n == 0 || !tw_buf_reserve(b, n)) return;
-  memcpy(b->data + b->len, p, n);
-  b->len += n;
-}
-
-void tw_buf_put_u8(tw_buf *b, uint8_t v) { tw_buf_put(b, &v, 1); }
-
-void tw_buf_put_uleb_width(tw_buf *b, uint64_t v, size_t width) {
-  uint8_t tmp[16];
-  tw_buf_put(b, tmp, tw_leb_write_u64(tmp, v, width));
-}
-
-void tw_buf_put_uleb(tw_buf *b, uint64_t v) { tw_buf_put_uleb_width(b, v, 0); }
-
-void tw_buf_put_sleb(tw_buf *b, int64_t v) {
-  uint8_t tmp[16];
-  tw_buf_put(b, tmp, tw_leb_write_s64(tmp, v));
 }

@@ -3,8 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "cursor.h"
 #include "edit.h"
+#include "err.h"
 #include "opcodes.h"
+#include "section.h"
 #include "world.h"
 
 static void *alloc_array(size_t n, size_t elem, tw_err *err) {
@@ -16,7 +20,6 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
   e->m = m;
   e->abi = TW_ABI_NONE;
   e->hook = e->init_async = TW_NONE;
-  e->initialize_export = TW_NONE;
   e->ntypes_in = m->ntypes;
   e->nglobals_in = m->nglobals;
   for (size_t i = 0; i < 4; i++) e->global_of[i] = TW_NONE;
@@ -79,6 +82,16 @@ uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id) {
   const tw_fn *f = tw_edit_fn(e, id);
   if (f) return f->type;
   return id < e->m->nfuncs ? e->m->func_types[id] : TW_NONE;
+}
+
+/* The --stub-wasi-output import, without a scan of the added functions (one
+ * per stub would make stubbing n imports O(n^2)): edit.h numbers the added
+ * imports last among the output's imports, and there is at most one. */
+tw_stub_env tw_edit_stub_env(const tw_edit *e) {
+  const tw_stub_env env = {e->nimports_added ? e->out_nimports - 1 : TW_NONE,
+                           e->global_of[TW_GLOBAL_EXIT], e->global_of[TW_GLOBAL_CLOCK],
+                           e->global_of[TW_GLOBAL_RANDOM]};
+  return env;
 }
 
 const tw_fn_kind tw_defined_order[4] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};

@@ -20,11 +20,21 @@
 #ifndef TW_EDIT_H
 #define TW_EDIT_H
 
-#include "tw_internal.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "module.h"
+#include "out.h"
+#include "stubs.h"
+#include "taskwrap.h"
 
 typedef enum tw_fn_kind {
   TW_FN_IMPORT = 0,  /* an added function import (--stub-wasi-output) */
-  TW_FN_WRAPPER = 1, /* a task-hook wrapper (docs/abi.md, wrapper bodies) */
+  /* a task-hook wrapper (docs/abi.md, "Wrapper bodies: task-hook ABI") */
+  TW_FN_WRAPPER = 1,
   TW_FN_STUB = 2,    /* a WASI preview 1 stub (stubs.c) */
   TW_FN_GUARD = 3,   /* an --init-once guard */
   TW_FN_EXIT = 4     /* --stub-wasi: a command's _start that sets the exit code
@@ -83,14 +93,12 @@ typedef struct tw_export_edit {
   uint32_t wrapper;    /* edit id of its task-hook wrapper, or TW_NONE */
   uint32_t guard;      /* edit id of its --init-once guard, or TW_NONE */
   uint32_t exit;       /* edit id of its exit-code wrapper (_start), or TW_NONE */
-  uint8_t hooks[2];    /* hook codes in call order (taskwrap.h, TW_HOOK_*) */
+  uint8_t hooks[2];    /* hook codes in call order (taskwrap.h, TW_HOOK_*;
+                          abi.h) */
   uint8_t nhooks;      /* 0: not wrapped */
   bool filtered;       /* wrapped by its role, left out by --only/--exclude */
   uint32_t wit_item;   /* the world item its reason names (world.h), or TW_NONE */
 } tw_export_edit;
-
-/* Hook codes: taskwrap.h's (TW_HOOK_CALLBACK_RESULT and the init-task calls). */
-enum { TW_HOOK_CALLBACK = TW_HOOK_CALLBACK_RESULT };
 
 typedef struct tw_edit {
   const tw_module *m;
@@ -132,7 +140,6 @@ typedef struct tw_edit {
   /* ---- --init-once ---- */
   bool init_once;          /* guards were planned (or found: already_guarded) */
   bool already_guarded;    /* _initialize's export is a guard already */
-  uint32_t initialize_export; /* its input export, or TW_NONE */
 
   /* ---- sections ---- */
   bool *drop_section;      /* per input section: left out of the output */
@@ -174,8 +181,10 @@ void tw_edit_add_global(tw_edit *e, tw_global_role role, uint8_t valtype, int64_
 /* Number the output's function and global spaces; decide what happens to
  * the name section and the code metadata. Call once, after every planner. */
 bool tw_edit_finalise(tw_edit *e, tw_err *err);
-/* The output type index of an edit id's function. */
+/* The output type index of an edit id's function (TW_NONE: no such id). */
 uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id);
+/* The output indices the stub bodies refer to, after finalise. */
+tw_stub_env tw_edit_stub_env(const tw_edit *e);
 
 /* ---- planners, in the order api.c runs them ---- */
 /* Task hooks: ABI selection, export roles, type checks, wrappers. */
@@ -205,9 +214,6 @@ void tw_encode_wrapper(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_exit(tw_buf *b, const tw_edit *e, const tw_fn *f);
-/* Hook codes of a role under an ABI, in call order; returns how many (0:
- * the role is not wrapped). */
-uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t codes[2]);
 /* The name an added function gets in the name section, appended to out
  * (nothing for an added import). */
 void tw_fn_name(const tw_edit *e, const tw_fn *f, tw_buf *out);
@@ -238,42 +244,7 @@ bool tw_renumber_section(const tw_edit *e, uint8_t id, size_t from, size_t to, t
 /* One function body's code (after its size) to its end. */
 bool tw_renumber_body(const tw_edit *e, const tw_body *b, tw_patches *p, tw_err *err);
 
-/* ---- the output as segments (emit.c, write.c) ----
- * The output is a list of segments: ranges of the input, and new bytes in
- * the output's own pool. Untouched bytes stay input ranges; they are never
- * read by the emitter. */
-typedef enum tw_seg_kind { TW_SEG_INPUT = 0, TW_SEG_NEW = 1 } tw_seg_kind;
-
-typedef struct tw_seg {
-  uint64_t src;    /* TW_SEG_INPUT: input offset; TW_SEG_NEW: pool offset */
-  uint64_t at;     /* its offset in the output */
-  uint32_t len;    /* a longer input range takes several segments */
-  uint8_t kind;
-} tw_seg;
-
-typedef struct tw_out {
-  tw_seg *segs;
-  size_t nsegs, cap;
-  tw_buf pool;     /* the new bytes */
-  uint64_t size;   /* the output's size */
-  bool failed;     /* out of memory (sticky) */
-  /* What the emitter noticed, for warnings. */
-  bool count_widened; /* the code section's count no longer fits its width */
-  bool code_moved;    /* existing bodies moved in the code section */
-} tw_out;
-
-void tw_out_free(tw_out *o);
-void tw_out_input(tw_out *o, uint64_t from, uint64_t to);
-void tw_out_bytes(tw_out *o, const void *p, size_t n);
-void tw_out_byte(tw_out *o, uint8_t v);
-void tw_out_uleb(tw_out *o, uint64_t v, size_t width);
-/* The bytes of a TW_SEG_NEW segment. */
-static inline const uint8_t *tw_out_seg_data(const tw_out *o, const tw_seg *s) {
-  return o->pool.data + s->src;
-}
-/* Copy output bytes [pos, pos+n) into dst (input is the input's bytes). */
-bool tw_out_read(const tw_out *o, const uint8_t *input, uint64_t pos, void *dst, size_t n);
-
+/* ---- the output (emit.c), as segments (out.h) ---- */
 /* Build the output of a finalised edit. Only called when e->changes. */
 bool tw_emit(const tw_module *m, const tw_edit *e, tw_out *out, tw_err *err);
 

@@ -5,77 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "cursor.h"
 #include "edit.h"
+#include "err.h"
+#include "leb.h"
+#include "module.h"
 #include "opcodes.h"
-
-/* ---- segments ------------------------------------------------------------ */
-
-static tw_seg *push_seg(tw_out *o) {
-  if (o->nsegs == o->cap) {
-    const size_t nc = o->cap ? o->cap * 2 : 64;
-    tw_seg *p = nc > SIZE_MAX / sizeof *p ? NULL : realloc(o->segs, nc * sizeof *p);
-    if (!p) {
-      o->failed = true;
-      return NULL;
-    }
-    o->segs = p;
-    o->cap = nc;
-  }
-  return &o->segs[o->nsegs++];
-}
-
-void tw_out_free(tw_out *o) {
-  if (!o) return;
-  free(o->segs);
-  tw_buf_free(&o->pool);
-  memset(o, 0, sizeof *o);
-}
-
-void tw_out_input(tw_out *o, uint64_t from, uint64_t to) {
-  while (to > from) {
-    tw_seg *last = o->nsegs ? &o->segs[o->nsegs - 1] : NULL;
-    if (last && last->kind == TW_SEG_INPUT && last->src + last->len == from &&
-        last->len < UINT32_MAX) {
-      const uint64_t k = to - from < UINT32_MAX - last->len ? to - from : UINT32_MAX - last->len;
-      last->len += (uint32_t)k;
-      o->size += k;
-      from += k;
-      continue;
-    }
-    tw_seg *s = push_seg(o);
-    if (!s) return;
-    const uint64_t k = to - from < UINT32_MAX ? to - from : UINT32_MAX;
-    *s = (tw_seg){from, 0, (uint32_t)k, TW_SEG_INPUT};
-    o->size += k;
-    from += k;
-  }
-}
-
-void tw_out_bytes(tw_out *o, const void *p, size_t n) {
-  if (n == 0) return;
-  const size_t at = o->pool.len;
-  tw_buf_put(&o->pool, p, n);
-  if (o->pool.failed) {
-    o->failed = true;
-    return;
-  }
-  o->size += n;
-  tw_seg *last = o->nsegs ? &o->segs[o->nsegs - 1] : NULL;
-  if (last && last->kind == TW_SEG_NEW && last->src + last->len == at &&
-      n <= UINT32_MAX - last->len) {
-    last->len += (uint32_t)n;
-    return;
-  }
-  tw_seg *s = push_seg(o);
-  if (s) *s = (tw_seg){at, 0, (uint32_t)n, TW_SEG_NEW};
-}
-
-void tw_out_byte(tw_out *o, uint8_t v) { tw_out_bytes(o, &v, 1); }
-
-void tw_out_uleb(tw_out *o, uint64_t v, size_t width) {
-  uint8_t tmp[16];
-  tw_out_bytes(o, tmp, tw_leb_write_u64(tmp, v, width));
-}
+#include "out.h"
+#include "section.h"
+#include "taskwrap.h"
 
 /* A field whose value is known only after what follows it is emitted (a
  * section's size, a count): room in the pool, a zero-length segment, filled
@@ -91,7 +30,7 @@ static hole dig(tw_out *o) {
   const size_t at = o->pool.len;
   static const uint8_t room[HOLE_ROOM] = {0};
   tw_buf_put(&o->pool, room, sizeof room);
-  tw_seg *s = o->pool.failed ? NULL : push_seg(o);
+  tw_seg *s = o->pool.failed ? NULL : tw_out_push(o);
   if (!s) {
     o->failed = true;
     return h;
@@ -113,8 +52,9 @@ static void fill(tw_out *o, hole h, int id, uint64_t v, size_t width) {
   o->size += n;
 }
 
-/* The width rule (docs/output-layout.md): the input's width when the value
- * fits in it, minimal otherwise (and for new fields, width 0). */
+/* The width rule (docs/output-layout.md, "Rules for numbers"): the input's
+ * width when the value fits in it, minimal otherwise (and for new fields,
+ * width 0). */
 static size_t width_for(uint64_t v, size_t old_width) {
   return tw_leb_size_u64(v) <= old_width ? old_width : 0;
 }
@@ -124,22 +64,6 @@ static hole open_section(tw_out *o) { return dig(o); }
 static void close_section(tw_out *o, hole h, uint8_t id, size_t old_width) {
   const uint64_t len = o->size - h.after;
   fill(o, h, id, len, width_for(len, old_width));
-}
-
-bool tw_out_read(const tw_out *o, const uint8_t *input, uint64_t pos, void *dst, size_t n) {
-  uint8_t *d = dst;
-  uint64_t at = 0;
-  for (size_t i = 0; i < o->nsegs && n > 0; i++) {
-    const tw_seg *s = &o->segs[i];
-    if (pos >= at + s->len) {
-      at += s->len;
-      continue;
-    }
-    const uint64_t off = pos - at, k = s->len - off < n ? s->len - off : n;
-    memcpy(d, s->kind == TW_SEG_INPUT ? input + s->src + off : o->pool.data + s->src + off, k);
-    d += k, pos += k, n -= k, at += s->len;
-  }
-  return n == 0;
 }
 
 /* ---- sections ------------------------------------------------------------ */
@@ -383,7 +307,7 @@ static bool emit_code(emitter *x, const tw_section *s) {
   const size_t w = s ? m->code_count_width : 0;
   const hole h = open_section(x->o);
   tw_out_uleb(x->o, count, width_for(count, w));
-  if (s && tw_leb_size_u64(count) > w) x->o->count_widened = x->o->code_moved = true;
+  if (s && tw_leb_size_u64(count) > w) x->o->code_moved = true;
   if (s && !e->renumbered) {
     tw_out_input(x->o, m->code_entries, s->end); /* every existing body: one range */
   } else if (s) {

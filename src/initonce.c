@@ -1,13 +1,18 @@
 /* The --init-once planner: every function export first runs _initialize,
- * once per instance, through a guard (docs/output-layout.md). Guards
- * forward to what the task-hook planner made the export name, so
- * _initialize runs as a task of its own before the export's task (README,
- * "Order of calls"). */
+ * once per instance, through a guard
+ * (docs/output-layout.md, "Added function bodies"). Guards forward to what
+ * the task-hook planner made the export name, so _initialize runs as a task
+ * of its own before the export's task
+ * (docs/usage.md, "Order of calls with the task hooks"). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "edit.h"
+#include "err.h"
+#include "module.h"
 #include "opcodes.h"
+#include "taskwrap.h"
 
 /* The names the task-hook ABIs reserve: kept hook exports stay unguarded. */
 static bool is_hook_export(const tw_module *m, const tw_export *x) {
@@ -86,7 +91,6 @@ bool tw_plan_init_once(tw_edit *e, tw_err *err) {
   const uint32_t xi = find_initialize(m);
   if (xi == TW_NONE) return refuse_missing(m, err);
   e->init_once = true;
-  e->initialize_export = xi;
   const tw_export *x = &m->exports[xi];
   const tw_functype *t = tw_module_func_type(m, x->index);
   if (!t || t->nparams || t->nresults) {

@@ -24,7 +24,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "io.h"
+#include "leb.h"
+#include "section.h"
+#include "source.h"
+#include "taskwrap.h"
 
 /* ---- on-demand reading of a regular file ------------------------------------ */
 
@@ -204,8 +209,7 @@ static start_verdict scan_sections(start_scan *sc, const uint8_t *p, size_t n) {
 
 static bool is_space(uint8_t b) { return b == ' ' || b == '\t' || b == '\n' || b == '\r'; }
 
-/* The module fields api.c accepts after the opening "(". */
-static bool module_field(const char *w, size_t n) {
+bool tw_text_module_field(const uint8_t *w, size_t n) {
   static const char *const fields[] = {"module", "type", "import", "func", "table", "memory",
                                        "global", "export", "start", "elem", "data", "tag", "rec"};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
@@ -261,7 +265,7 @@ static start_verdict scan_start(start_scan *sc, const uint8_t *p, size_t n) {
         sc->word[sc->word_len++] = (char)b;
         break;
       }
-      return module_field(sc->word, sc->word_len) ? START_TEXT : START_NOT;
+      return tw_text_module_field((const uint8_t *)sc->word, sc->word_len) ? START_TEXT : START_NOT;
     case S_BLOCK:
       if (b == ';') sc->state = S_BLOCK_SEMI;
       else if (b == '(') sc->state = S_BLOCK_PAREN;

@@ -6,7 +6,10 @@
  * exception handling (try/catch/rethrow/delegate). */
 #include <string.h>
 
-#include "tw_internal.h"
+#include "err.h"
+#include "instr.h"
+#include "taskwrap.h"
+#include "valtype.h"
 
 /* Immediate shapes. */
 enum imm {

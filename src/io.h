@@ -2,11 +2,16 @@
 #ifndef TW_IO_H
 #define TW_IO_H
 
-#include "edit.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-/* An input file (input.c). A regular file is read on demand: data is an
- * address range of the file's size where only the ranges asked for with
- * tw_module_need (or tw_source_need) are read in, with pread; it stays open
+#include "err.h"
+#include "out.h"
+
+/* An input file (input.c). A regular file is read on demand (source.h):
+ * data is an address range of the file's size where only the ranges asked
+ * for with tw_module_need (or tw_source_need) are read in, with pread; it stays open
  * so that the rest can be copied by the kernel. Anything else (standard
  * input, a pipe, a device) is read into memory completely: only while its
  * first bytes can still start a module, and at most TW_STREAM_MAX bytes. */
@@ -44,12 +49,9 @@ bool tw_input_open(tw_input *in, const char *path, tw_input_mode mode, const cha
 bool tw_input_check(const tw_input *in, const char *doing, tw_err *err);
 void tw_input_close(tw_input *in);
 
-/* On-demand reading (input.c): make [off, off+len) readable at its place
- * (false when a read failed or came short: the bytes that could not be read
- * are zeros, and tw_input_check reports it); or copy [off, off+n) into dst
- * without keeping it (false likewise). */
-bool tw_source_need(struct tw_source *s, size_t off, size_t len);
-bool tw_source_read(struct tw_source *s, size_t off, void *dst, size_t n);
+/* The module fields the text format may start with after its "(" (api.c
+ * and the stream reader tell text input by them). */
+bool tw_text_module_field(const uint8_t *w, size_t n);
 
 /* Input ranges shorter than this are written from the input's bytes in
  * memory (the caller makes them readable); longer ones, when there is an

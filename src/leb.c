@@ -1,7 +1,9 @@
 /* LEB128 as the WebAssembly binary format defines it (spec 5.2.2): an N-bit
  * integer takes at most ceil(N/7) bytes, and the bits of the last byte beyond
  * N must be zero (unsigned) or copies of the sign bit (signed). */
-#include "tw_internal.h"
+#include <stdbool.h>
+
+#include "leb.h"
 
 static tw_leb_status leb_unsigned(const uint8_t *p, size_t avail, unsigned bits, uint64_t *out,
                                   size_t *len) {

@@ -11,31 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io.h"
-
-
-/* Order in which non-custom sections must appear (spec 5.5.2, with the tag
- * section of the exception-handling proposal between memory and global). */
-static int section_rank(uint8_t id) {
-  switch (id) {
-  case TW_SEC_TYPE: return 1;
-  case TW_SEC_IMPORT: return 2;
-  case TW_SEC_FUNCTION: return 3;
-  case TW_SEC_TABLE: return 4;
-  case TW_SEC_MEMORY: return 5;
-  case TW_SEC_TAG: return 6;
-  case TW_SEC_GLOBAL: return 7;
-  case TW_SEC_EXPORT: return 8;
-  case TW_SEC_START: return 9;
-  case TW_SEC_ELEM: return 10;
-  case TW_SEC_DATACOUNT: return 11;
-  case TW_SEC_CODE: return 12;
-  case TW_SEC_DATA: return 13;
-  default: return -1;
-  }
-}
-
-int tw_section_rank(uint8_t id) { return section_rank(id); }
+#include "alloc.h"
+#include "cursor.h"
+#include "leb.h"
+#include "module.h"
+#include "source.h"
+#include "taskwrap.h"
+#include "valtype.h"
 
 bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefix, bool whole) {
   const size_t k = strlen(prefix);
@@ -88,53 +70,6 @@ static bool read_count(tw_cursor *c, uint32_t *n, size_t min_entry_size, const c
 
 /* ---- types ----------------------------------------------------------------- */
 
-/* Abstract heap types and reference-type shorthands (function references,
- * GC and exception-handling proposals). */
-static bool is_abstract_heap(uint8_t b) {
-  return (b >= 0x69 && b <= 0x74) || b == 0x6f || b == 0x70;
-}
-
-static void note_gap(tw_cursor *c, const char *what) {
-  if (c->gap && !*c->gap) *c->gap = what;
-}
-
-bool tw_read_heap_type(tw_cursor *c, const char *what) {
-  const size_t at = c->pos;
-  if (c->pos < c->end && is_abstract_heap(c->base[c->pos])) {
-    c->pos++;
-    return true;
-  }
-  int64_t idx = 0;
-  if (!tw_read_s33(c, &idx, what)) return false;
-  if (idx < 0) {
-    TW_MALFORMED(c->err, at, "%s: invalid heap type", what);
-    c->pos = at;
-    return false;
-  }
-  return true;
-}
-
-bool tw_read_val_type(tw_cursor *c, bool storage, const char *what) {
-  const size_t at = c->pos;
-  uint8_t b = 0;
-  if (!tw_read_u8(c, &b, what)) return false;
-  if (b >= 0x7b && b <= 0x7f) return true;               /* i32 i64 f32 f64 v128 */
-  if (storage && (b == 0x78 || b == 0x77)) return true;  /* i8 i16 (packed); GC noted */
-  if (is_abstract_heap(b)) {                             /* funcref, externref, ... */
-    if (b != 0x70 && b != 0x6f) note_gap(c, "GC or exception reference types");
-    return true;
-  }
-  if (b == 0x63 || b == 0x64) {                          /* ref null ht, ref ht */
-    note_gap(c, "typed references (ref ht)");
-    if (tw_read_heap_type(c, what)) return true;
-    c->pos = at;
-    return false;
-  }
-  TW_MALFORMED(c->err, at, "%s: malformed value type 0x%02x", what, b);
-  c->pos = at;
-  return false;
-}
-
 static bool read_val_types(tw_cursor *c, uint32_t *n, size_t *start, size_t *end,
                            const char *what) {
   const size_t saved = c->pos;
@@ -172,7 +107,7 @@ static bool read_comp_type(tw_cursor *c, tw_functype *t) {
     return read_val_types(c, &t->nparams, &t->params, &t->params_end, "function parameters") &&
            read_val_types(c, &t->nresults, &t->results, &t->results_end, "function results");
   }
-  if (form == 0x5f || form == 0x5e) note_gap(c, "GC struct and array types");
+  if (form == 0x5f || form == 0x5e) tw_cursor_note_gap(c, "GC struct and array types");
   if (form == 0x5f) { /* struct */
     uint32_t n = 0;
     if (!read_count(c, &n, 2, "struct fields")) return false;
@@ -188,7 +123,7 @@ static bool read_comp_type(tw_cursor *c, tw_functype *t) {
 /* subtype ::= 0x50 vec(typeidx) comptype | 0x4f vec(typeidx) comptype | comptype */
 static bool read_sub_type(tw_cursor *c, tw_functype *t) {
   if (c->pos < c->end && (c->base[c->pos] == 0x50 || c->base[c->pos] == 0x4f)) {
-    note_gap(c, "GC subtypes");
+    tw_cursor_note_gap(c, "GC subtypes");
     c->pos++;
     uint32_t n = 0, idx = 0;
     if (!read_count(c, &n, 1, "supertypes")) return false;
@@ -198,27 +133,20 @@ static bool read_sub_type(tw_cursor *c, tw_functype *t) {
   return read_comp_type(c, t);
 }
 
-static bool grow_types(tw_module *m, uint32_t *cap, uint32_t need, tw_err *err, size_t at) {
-  if (need <= *cap) return true;
-  uint32_t nc = *cap ? *cap : 16;
-  while (nc < need) nc = nc > UINT32_MAX / 2 ? need : nc * 2;
-  tw_functype *p = realloc(m->types, (size_t)nc * sizeof(tw_functype));
-  if (!p) {
-    tw_err_set(err, TW_ERR_NOMEM, at, "out of memory for types");
-    return false;
-  }
-  m->types = p;
-  *cap = nc;
-  return true;
+static bool grow_types(tw_module *m, size_t *cap, uint32_t need, tw_err *err, size_t at) {
+  if (tw_grow_to((void **)&m->types, cap, need, UINT32_MAX, sizeof *m->types)) return true;
+  tw_err_set(err, TW_ERR_NOMEM, at, "out of memory for types");
+  return false;
 }
 
 static bool parse_types(tw_module *m, tw_cursor *c) {
-  uint32_t n = 0, cap = 0;
+  uint32_t n = 0;
+  size_t cap = 0;
   if (!read_count(c, &n, 1, "type section")) return false;
   for (uint32_t i = 0; i < n; i++) {
     const size_t at = c->pos;
     if (at < c->end && c->base[at] == 0x4e) { /* rec group */
-      note_gap(c, "GC recursion groups");
+      tw_cursor_note_gap(c, "GC recursion groups");
       c->pos++;
       uint32_t k = 0;
       if (!read_count(c, &k, 1, "recursion group")) return false;
@@ -236,31 +164,6 @@ static bool parse_types(tw_module *m, tw_cursor *c) {
 }
 
 /* ---- imports ---------------------------------------------------------------- */
-
-bool tw_read_limits(tw_cursor *c, bool table, uint8_t *flags_out, const char *what) {
-  const size_t at = c->pos;
-  uint8_t flags = 0;
-  if (!tw_read_u8(c, &flags, what)) return false;
-  if (flags_out) *flags_out = flags;
-  /* bit 0: has max, bit 1: shared (threads), bit 2: 64-bit index (memory64),
-   * bit 3: custom page size (custom-page-sizes proposal). Tables are never
-   * shared and have no pages: only bits 0 and 2 (spec 5.3.10, table64). */
-  if (flags & (table ? ~0x05u : ~0x0fu)) {
-    TW_MALFORMED(c->err, at, "%s: malformed limits flags 0x%02x", what, flags);
-    return false;
-  }
-  const bool wide = flags & 0x04;
-  uint64_t v64 = 0;
-  uint32_t v32 = 0;
-  for (int k = 0; k < ((flags & 1) ? 2 : 1); k++) {
-    if (wide ? !tw_read_u64(c, &v64, what) : !tw_read_u32(c, &v32, what)) return false;
-  }
-  if (flags & 0x08) {
-    note_gap(c, "custom page sizes");
-    return tw_read_u32(c, &v32, "page size");
-  }
-  return true;
-}
 
 static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uint32_t *nfunc) {
   uint32_t n = 0;
@@ -351,7 +254,6 @@ static bool parse_exports(tw_module *m, tw_cursor *c) {
   uint32_t n = 0;
   if (!read_count(c, &n, 3, "export section")) return false;
   m->exports_count_width = c->pos - at;
-  m->exports_entries = c->pos;
   if (!array_alloc((void **)&m->exports, n, sizeof(tw_export), c->err, at)) return false;
   for (uint32_t i = 0; i < n; i++) {
     tw_export *e = &m->exports[i];
@@ -433,7 +335,6 @@ static void parse_name_section(tw_module *m, size_t body, size_t end) {
   tw_err scratch = {0};
   tw_cursor c = tw_cursor_make(m->data, body, end, &scratch);
   int last_id = -1;
-  m->names_insert_at = end;
   while (c.pos < c.end) {
     const size_t start = c.pos;
     uint8_t id = 0;
@@ -445,18 +346,11 @@ static void parse_name_section(tw_module *m, size_t body, size_t end) {
       return;
     if ((int)id <= last_id) return; /* out of order or repeated */
     last_id = id;
-    if (id > 1 && m->names_insert_at == end) m->names_insert_at = start;
     if (id == 1) {
       tw_module_need(m, sub, LEB_U32_MAX);
       tw_cursor s = tw_cursor_make(m->data, sub, sub + len, &scratch);
       uint32_t count = 0;
       if (!tw_read_u32(&s, &count, "function names")) return;
-      m->names_func_start = start;
-      m->names_func_body = sub;
-      m->names_func_end = sub + len;
-      m->names_func_count = count;
-      m->names_func_count_width = s.pos - sub;
-      m->names_func_entries = s.pos;
     }
   }
   m->names_ok = true;
@@ -465,13 +359,8 @@ static void parse_name_section(tw_module *m, size_t body, size_t end) {
 /* ---- sections ----------------------------------------------------------- */
 
 static bool push_section(tw_module *m, size_t *cap, const tw_section *s, tw_err *err) {
-  if (m->nsections == *cap) {
-    size_t nc = *cap ? *cap * 2 : 16;
-    tw_section *p = realloc(m->sections, nc * sizeof *p);
-    if (!p) return tw_err_set(err, TW_ERR_NOMEM, s->start, "out of memory"), false;
-    m->sections = p;
-    *cap = nc;
-  }
+  if (!tw_grow_to((void **)&m->sections, cap, m->nsections + 1, SIZE_MAX, sizeof *s))
+    return tw_err_set(err, TW_ERR_NOMEM, s->start, "out of memory"), false;
   m->sections[m->nsections++] = *s;
   return true;
 }
@@ -495,7 +384,7 @@ static void note_table_gap(tw_module *m, const tw_section *s) {
   if (!tw_read_u32(&c, &n, "table section")) return;
   for (uint32_t i = 0; i < n; i++) {
     if (c.pos + 1 < c.end && c.base[c.pos] == 0x40 && c.base[c.pos + 1] == 0x00) {
-      note_gap(&c, "table initialisers");
+      tw_cursor_note_gap(&c, "table initialisers");
       return;
     }
     if (!tw_read_val_type(&c, false, "table type") || !tw_read_limits(&c, true, NULL, "table limits"))
@@ -598,7 +487,7 @@ bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
   m->src = src;
   m->data = data;
   m->size = size;
-  m->sec_type = m->sec_import = m->sec_function = m->sec_export = m->sec_code = m->sec_name = -1;
+  m->sec_export = m->sec_code = m->sec_name = -1;
   if (!need(m, 0, sizeof magic, err) || !parse_header(data, size, err)) return false;
 
   uint32_t *func_types = NULL;
@@ -614,7 +503,7 @@ bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
     /* The id first: bytes after the last section (a file with something
      * appended) are reported as what they are, not as a section that ends
      * too soon. */
-    if (s.id != TW_SEC_CUSTOM && section_rank(s.id) < 0) {
+    if (s.id != TW_SEC_CUSTOM && tw_section_rank(s.id) < 0) {
       TW_MALFORMED(c.err, s.start, "malformed section id 0x%02x%s", s.id,
                    m->nsections ? " (bytes after the last section?)" : "");
       goto fail;
@@ -622,7 +511,7 @@ bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
     if (!tw_read_bytes(&c, &s.body, &len, "section")) goto fail;
     s.end = c.pos;
     if (s.id != TW_SEC_CUSTOM) {
-      const int rank = section_rank(s.id);
+      const int rank = tw_section_rank(s.id);
       if (rank <= last_rank) {
         TW_MALFORMED(c.err, s.start, "section id %u out of order or repeated", s.id);
         goto fail;
@@ -636,9 +525,6 @@ bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
     const long idx = (long)m->nsections;
     if (!push_section(m, &cap, &s, err)) goto fail;
     switch (s.id) {
-    case TW_SEC_TYPE: m->sec_type = idx; break;
-    case TW_SEC_IMPORT: m->sec_import = idx; break;
-    case TW_SEC_FUNCTION: m->sec_function = idx; break;
     case TW_SEC_EXPORT: m->sec_export = idx; break;
     case TW_SEC_CODE: m->sec_code = idx; break;
     case TW_SEC_CUSTOM:

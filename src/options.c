@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "options.h"
-#include "tw_internal.h"
+#include "stubs.h"
 
 /* The added import is written into the module as it is: its names must be
  * valid UTF-8 (spec 5.2.4, names), and it must not be a WASI import, which

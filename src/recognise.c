@@ -4,8 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
+#include "buf.h"
+#include "cursor.h"
 #include "edit.h"
+#include "err.h"
+#include "leb.h"
+#include "module.h"
 #include "opcodes.h"
+#include "section.h"
+#include "stubs.h"
+#include "taskwrap.h"
 
 /* An --init-once guard, in exactly the bytes bodies.c writes for it
  * (docs/output-layout.md, "Added function bodies"): no locals; global.get G;
@@ -95,7 +104,7 @@ static bool read_exit_wrapper(const tw_module *m, uint32_t f, uint32_t *target) 
 }
 
 /* A global the edit appends, of a role, as emit.c writes it: type,
- * mutable, one constant (docs/output-layout.md), end. */
+ * mutable, one constant (docs/output-layout.md, "Sections"), end. */
 static size_t appended_global(uint8_t *out, tw_global_role role) {
   static const struct {
     uint8_t valtype;

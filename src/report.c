@@ -6,7 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
+#include "buf.h"
+#include "err.h"
+#include "module.h"
+#include "opcodes.h"
 #include "report.h"
+#include "section.h"
+#include "stubs.h"
+#include "taskwrap.h"
 #include "world.h"
 
 static int64_t out_or_none(const tw_edit *e, uint32_t id) {
@@ -39,7 +47,7 @@ static bool build_entries(tw_result *r) {
     memcpy(pe->hooks, xe->hooks, sizeof pe->hooks);
     pe->wrapper = out_or_none(e, xe->wrapper);
     pe->guard = out_or_none(e, xe->guard);
-    const bool func = x->kind == 0 && xe->target < m->nfuncs + e->nfns;
+    const bool func = x->kind == TW_KIND_FUNC && xe->target < m->nfuncs + e->nfns;
     pe->target = xe->removed ? -1 : func ? (int64_t)e->out[xe->target] : (int64_t)x->index;
     pe->removed = xe->removed;
     pe->already_wrapped = xe->already_wrapped;

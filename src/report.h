@@ -3,8 +3,16 @@
 #ifndef TW_REPORT_H
 #define TW_REPORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "edit.h"
+#include "err.h"
 #include "io.h"
+#include "module.h"
+#include "out.h"
+#include "taskwrap.h"
 
 struct tw_result {
   tw_err err;

@@ -1,11 +1,13 @@
 /* In-module stand-ins for WASI preview 1 functions (--stub-wasi).
  * Each stub's body is an instruction list (data, below): the one
  * specification that tw_stub_encode writes and the verifier (verify.c)
- * checks the output against (stubs.h). The README's table "What --stub-wasi
- * does" lists the same behaviour. Layouts (iovec, subscription, event) and errno values follow
+ * checks the output against (stubs.h). The table of
+ * docs/usage.md, "What the stubs do" lists the same behaviour. Layouts
+ * (iovec, subscription, event) and errno values follow
  * wasi_snapshot_preview1's witx: errno success 0, badf 8, inval 28, nosys 52. */
 #include <string.h>
 
+#include "abi.h"
 #include "opcodes.h"
 #include "stubs.h"
 

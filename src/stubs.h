@@ -5,7 +5,39 @@
 #ifndef TW_STUBS_H
 #define TW_STUBS_H
 
-#include "tw_internal.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "module.h"
+
+#define TW_WASI_MODULE "wasi_snapshot_preview1"
+typedef enum tw_stub_kind {
+  TW_STUB_FD_WRITE, TW_STUB_CLOCK_TIME_GET, TW_STUB_CLOCK_RES_GET, TW_STUB_RANDOM_GET,
+  TW_STUB_SIZES_ZERO, TW_STUB_SUCCESS, TW_STUB_POLL_ONEOFF, TW_STUB_PROC_EXIT,
+  TW_STUB_EBADF, TW_STUB_ENOSYS, TW_STUB_NO_RESULT, TW_STUB_TRAP
+} tw_stub_kind;
+
+/* The virtual clock: first reading and step, in nanoseconds. */
+#define TW_STUB_CLOCK_START INT64_C(1700000000000000000) /* 2023-11-14T22:13:20Z */
+#define TW_STUB_CLOCK_STEP INT64_C(1000000)              /* 1 ms */
+#define TW_STUB_RANDOM_SEED INT64_C(0x2545f4914f6cdd1d)
+
+/* Output indices the stub bodies refer to (UINT32_MAX: none). */
+typedef struct tw_stub_env {
+  uint32_t output_func;   /* --stub-wasi-output import */
+  uint32_t exit_global, clock_global, random_global;
+} tw_stub_env;
+
+/* The stub for import `name` of type t; *signature_mismatch when the name is
+ * a known function but its type is not WASI's. */
+tw_stub_kind tw_stub_classify(const tw_module *m, const uint8_t *name, size_t len,
+                              const tw_functype *t, bool *signature_mismatch);
+const char *tw_stub_kind_name(tw_stub_kind k);
+bool tw_stub_needs_memory(tw_stub_kind k);
+/* The body (locals, instructions, end) without its size. */
+void tw_stub_encode(tw_buf *b, tw_stub_kind kind, const tw_stub_env *env);
 
 /* How an instruction's immediate is encoded. */
 typedef enum tw_imm {

@@ -6,8 +6,14 @@
  * of every index. */
 #include <string.h>
 
+#include "abi.h"
 #include "edit.h"
+#include "err.h"
+#include "module.h"
 #include "opcodes.h"
+#include "section.h"
+#include "stubs.h"
+#include "taskwrap.h"
 
 static const char wasi_module[] = TW_WASI_MODULE;
 

@@ -6,9 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "edit.h"
+#include "err.h"
 #include "map.h"
+#include "module.h"
 #include "opcodes.h"
+#include "section.h"
+#include "taskwrap.h"
 #include "world.h"
 
 /* Export-name table: keys are export indices, compared by name bytes. */
@@ -21,8 +26,8 @@ typedef struct name_ctx {
 static bool name_eq(const void *ctx, uint64_t stored, uint64_t key) {
   (void)key;
   const name_ctx *c = ctx;
-  const tw_export *e = &c->m->exports[stored];
-  return e->name_len == c->probe_len && memcmp(c->m->data + e->name, c->probe, c->probe_len) == 0;
+  const tw_export *x = &c->m->exports[stored];
+  return x->name_len == c->probe_len && memcmp(c->m->data + x->name, c->probe, c->probe_len) == 0;
 }
 
 static long find_export(const tw_map *mp, const tw_module *m, const uint8_t *name, size_t len) {
@@ -34,10 +39,10 @@ static long find_export(const tw_map *mp, const tw_module *m, const uint8_t *nam
 
 /* ---- the plan ------------------------------------------------------------- */
 
-static void describe_name(const tw_module *m, const tw_export *e, char *out, size_t cap) {
+static void describe_name(const tw_module *m, const tw_export *x, char *out, size_t cap) {
   /* Export names are UTF-8 but may hold control characters; keep messages on
    * one line. */
-  tw_name_describe(m->data + e->name, e->name_len, out, cap);
+  tw_name_describe(m->data + x->name, x->name_len, out, cap);
 }
 
 static bool type_is(const tw_module *m, const tw_functype *t, const char *params,
@@ -70,28 +75,28 @@ static const char *role_expected_type(tw_role role, const char **params, const c
   }
 }
 
-static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_err *err) {
+static bool check_type(const tw_module *m, const tw_export *x, tw_role role, tw_err *err) {
   /* The name is formatted only on the error paths: this runs per export. */
   char nm[200], have[200];
-  if (e->kind != 0) {
-    describe_name(m, e, nm, sizeof nm);
-    tw_err_set(err, TW_ERR_TYPE_MISMATCH, e->start, "export \"%s\" is a %s, expected a function",
-               nm, tw_kind_name(e->kind));
+  if (x->kind != TW_KIND_FUNC) {
+    describe_name(m, x, nm, sizeof nm);
+    tw_err_set(err, TW_ERR_TYPE_MISMATCH, x->start, "export \"%s\" is a %s, expected a function",
+               nm, tw_kind_name(x->kind));
     return false;
   }
-  const tw_functype *t = tw_module_func_type(m, e->index);
+  const tw_functype *t = tw_module_func_type(m, x->index);
   if (t == NULL) {
-    describe_name(m, e, nm, sizeof nm);
-    tw_err_set(err, TW_ERR_MALFORMED, e->start,
-               "export \"%s\" names function %u, which has no function type", nm, e->index);
+    describe_name(m, x, nm, sizeof nm);
+    tw_err_set(err, TW_ERR_MALFORMED, x->start,
+               "export \"%s\" names function %u, which has no function type", nm, x->index);
     return false;
   }
   const char *params, *results;
   const char *want = role_expected_type(role, &params, &results);
   if (want && !type_is(m, t, params, results)) {
-    describe_name(m, e, nm, sizeof nm);
+    describe_name(m, x, nm, sizeof nm);
     tw_module_format_type(m, t, have, sizeof have);
-    tw_err_set(err, TW_ERR_TYPE_MISMATCH, e->start,
+    tw_err_set(err, TW_ERR_TYPE_MISMATCH, x->start,
                "export \"%s\" (%s) has type %s, expected %s", nm, tw_role_name(role), have, want);
     return false;
   }
@@ -100,7 +105,7 @@ static bool check_type(const tw_module *m, const tw_export *e, tw_role role, tw_
 
 /* ABI selection: auto picks whichever ABI's exports exist, and a
  * module with both is ambiguous. */
-static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
+static bool select_abi(tw_edit *e, const tw_module *m, const tw_map *names,
                        const tw_options *opts, tw_err *err) {
   const long hook = find_export(names, m, (const uint8_t *)"__wasm_task_hook", 16);
   const long init = find_export(names, m, (const uint8_t *)"__wasm_init_task", 16);
@@ -120,11 +125,11 @@ static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
   } else if (abi == TW_ABI_INIT_TASK && !has_init) {
     abi = TW_ABI_NONE;
   }
-  p->abi = abi;
+  e->abi = abi;
   if (abi == TW_ABI_TASK_HOOK) {
     if (!check_type(m, &m->exports[hook], TW_ROLE_HOOK, err)) return false;
-    p->hook = m->exports[hook].index;
-    p->init_async = p->hook; /* unused by this ABI; never a distinct function */
+    e->hook = m->exports[hook].index;
+    e->init_async = e->hook; /* unused by this ABI; never a distinct function */
   } else if (abi == TW_ABI_INIT_TASK) {
     if (init < 0) {
       tw_err_set(err, TW_ERR_TYPE_MISMATCH, m->exports[async].start,
@@ -133,9 +138,9 @@ static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
     }
     if (!check_type(m, &m->exports[init], TW_ROLE_INIT, err)) return false;
     if (async >= 0 && !check_type(m, &m->exports[async], TW_ROLE_INIT, err)) return false;
-    p->hook = m->exports[init].index;
-    p->has_init_async = async >= 0;
-    p->init_async = async >= 0 ? m->exports[async].index : p->hook;
+    e->hook = m->exports[init].index;
+    e->has_init_async = async >= 0;
+    e->init_async = async >= 0 ? m->exports[async].index : e->hook;
   }
   return true;
 }
@@ -146,7 +151,7 @@ static bool select_abi(tw_edit *p, const tw_module *m, const tw_map *names,
  * Rewritten alone, the library would lose that export and have its own
  * unlifted exports (malloc, abort) wrapped as tasks. Until that path is
  * supported on purpose, such a library is refused rather than damaged. */
-static bool refuse_shared_library(const tw_edit *p, const tw_module *m, const tw_map *names,
+static bool refuse_shared_library(const tw_edit *e, const tw_module *m, const tw_map *names,
                                   tw_err *err) {
   const tw_section *dylink = NULL;
   for (size_t i = 0; i < m->nsections && !dylink; i++)
@@ -154,9 +159,9 @@ static bool refuse_shared_library(const tw_edit *p, const tw_module *m, const tw
         tw_section_named(m, &m->sections[i], "dylink", true))
       dylink = &m->sections[i];
   if (!dylink) return true;
-  const char *hook = p->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task";
-  const long x = find_export(names, m, (const uint8_t *)hook, strlen(hook));
-  tw_err_set(err, TW_ERR_UNSUPPORTED, x >= 0 ? m->exports[x].start : 0,
+  const char *hook = e->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task";
+  const long xi = find_export(names, m, (const uint8_t *)hook, strlen(hook));
+  tw_err_set(err, TW_ERR_UNSUPPORTED, xi >= 0 ? m->exports[xi].start : 0,
              "a shared library (%.*s section) exports %s: wasm-taskwrap does not rewrite "
              "shared libraries, whose hook must stay exported for `wasm-tools component link` "
              "(which wraps the component's exports with it); give the library to `wasm-tools "
@@ -168,50 +173,50 @@ static bool refuse_shared_library(const tw_edit *p, const tw_module *m, const tw
 /* sync -> sync-post when the post-return export of this name exists:
  * cabi_post_<N> (legacy) or <N>_post (cm32p2, where <N> is the whole
  * cm32p2|...| name). */
-static tw_role with_post_return(const tw_module *m, const tw_map *names, const tw_export *e,
+static tw_role with_post_return(const tw_module *m, const tw_map *names, const tw_export *x,
                                 uint8_t *scratch) {
-  const uint8_t *name = m->data + e->name;
+  const uint8_t *name = m->data + x->name;
   size_t k = 0;
-  if (tw_has_prefix(name, e->name_len, "cm32p2|")) {
-    memcpy(scratch, name, e->name_len);
-    memcpy(scratch + e->name_len, "_post", 5);
-    k = e->name_len + 5;
+  if (tw_has_prefix(name, x->name_len, "cm32p2|")) {
+    memcpy(scratch, name, x->name_len);
+    memcpy(scratch + x->name_len, "_post", 5);
+    k = x->name_len + 5;
   } else {
     memcpy(scratch, "cabi_post_", 10);
-    memcpy(scratch + 10, name, e->name_len);
-    k = e->name_len + 10;
+    memcpy(scratch + 10, name, x->name_len);
+    k = x->name_len + 10;
   }
   const long post = find_export(names, m, scratch, k);
-  return post >= 0 && m->exports[post].kind == 0 ? TW_ROLE_SYNC_POST : TW_ROLE_SYNC;
+  return post >= 0 && m->exports[post].kind == TW_KIND_FUNC ? TW_ROLE_SYNC_POST : TW_ROLE_SYNC;
 }
 
 /* A function export's role and its reason. The hook exports are known by
  * name. With a WIT world the world decides the rest (world.c); without one,
  * the name does, and post-return is decided against the other exports:
  * cabi_post_<N> is post-return when <N> is another function export. */
-static tw_role export_role(const tw_edit *p, const tw_map *names, const tw_export *e,
-                           uint8_t *scratch, tw_export_edit *pe) {
-  const tw_module *m = p->m;
-  pe->reason = TW_REASON_NONE;
-  if (e->kind != 0) return TW_ROLE_NOT_FUNC;
-  const uint8_t *name = m->data + e->name;
-  tw_role r = tw_classify_name(name, e->name_len);
-  pe->reason = TW_REASON_NAME;
+static tw_role export_role(const tw_edit *e, const tw_map *names, const tw_export *x,
+                           uint8_t *scratch, tw_export_edit *xe) {
+  const tw_module *m = e->m;
+  xe->reason = TW_REASON_NONE;
+  if (x->kind != TW_KIND_FUNC) return TW_ROLE_NOT_FUNC;
+  const uint8_t *name = m->data + x->name;
+  tw_role r = tw_classify_name(name, x->name_len);
+  xe->reason = TW_REASON_NAME;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) return r;
-  if (p->world) {
+  if (e->world) {
     tw_wit_match why;
-    r = tw_world_classify(p->world, name, e->name_len, &why);
-    pe->reason = why.reason;
-    pe->wit_item = why.item;
+    r = tw_world_classify(e->world, name, x->name_len, &why);
+    xe->reason = why.reason;
+    xe->wit_item = why.item;
     return r; /* sync-post: classify_exports, once all are known */
   }
-  const bool std = tw_has_prefix(name, e->name_len, "cm32p2|");
+  const bool std = tw_has_prefix(name, x->name_len, "cm32p2|");
   if (r == TW_ROLE_POST_RETURN) {
-    const long n = std ? find_export(names, m, name, e->name_len - 5)
-                       : find_export(names, m, name + 10, e->name_len - 10);
-    if (n < 0 || m->exports[n].kind != 0) r = std ? TW_ROLE_STANDARD : TW_ROLE_SYNC;
+    const long n = std ? find_export(names, m, name, x->name_len - 5)
+                       : find_export(names, m, name + 10, x->name_len - 10);
+    if (n < 0 || m->exports[n].kind != TW_KIND_FUNC) r = std ? TW_ROLE_STANDARD : TW_ROLE_SYNC;
   } else if (r == TW_ROLE_SYNC) {
-    r = with_post_return(m, names, e, scratch);
+    r = with_post_return(m, names, x, scratch);
   }
   return r;
 }
@@ -223,8 +228,8 @@ static bool index_exports(tw_map *names, const tw_module *m, tw_err *err) {
     return false;
   }
   for (uint32_t i = 0; i < m->nexports; i++) {
-    const tw_export *e = &m->exports[i];
-    name_ctx ctx = {m, m->data + e->name, e->name_len};
+    const tw_export *x = &m->exports[i];
+    name_ctx ctx = {m, m->data + x->name, x->name_len};
     bool found = false;
     size_t s = tw_map_slot(names, tw_hash_bytes(ctx.probe, ctx.probe_len), 0, name_eq, &ctx, &found);
     if (found) {
@@ -240,11 +245,11 @@ static bool index_exports(tw_map *names, const tw_module *m, tw_err *err) {
 
 static bool has_duplicate_exports(const tw_map *names, const tw_module *m, tw_err *err) {
   for (uint32_t i = 0; i < m->nexports; i++) {
-    const tw_export *e = &m->exports[i];
-    if (find_export(names, m, m->data + e->name, e->name_len) != (long)i) {
+    const tw_export *x = &m->exports[i];
+    if (find_export(names, m, m->data + x->name, x->name_len) != (long)i) {
       char nm[200];
-      describe_name(m, e, nm, sizeof nm);
-      tw_err_set(err, TW_ERR_MALFORMED, e->start, "duplicate export name \"%s\"", nm);
+      describe_name(m, x, nm, sizeof nm);
+      tw_err_set(err, TW_ERR_MALFORMED, x->start, "duplicate export name \"%s\"", nm);
       return true;
     }
   }
@@ -255,11 +260,11 @@ static bool has_duplicate_exports(const tw_map *names, const tw_module *m, tw_er
  * or a callback follows the export it belongs to (its hooks finish that
  * export's task), so the patterns are matched against that export's name.
  * Names may hold a NUL byte: such a name matches no pattern. */
-static bool filtered(const tw_module *m, const tw_export *e, tw_role r, const tw_options *o,
+static bool filtered(const tw_module *m, const tw_export *x, tw_role r, const tw_options *o,
                      char *buf) {
   if (o->only_count == 0 && o->exclude_count == 0) return false;
-  const uint8_t *name = m->data + e->name;
-  size_t len = e->name_len;
+  const uint8_t *name = m->data + x->name;
+  size_t len = x->name_len;
   const bool std = tw_has_prefix(name, len, "cm32p2|");
   if (r == TW_ROLE_POST_RETURN && std) {
     len -= 5; /* cm32p2|...|NAME_post */
@@ -280,47 +285,47 @@ static bool filtered(const tw_module *m, const tw_export *e, tw_role r, const tw
 }
 
 /* One wrapper per (function, role) pair, however many exports share it. */
-static bool plan_export(tw_edit *p, tw_map *wrappers, uint32_t i, const tw_options *opts,
+static bool plan_export(tw_edit *e, tw_map *wrappers, uint32_t i, const tw_options *opts,
                         uint8_t *scratch, tw_err *err) {
-  const tw_module *m = p->m;
-  const tw_export *e = &m->exports[i];
-  tw_export_edit *pe = &p->exports[i];
-  const tw_role r = pe->role;
+  const tw_module *m = e->m;
+  const tw_export *x = &m->exports[i];
+  tw_export_edit *xe = &e->exports[i];
+  const tw_role r = xe->role;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
-    if (p->abi != TW_ABI_NONE && !opts->keep_hook_export) pe->removed = p->changes = true;
+    if (e->abi != TW_ABI_NONE && !opts->keep_hook_export) xe->removed = e->changes = true;
     return true;
   }
-  if (p->abi == TW_ABI_NONE) return true;
-  const bool async_init = tw_edit_async_init(p, r);
+  if (e->abi == TW_ABI_NONE) return true;
+  const bool async_init = tw_edit_async_init(e, r);
   uint8_t codes[2];
-  const uint8_t ncodes = tw_role_hook_codes(r, p->abi, async_init, codes);
+  const uint8_t ncodes = tw_role_hook_codes(r, e->abi, async_init, codes);
   if (ncodes == 0) return true;
-  if (filtered(m, e, r, opts, (char *)scratch)) {
-    pe->filtered = true;
+  if (filtered(m, x, r, opts, (char *)scratch)) {
+    xe->filtered = true;
     return true;
   }
-  if (!check_type(m, e, r, err)) return false;
-  pe->nhooks = ncodes;
-  memcpy(pe->hooks, codes, sizeof codes);
-  const uint64_t key = ((uint64_t)e->index << 4) | (uint64_t)r;
+  if (!check_type(m, x, r, err)) return false;
+  xe->nhooks = ncodes;
+  memcpy(xe->hooks, codes, sizeof codes);
+  const uint64_t key = ((uint64_t)x->index << 4) | (uint64_t)r;
   bool found = false;
   size_t s = tw_map_slot(wrappers, tw_hash_mix(key), key, tw_map_key_eq, NULL, &found);
   /* A pair seen before needs no second look at the body. */
-  if (!found && tw_is_wrapper(p, e->index, r)) {
-    pe->already_wrapped = true;
+  if (!found && tw_is_wrapper(e, x->index, r)) {
+    xe->already_wrapped = true;
     return true;
   }
   if (!found) {
-    const tw_fn w = {.kind = TW_FN_WRAPPER, .type = m->func_types[e->index], .export_i = i,
-                     .role = r, .target = e->index, .async_init = async_init, .init = TW_NONE,
+    const tw_fn w = {.kind = TW_FN_WRAPPER, .type = m->func_types[x->index], .export_i = i,
+                     .role = r, .target = x->index, .async_init = async_init, .init = TW_NONE,
                      .import_i = TW_NONE, .import_func = TW_NONE};
-    const uint32_t id = tw_edit_add_fn(p, &w, err);
+    const uint32_t id = tw_edit_add_fn(e, &w, err);
     if (id == TW_NONE) return false;
     wrappers->keys[s] = key + 1;
     wrappers->vals[s] = id;
   }
-  pe->wrapper = pe->target = wrappers->vals[s];
-  p->changes = true;
+  xe->wrapper = xe->target = wrappers->vals[s];
+  e->changes = true;
   return true;
 }
 
@@ -330,31 +335,31 @@ static bool plan_export(tw_edit *p, tw_map *wrappers, uint32_t i, const tw_optio
  * ExportMap looks it up by the item); and wit-component calls one
  * initialize export, the first in export order (ExportMap::initialize), so
  * another (`cm32p2_initialize` beside `_initialize`) is not wrapped. */
-static bool classify_exports(tw_edit *p, const tw_map *names, uint8_t *scratch, tw_err *err) {
-  const tw_module *m = p->m;
+static bool classify_exports(tw_edit *e, const tw_map *names, uint8_t *scratch, tw_err *err) {
+  const tw_module *m = e->m;
   bool *has_post = NULL;
-  if (p->world && !(has_post = calloc(p->world->nitems ? p->world->nitems : 1, sizeof *has_post))) {
+  if (e->world && !(has_post = calloc(e->world->nitems ? e->world->nitems : 1, sizeof *has_post))) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
     return false;
   }
   for (uint32_t i = 0; i < m->nexports; i++) {
-    tw_export_edit *pe = &p->exports[i];
-    pe->role = export_role(p, names, &m->exports[i], scratch, pe);
-    if (has_post && pe->role == TW_ROLE_POST_RETURN) has_post[pe->wit_item] = true;
+    tw_export_edit *xe = &e->exports[i];
+    xe->role = export_role(e, names, &m->exports[i], scratch, xe);
+    if (has_post && xe->role == TW_ROLE_POST_RETURN) has_post[xe->wit_item] = true;
   }
   bool initialize_seen = false;
   for (uint32_t i = 0; i < m->nexports; i++) {
-    tw_export_edit *pe = &p->exports[i];
-    if (has_post && pe->role == TW_ROLE_SYNC && has_post[pe->wit_item]) pe->role = TW_ROLE_SYNC_POST;
-    if (pe->role == TW_ROLE_INITIALIZE && initialize_seen) pe->role = TW_ROLE_INTERNAL;
-    else if (pe->role == TW_ROLE_INITIALIZE) initialize_seen = true;
+    tw_export_edit *xe = &e->exports[i];
+    if (has_post && xe->role == TW_ROLE_SYNC && has_post[xe->wit_item]) xe->role = TW_ROLE_SYNC_POST;
+    if (xe->role == TW_ROLE_INITIALIZE && initialize_seen) xe->role = TW_ROLE_INTERNAL;
+    else if (xe->role == TW_ROLE_INITIALIZE) initialize_seen = true;
   }
   free(has_post);
   return true;
 }
 
-bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
-  const tw_module *m = p->m;
+bool tw_plan_task_hooks(tw_edit *e, const tw_options *opts, tw_err *err) {
+  const tw_module *m = e->m;
   tw_map names = {0}, wrappers = {0};
   uint8_t *scratch = NULL;
   bool ok = false;
@@ -366,18 +371,18 @@ bool tw_plan_task_hooks(tw_edit *p, const tw_options *opts, tw_err *err) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the plan");
     goto done;
   }
-  if (!select_abi(p, m, &names, opts, err)) goto done;
-  if (p->abi != TW_ABI_NONE && !refuse_shared_library(p, m, &names, err)) goto done;
+  if (!select_abi(e, m, &names, opts, err)) goto done;
+  if (e->abi != TW_ABI_NONE && !refuse_shared_library(e, m, &names, err)) goto done;
   /* The world decides only which exports get task-hook wrappers: without a
    * hook it is not read at all (guards and stubs do not depend on it), so a
    * module with nothing to wrap is never refused for its custom sections.
    * With a hook, a component-type section that cannot be decoded is an
    * error, as in wit-component, never a fallback to the names. */
-  if (p->abi != TW_ABI_NONE && !tw_world_decode(m, &p->world, err)) goto done;
-  if (p->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
-  if (!classify_exports(p, &names, scratch, err)) goto done;
+  if (e->abi != TW_ABI_NONE && !tw_world_decode(m, &e->world, err)) goto done;
+  if (e->abi != TW_ABI_NONE && has_duplicate_exports(&names, m, err)) goto done;
+  if (!classify_exports(e, &names, scratch, err)) goto done;
   for (uint32_t i = 0; i < m->nexports; i++)
-    if (!plan_export(p, &wrappers, i, opts, scratch, err)) goto done;
+    if (!plan_export(e, &wrappers, i, opts, scratch, err)) goto done;
   ok = true;
 done:
   free(scratch);

@@ -20,9 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
+#include "cursor.h"
 #include "edit.h"
+#include "err.h"
+#include "funcidx.h"
+#include "leb.h"
+#include "module.h"
 #include "opcodes.h"
+#include "out.h"
+#include "section.h"
 #include "stubs.h"
+#include "taskwrap.h"
 
 /* ---- the output view ------------------------------------------------------ */
 
@@ -350,7 +359,8 @@ typedef struct patcher {
   size_t ip;    /* input position: everything before it is accounted for */
 } patcher;
 
-static bool pc_site(patcher *pc, size_t pos, size_t len, uint32_t old) {
+static bool pc_site(void *ctx, size_t pos, size_t len, uint32_t old) {
+  patcher *pc = ctx;
   vctx *x = pc->x;
   if (!exp_copy(&x->v, &pc->op, pc->ip, pos - pc->ip, "the input's bytes")) return false;
   if (old >= x->m->nfuncs)
@@ -374,70 +384,6 @@ static bool pc_site(patcher *pc, size_t pos, size_t len, uint32_t old) {
 
 static bool pc_finish(patcher *pc, size_t to) {
   return exp_copy(&pc->x->v, &pc->op, pc->ip, to - pc->ip, "the input's bytes");
-}
-
-/* Instructions to the end that closes a constant expression. */
-static bool scan_expr(patcher *pc, tw_cursor *c) {
-  for (int depth = 0;;) {
-    tw_instr in;
-    if (!tw_instr_next(c, &in)) return false;
-    if (in.has_func && !pc_site(pc, in.func_pos, in.func_len, in.func)) return false;
-    depth += in.nest;
-    if (depth < 0) return true;
-  }
-}
-
-static bool scan_funcidx(patcher *pc, tw_cursor *c) {
-  const size_t at = c->pos;
-  uint32_t f = 0;
-  return tw_read_u32(c, &f, "function index") && pc_site(pc, at, c->pos - at, f);
-}
-
-/* Tables: `reftype limits`, or `0x40 0x00 reftype limits expr`. */
-static bool scan_tables(patcher *pc, tw_cursor *c) {
-  uint32_t n = 0;
-  if (!tw_read_u32(c, &n, "table count")) return false;
-  for (uint32_t i = 0; i < n; i++) {
-    const bool init = c->pos + 1 < c->end && c->base[c->pos] == 0x40 && c->base[c->pos + 1] == 0;
-    if (init) c->pos += 2;
-    if (!tw_read_val_type(c, false, "table type") || !tw_read_limits(c, true, NULL, "limits"))
-      return false;
-    if (init && !scan_expr(pc, c)) return false;
-  }
-  return true;
-}
-
-/* Elements (spec 5.5.12): flags 0-7. */
-static bool scan_elems(patcher *pc, tw_cursor *c) {
-  uint32_t n = 0;
-  if (!tw_read_u32(c, &n, "element count")) return false;
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t flags = 0, u = 0, k = 0;
-    uint8_t b = 0;
-    if (!tw_read_u32(c, &flags, "element flags")) return false;
-    if (flags > 7) {
-      tw_err_set(c->err, TW_ERR_MALFORMED, c->pos, "element flags %u", flags);
-      return false;
-    }
-    if ((flags & 3) == 2 && !tw_read_u32(c, &u, "table index")) return false;
-    if (!(flags & 1) && !scan_expr(pc, c)) return false;
-    if ((flags & 3) && ((flags & 4) ? !tw_read_val_type(c, false, "element type")
-                                    : !tw_read_u8(c, &b, "element kind")))
-      return false;
-    if (!tw_read_u32(c, &k, "element count")) return false;
-    for (uint32_t j = 0; j < k; j++)
-      if ((flags & 4) ? !scan_expr(pc, c) : !scan_funcidx(pc, c)) return false;
-  }
-  return true;
-}
-
-static bool scan_globals(patcher *pc, tw_cursor *c, uint32_t n) {
-  uint8_t mut = 0;
-  for (uint32_t i = 0; i < n; i++)
-    if (!tw_read_val_type(c, false, "global type") || !tw_read_u8(c, &mut, "mutability") ||
-        !scan_expr(pc, c))
-      return false;
-  return true;
 }
 
 /* After a scanner failed: an output mismatch is already reported; else the
@@ -605,7 +551,7 @@ static void export_label(const vctx *x, uint32_t export_i, char *out, size_t cap
   }
 }
 
-/* docs/abi.md, "Task-hook ABI: wrapper bodies": H(start); call f; H(finish). */
+/* docs/abi.md, "Wrapper bodies: task-hook ABI": H(start); call f; H(finish). */
 enum { NO_HOOK = -1, BY_RESULT = -2 };
 static const struct {
   tw_role role;
@@ -658,7 +604,8 @@ static bool check_wrapper(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) 
       w[n++] = INS(OP_I32_CONST, TW_IMM_S32, finish);
       w[n++] = INS(OP_CALL, TW_IMM_U32, hook);
     }
-  } else if (e->abi == TW_ABI_INIT_TASK) { /* docs/abi.md, "Init-task ABI": call init; call f */
+  } else if (e->abi == TW_ABI_INIT_TASK) {
+    /* docs/abi.md, "Wrapper bodies: init-task ABI": call init; call f */
     const bool async = f->role == TW_ROLE_ASYNC_CALLBACK || f->role == TW_ROLE_ASYNC_STACKFUL;
     if (!async && f->role != TW_ROLE_SYNC && f->role != TW_ROLE_SYNC_POST &&
         f->role != TW_ROLE_INITIALIZE)
@@ -817,9 +764,9 @@ static bool sec_patched(vctx *x, uint64_t *p, const tw_section *s) {
   patcher pc = {x, *p, s->body};
   tw_err scratch = {0};
   tw_cursor c = tw_cursor_make(x->m->data, s->body, s->end, &scratch);
-  const bool ok = s->id == TW_SEC_TABLE ? scan_tables(&pc, &c)
-                : s->id == TW_SEC_START ? scan_funcidx(&pc, &c)
-                                        : scan_elems(&pc, &c);
+  const bool ok = s->id == TW_SEC_TABLE ? tw_walk_tables(&c, pc_site, &pc)
+                : s->id == TW_SEC_START ? tw_walk_funcidx(&c, pc_site, &pc)
+                                        : tw_walk_elems(&c, pc_site, &pc);
   if (!ok) return scan_failed(&pc, &scratch, section_name(s->id));
   if (!pc_finish(&pc, s->end)) return false;
   *p = pc.op;
@@ -838,7 +785,7 @@ static bool sec_global(vctx *x, uint64_t *p, const tw_section *s) {
     patcher pc = {x, *p, after};
     tw_err scratch = {0};
     tw_cursor c = tw_cursor_make(x->m->data, after, s->end, &scratch);
-    if (!scan_globals(&pc, &c, n)) return scan_failed(&pc, &scratch, "global section");
+    if (!tw_walk_globals(&c, n, pc_site, &pc)) return scan_failed(&pc, &scratch, "global section");
     if (!pc_finish(&pc, s->end)) return false;
     *p = pc.op;
   } else if (s && !exp_copy(&x->v, p, after, s->end - after, "the input's globals")) {
@@ -936,12 +883,7 @@ static bool sec_code(vctx *x, uint64_t *p, const tw_section *s) {
       patcher pc = {x, *p, b->code};
       tw_err scratch = {0};
       tw_cursor c = tw_cursor_make(m->data, b->code, b->end, &scratch);
-      bool ok = tw_skip_locals(&c);
-      while (ok && c.pos < c.end) {
-        tw_instr in;
-        ok = tw_instr_next(&c, &in) && (!in.has_func || pc_site(&pc, in.func_pos, in.func_len, in.func));
-      }
-      if (!ok) return scan_failed(&pc, &scratch, "code");
+      if (!tw_walk_body(&c, pc_site, &pc)) return scan_failed(&pc, &scratch, "code");
       if (!pc_finish(&pc, b->end)) return false;
       *p = pc.op;
       if (later_ok(&size, *p - start)) continue;
@@ -1271,11 +1213,6 @@ static bool is_output_type(const vctx *x, uint32_t t) {
          memcmp(m->data + ft->params, three, 3) == 0;
 }
 
-static uint32_t fn_type(const vctx *x, uint32_t id) {
-  const tw_fn *f = tw_edit_fn(x->e, id);
-  return f ? f->type : id < x->m->nfuncs ? x->m->func_types[id] : TW_NONE;
-}
-
 static bool check_functions(vctx *x) {
   const tw_module *m = x->m;
   const tw_edit *e = x->e;
@@ -1292,14 +1229,14 @@ static bool check_functions(vctx *x) {
     case TW_FN_GUARD: {
       const uint32_t base = f->target != TW_NONE ? f->target : f->init;
       ok = base != TW_NONE && (uint64_t)base < (uint64_t)m->nfuncs + e->nfns &&
-           f->type == fn_type(x, base) && (uint64_t)f->init < (uint64_t)m->nfuncs + e->nfns;
+           f->type == tw_edit_fn_type(e, base) && (uint64_t)f->init < (uint64_t)m->nfuncs + e->nfns;
       break;
     }
     case TW_FN_EXIT: {
       const tw_functype *t = tw_module_func_type(m, f->export_i < m->nexports
                                                         ? m->exports[f->export_i].index
                                                         : TW_NONE);
-      ok = (uint64_t)f->target < (uint64_t)m->nfuncs + e->nfns && f->type == fn_type(x, f->target) &&
+      ok = (uint64_t)f->target < (uint64_t)m->nfuncs + e->nfns && f->type == tw_edit_fn_type(e, f->target) &&
            t && t->nparams == 0 && t->nresults == 0;
       break;
     }
@@ -1379,8 +1316,8 @@ static bool check_globals(vctx *x) {
     const tw_global *g = &e->globals[k];
     if ((unsigned)g->role > 3 || (int)g->role <= last || e->global_of[g->role] != n + k ||
         g->valtype != spec[g->role].valtype || g->init != spec[g->role].init)
-      return XFAIL(x, 0, "the edit's global %u (role %u) is not the one docs/output-layout.md "
-                   "appends there", k, (unsigned)g->role);
+      return XFAIL(x, 0, "the edit's global %u (role %u) is not the one "
+                   "docs/output-layout.md appends there", k, (unsigned)g->role);
     last = (int)g->role;
     seen[g->role] = true;
   }
@@ -1408,12 +1345,7 @@ static bool run(const tw_module *in, const tw_edit *e, view *v, tw_err *err) {
   if (!x.by_out || !x.func_removed) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while verifying");
   } else if (check_numbering(&x) && check_functions(&x) && check_globals(&x)) {
-    x.env.output_func = x.env.exit_global = x.env.clock_global = x.env.random_global = TW_NONE;
-    for (uint32_t k = 0; k < e->nfns; k++)
-      if (e->fns[k].kind == TW_FN_IMPORT) x.env.output_func = e->out[in->nfuncs + k];
-    x.env.exit_global = e->global_of[TW_GLOBAL_EXIT];
-    x.env.clock_global = e->global_of[TW_GLOBAL_CLOCK];
-    x.env.random_global = e->global_of[TW_GLOBAL_RANDOM];
+    x.env = tw_edit_stub_env(e);
     ok = verify_sections(&x);
   }
   free(x.by_out);

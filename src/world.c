@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
+#include "alloc.h"
+#include "cursor.h"
+#include "section.h"
 #include "world.h"
 
 enum {

@@ -1,12 +1,19 @@
-/* The WIT world embedded in a module: its `component-type*` custom sections
- * decoded and merged (docs/abi.md, "Which exports are lifted"), and the
- * classification of core export names against it, as wit-component's
- * validation does it for both name manglings. */
+/* The WIT world embedded in a module (src/world.c): its `component-type*`
+ * custom sections decoded and merged (docs/abi.md, "Reading the world"), and
+ * the classification of core export names against it, as wit-component's
+ * validation does it for both name manglings (docs/abi.md, "How the role is
+ * decided"). */
 #ifndef TW_WORLD_H
 #define TW_WORLD_H
 
-#include "tw_internal.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
 #include "map.h"
+#include "module.h"
+#include "taskwrap.h"
 
 typedef enum tw_wit_kind { TW_WIT_FUNC = 0, TW_WIT_RESOURCE = 1 } tw_wit_kind;
 
@@ -56,16 +63,16 @@ typedef struct tw_wit_match {
   uint32_t item; /* TW_NONE when the reason names no item */
 } tw_wit_match;
 
+/* An interface id in the cm32p2 mangling's canonical form (malloc'd,
+ * NUL-terminated; NULL when out of memory). */
+char *tw_wit_canonical_name(const uint8_t *s, size_t n, size_t *out_len);
+
 /* The role of the function export `name` under world w, as wit-component's
  * ExportMap classifies it: special names first, then a lifted function (in
  * the legacy mangling also its [async-lift] forms), a post-return, a callback
  * or a resource destructor of a world item; every other name is unlifted.
  * Post-return is decided by the world alone; the caller refines sync to
  * sync-post. The hook names are the caller's. */
-/* An interface id in the cm32p2 mangling's canonical form (malloc'd,
- * NUL-terminated; NULL when out of memory). */
-char *tw_wit_canonical_name(const uint8_t *s, size_t n, size_t *out_len);
-
 tw_role tw_world_classify(const tw_world *w, const uint8_t *name, size_t len, tw_wit_match *why);
 
 #endif

@@ -52,8 +52,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "edit.h"
+#include "err.h"
 #include "io.h"
+#include "out.h"
+#include "taskwrap.h"
 
 /* Shorter input ranges are taken from memory (io.h). */
 enum { BOUNCE = 1 << 20, KERNEL_COPY_MIN = TW_WRITE_FROM_MEMORY_MAX, KERNEL_COPY_CHUNK = 8 << 20 };

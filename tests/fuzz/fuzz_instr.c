@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_internal.h"
+#include "cursor.h"
+#include "instr.h"
+#include "leb.h"
 
 #include "invariant.h"
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "select.h"
-#include "tw_internal.h"
+#include "module.h"
 
 static uint8_t *slurp(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");

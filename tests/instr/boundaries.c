@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "tw_internal.h"
+#include "cursor.h"
+#include "instr.h"
+#include "module.h"
 
 #define MAX_REPORTS 40
 

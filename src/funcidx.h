@@ -1,0 +1,34 @@
+/* Where the function indices are in the input (src/funcidx.c): a walk over
+ * the grammar of the sections that hold them (spec 5.5: tables with an
+ * initialiser, globals, element segments, the start function) and over
+ * function bodies and constant expressions (through tw_instr_next), calling
+ * back with each index and the place of its LEB128. The renumbering
+ * (renumber.c) collects patches with it and the verifier (verify.c) checks
+ * the output against it: one reading of the input's grammar for both, so
+ * neither depends on the other. A failure is an error at its offset. */
+#ifndef TW_FUNCIDX_H
+#define TW_FUNCIDX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cursor.h"
+
+/* One function index at input [pos, pos+len); false stops the walk. */
+typedef bool (*tw_funcidx_fn)(void *ctx, size_t pos, size_t len, uint32_t func);
+
+/* One constant expression, to the end that closes it. */
+bool tw_walk_expr(tw_cursor *c, tw_funcidx_fn site, void *ctx);
+/* A function body's code (after its size): its locals, then every
+ * instruction to c->end. */
+bool tw_walk_body(tw_cursor *c, tw_funcidx_fn site, void *ctx);
+/* The start section: one function index. */
+bool tw_walk_funcidx(tw_cursor *c, tw_funcidx_fn site, void *ctx);
+/* The table and element sections, from their count. */
+bool tw_walk_tables(tw_cursor *c, tw_funcidx_fn site, void *ctx);
+bool tw_walk_elems(tw_cursor *c, tw_funcidx_fn site, void *ctx);
+/* The n entries of the global section (after its count). */
+bool tw_walk_globals(tw_cursor *c, uint32_t n, tw_funcidx_fn site, void *ctx);
+
+#endif /* TW_FUNCIDX_H */
