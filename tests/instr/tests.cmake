@@ -11,7 +11,8 @@ pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 add_executable(instr-opcodes ${CMAKE_CURRENT_LIST_DIR}/test_instr.c)
 target_include_directories(instr-opcodes PRIVATE ${PROJECT_SOURCE_DIR}/src
                                                  ${PROJECT_SOURCE_DIR}/tests/unit)
-target_link_libraries(instr-opcodes PRIVATE taskwrap PkgConfig::CMOCKA)
+# unit.h declares the unit tests' module builder: link its home.
+target_link_libraries(instr-opcodes PRIVATE tw-unit-support)
 add_test(NAME instr-opcodes COMMAND instr-opcodes)
 
 add_executable(instr-boundaries ${CMAKE_CURRENT_LIST_DIR}/boundaries.c)

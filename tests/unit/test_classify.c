@@ -1,5 +1,5 @@
-/* Classification of export names (ABI.md "Export roles") and the hook
- * codes of each role (ABI.md wrapper tables). */
+/* Classification of export names (docs/abi.md, "Export roles") and the
+ * hook codes of each role (docs/abi.md, "Hook codes"). */
 #include "unit.h"
 
 #include "edit.h"
@@ -39,8 +39,8 @@ static const crow rows[] = {
     {"canonical_abi_realloc", 0, REALLOC},
     {"cabi_export_realloc", 0, REALLOC},
     {"cabi_import_realloc", 0, REALLOC},
-    /* the standard mangling is hooked like the legacy one (docs/abi.md);
-     * what fits none of its forms is passed through */
+    /* the standard mangling is hooked like the legacy one (docs/abi.md,
+     * "Names and roles"); what fits none of its forms is passed through */
     {"cm32p2", 0, STANDARD},
     {"cm32p2_unknown", 0, STANDARD},
     {"cm32p2|run", 0, STANDARD},
@@ -120,10 +120,11 @@ static void test_role_names(void **state) {
   assert_string_equal(tw_abi_name(TW_ABI_INIT_TASK), "init-task");
 }
 
-/* Hook codes in call order: ABI.md's task-hook table (H(c) codes, with
+/* Hook codes in call order: docs/abi.md, "Hook codes" (H(c) codes, with
  * TW_HOOK_CALLBACK_RESULT for "4 or 5, by the callback's result") and the
- * init-task table (which init function is called: TW_HOOK_INIT or
- * TW_HOOK_INIT_ASYNC). n == 0: not wrapped. */
+ * table of docs/abi.md, "Wrapper bodies: init-task ABI" (which init
+ * function is called: TW_HOOK_INIT or TW_HOOK_INIT_ASYNC). n == 0: not
+ * wrapped. */
 typedef struct codes {
   uint8_t n;
   uint8_t c[2];

@@ -229,38 +229,27 @@ static void test_guard_like_initialize(void **state) {
  * but for one index: `call` padded to 5 bytes (as wasm-ld leaves call
  * indices) is not the tool's encoding. */
 static void build_guarded(wb *m, bool padded) {
-  static const uint8_t hdr[] = {HDR};
-  static const uint8_t types[] = {0x02, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7f};
+  static const char *const types[] = {"->", "->i"};
+  static const uint8_t funcs[] = {0, 0, 1, 1}; /* impl, _initialize, run_impl, run */
+  static const uint8_t done[] = {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b}; /* $done */
+  static const mb_export exps[] = {{"_initialize", 0, 1}, {"run", 0, 3}};
   static const uint8_t init_guard[] = {0x00, 0x23, 0x00, 0x45, 0x04, 0x40, 0x41, 0x01, 0x24, 0x00,
                                        0x10, 0x00, 0x0b, 0x0b};
   static const uint8_t init_padded[] = {0x00, 0x23, 0x00, 0x45, 0x04, 0x40, 0x41, 0x01, 0x24,
                                         0x00, 0x10, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0b, 0x0b};
   static const uint8_t run_guard[] = {0x00, 0x23, 0x00, 0x45, 0x04, 0x40, 0x41, 0x01,
                                       0x24, 0x00, 0x10, 0x00, 0x0b, 0x10, 0x02, 0x0b};
-  wb c = {0};
-  wb_bytes(m, hdr, sizeof hdr);
-  wb_bytes(&c, types, sizeof types);
-  wb_section(m, 1, &c);
-  c.n = 0;
-  wb_bytes(&c, B(0x04, 0x00, 0x00, 0x01, 0x01)); /* impl, _initialize, run_impl, run */
-  wb_section(m, 3, &c);
-  c.n = 0;
-  wb_bytes(&c, B(0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b)); /* $done */
-  wb_section(m, 6, &c);
-  c.n = 0;
-  wb_u8(&c, 2);
-  wb_name(&c, "_initialize"), wb_bytes(&c, B(0x00, 0x01));
-  wb_name(&c, "run"), wb_bytes(&c, B(0x00, 0x03));
-  wb_section(m, 7, &c);
-  c.n = 0;
-  wb_u8(&c, 4);
-  wb_bytes(&c, B(0x02, 0x00, 0x0b));
-  if (padded) wb_u8(&c, sizeof init_padded), wb_bytes(&c, init_padded, sizeof init_padded);
-  else wb_u8(&c, sizeof init_guard), wb_bytes(&c, init_guard, sizeof init_guard);
-  wb_bytes(&c, B(0x04, 0x00, 0x41, 0x2a, 0x0b));
-  wb_u8(&c, sizeof run_guard), wb_bytes(&c, run_guard, sizeof run_guard);
-  wb_section(m, 10, &c);
-  wb_free(&c);
+  const mb_bytes init = padded ? (mb_bytes){init_padded, sizeof init_padded}
+                               : (mb_bytes){init_guard, sizeof init_guard};
+  const mb_bytes bodies[] = {
+      {B(0x00, 0x0b)},
+      init,
+      {B(0x00, 0x41, 0x2a, 0x0b)},
+      {run_guard, sizeof run_guard},
+  };
+  const mb_module s = {.types = types, .ntypes = 2, .funcs = funcs, .nfuncs = 4, .bodies = bodies,
+                       .exports = exps, .nexports = 2, .sections = {[6] = {done, sizeof done}}};
+  mb_build(m, &s, NULL);
 }
 
 static void test_guard_encoding_exact(void **state) {

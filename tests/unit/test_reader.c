@@ -217,19 +217,9 @@ static void test_parse_ok(void **state) {
   }
 }
 
-/* All of it in one module, built with the byte builder, with details. */
+/* All of it in one module, from the module builder, with details. */
 static void test_parse_combined(void **state) {
   (void)state;
-  wb m = {0}, s = {0};
-  static const uint8_t hdr[] = {HDR};
-  wb_bytes(&m, hdr, sizeof hdr);
-
-  /* custom "first" */
-  wb_name(&s, "first");
-  wb_bytes(&s, (const uint8_t[]){1, 2, 3}, 3);
-  wb_section(&m, 0, &s);
-  s.n = 0;
-
   /* types: 7 entries, 8 types */
   static const uint8_t types[] = {
       0x07,
@@ -241,78 +231,49 @@ static void test_parse_combined(void **state) {
       0x60, 0x01, 0x63, 0x6e, 0x00,                   /* 6: [(ref null any)] -> [] */
       0x4e, 0x01, 0x4f, 0x00, 0x60, 0x00, 0x01, 0x7f, /* 7: final [] -> [i32] */
   };
-  wb_bytes(&s, types, sizeof types);
-  wb_section(&m, 1, &s);
-  s.n = 0;
-
-  /* imports */
-  wb_uleb(&s, 8);
-  wb_name(&s, "env"), wb_name(&s, "hook"), wb_bytes(&s, (const uint8_t[]){0x00, 0x03}, 2);
-  wb_name(&s, "env"), wb_name(&s, "tag"), wb_bytes(&s, (const uint8_t[]){0x04, 0x00, 0x04}, 3);
-  wb_name(&s, "env"), wb_name(&s, "mem64"), wb_bytes(&s, (const uint8_t[]){0x02, 0x04, 0x01}, 3);
-  wb_name(&s, "env"), wb_name(&s, "mem64b");
-  wb_bytes(&s, (const uint8_t[]){0x02, 0x05, 0x00, 0x80, 0x80, 0x80, 0x80, 0x20}, 8);
-  wb_name(&s, "env"), wb_name(&s, "shared");
-  wb_bytes(&s, (const uint8_t[]){0x02, 0x03, 0x01, 0x02}, 4);
-  wb_name(&s, "env"), wb_name(&s, "tab");
-  wb_bytes(&s, (const uint8_t[]){0x01, 0x63, 0x70, 0x00, 0x00}, 5);
-  wb_name(&s, "env"), wb_name(&s, "g"), wb_bytes(&s, (const uint8_t[]){0x03, 0x7b, 0x00}, 3);
-  wb_name(&s, "env"), wb_name(&s, "f2"), wb_bytes(&s, (const uint8_t[]){0x00, 0x07}, 2);
-  wb_section(&m, 2, &s);
-  s.n = 0;
-
-  /* custom "between": arbitrary bytes */
-  wb_name(&s, "between");
-  wb_bytes(&s, (const uint8_t[]){0xff, 0x00, 0xff}, 3);
-  wb_section(&m, 0, &s);
-  s.n = 0;
-
-  /* functions: types 4, 3, 2 */
-  wb_bytes(&s, (const uint8_t[]){0x03, 0x04, 0x03, 0x02}, 4);
-  wb_section(&m, 3, &s);
-  s.n = 0;
-  /* tag section: one tag of type 4 */
-  wb_bytes(&s, (const uint8_t[]){0x01, 0x00, 0x04}, 3);
-  wb_section(&m, 13, &s);
-  s.n = 0;
-  /* global: i32 immutable = 42 */
-  wb_bytes(&s, (const uint8_t[]){0x01, 0x7f, 0x00, 0x41, 0x2a, 0x0b}, 6);
-  wb_section(&m, 6, &s);
-  s.n = 0;
-  /* exports */
-  wb_uleb(&s, 5);
-  wb_name(&s, "run"), wb_bytes(&s, (const uint8_t[]){0x00, 0x02}, 2);
-  wb_name(&s, "tag"), wb_bytes(&s, (const uint8_t[]){0x04, 0x00}, 2);
-  wb_name(&s, "mem"), wb_bytes(&s, (const uint8_t[]){0x02, 0x00}, 2);
-  wb_name(&s, "glob"), wb_bytes(&s, (const uint8_t[]){0x03, 0x00}, 2);
-  wb_name(&s, "\xc3\xa9t\xc3\xa9"), wb_bytes(&s, (const uint8_t[]){0x01, 0x00}, 2); /* "été" */
-  wb_section(&m, 7, &s);
-  s.n = 0;
-  /* data count 0 */
-  wb_u8(&s, 0);
-  wb_section(&m, 12, &s);
-  s.n = 0;
-  /* code: 3 bodies */
-  wb_u8(&s, 3);
-  wb_bytes(&s, (const uint8_t[]){0x02, 0x00, 0x0b}, 3);
-  wb_bytes(&s, (const uint8_t[]){0x02, 0x00, 0x0b}, 3);
-  wb_bytes(&s, (const uint8_t[]){0x14, 0x00, 0xfd, 0x0c}, 4); /* v128.const 0 */
-  for (int k = 0; k < 16; k++) wb_u8(&s, 0);
-  wb_u8(&s, 0x0b);
-  wb_section(&m, 10, &s);
-  s.n = 0;
-  /* data: none */
-  wb_u8(&s, 0);
-  wb_section(&m, 11, &s);
-  s.n = 0;
-  /* custom sections at the end: an empty name, and component-type */
-  wb_name(&s, "");
-  wb_section(&m, 0, &s);
-  s.n = 0;
-  wb_name(&s, "component-type:x");
-  wb_bytes(&s, (const uint8_t[]){0x00, 0x61, 0x73, 0x6d, 0x0d}, 5);
-  wb_section(&m, 0, &s);
-  wb_free(&s);
+  const mb_import imports[] = {
+      {"env", "hook", 0, 3, {0}},
+      {"env", "tag", 4, 0, {B(0x00, 0x04)}},
+      {"env", "mem64", 2, 0, {B(0x04, 0x01)}},
+      {"env", "mem64b", 2, 0, {B(0x05, 0x00, 0x80, 0x80, 0x80, 0x80, 0x20)}},
+      {"env", "shared", 2, 0, {B(0x03, 0x01, 0x02)}},
+      {"env", "tab", 1, 0, {B(0x63, 0x70, 0x00, 0x00)}},
+      {"env", "g", 3, 0, {B(0x7b, 0x00)}},
+      {"env", "f2", 0, 7, {0}},
+  };
+  static const uint8_t funcs[] = {4, 3, 2};
+  const mb_bytes bodies[] = {
+      {B(0x00, 0x0b)},
+      {B(0x00, 0x0b)},
+      {B(0x00, 0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b)}, /* v128.const 0 */
+  };
+  static const mb_export exps[] = {
+      {"run", 0, 2}, {"tag", 4, 0}, {"mem", 2, 0}, {"glob", 3, 0},
+      {"\xc3\xa9t\xc3\xa9", 1, 0}, /* "été" */
+  };
+  /* custom sections at the start, between, and at the end: an empty name,
+   * and component-type */
+  const mb_custom customs[] = {
+      {"first", {B(1, 2, 3)}, MB_FIRST, 0},
+      {"between", {B(0xff, 0x00, 0xff)}, 2, 0},
+      {"", {0}, 0, 0},
+      {"component-type:x", {B(0x00, 0x61, 0x73, 0x6d, 0x0d)}, 0, 0},
+  };
+  const mb_module s = {
+      .imports = imports, .nimports = COUNT(imports),
+      .funcs = funcs, .nfuncs = COUNT(funcs), .bodies = bodies,
+      .exports = exps, .nexports = COUNT(exps),
+      .customs = customs, .ncustoms = COUNT(customs),
+      .sections = {
+          [1] = {types, sizeof types},
+          [13] = {B(0x01, 0x00, 0x04)},             /* one tag of type 4 */
+          [6] = {B(0x01, 0x7f, 0x00, 0x41, 0x2a, 0x0b)}, /* i32 immutable = 42 */
+          [12] = {B(0x00)},                         /* data count 0 */
+          [11] = {B(0x00)},                         /* no data */
+      },
+  };
+  wb m = {0};
+  mb_build(&m, &s, NULL);
 
   tw_module mod;
   tw_err err = {0};

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "tw_internal.h"
+#include "module.h"
 #include "wabt_bridge.h"
 
 /* (module (func (export "__wasm_task_hook") (param i32))
@@ -236,6 +236,37 @@ static void binary_is_not_mistaken_for_text(void **state) {
   tw_result_free(r);
 }
 
+/* Text input: the segments refer to the binary libwabt assembled, which
+ * tw_result_input gives; concatenated, they are the output. */
+static void segments_of_text(void **state) {
+  (void)state;
+  static const char text[] = "(module (func (export \"__wasm_task_hook\") (param i32))"
+                             " (func (export \"run\")))";
+  tw_result *r = run(text, sizeof text - 1, TW_VERIFY_FAST);
+  assert_int_equal(tw_result_status(r), TW_OK);
+  size_t in_n = 0, n = 0;
+  const uint8_t *in = tw_result_input(r, &in_n);
+  const uint8_t *out = tw_result_output(r, &n);
+  assert_non_null(in);
+  assert_non_null(out);
+  assert_true(in_n > 8 && memcmp(in, "\0asm", 4) == 0);
+  size_t at = 0; /* where in the output the next segment goes */
+  for (size_t i = 0; i < tw_result_segment_count(r); i++) {
+    tw_segment seg;
+    assert_true(tw_result_segment(r, i, &seg));
+    const uint8_t *from = seg.bytes;
+    if (seg.kind == TW_SEGMENT_INPUT) {
+      assert_true(seg.input_offset + seg.size <= in_n);
+      from = in + seg.input_offset;
+    }
+    assert_true(seg.size <= n - at);
+    assert_memory_equal(out + at, from, (size_t)seg.size);
+    at += (size_t)seg.size;
+  }
+  assert_int_equal(at, n);
+  tw_result_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(full_accepts_a_good_rewrite),
@@ -246,6 +277,7 @@ int main(void) {
       cmocka_unit_test(text_in_text_out),
       cmocka_unit_test(text_errors_have_line_and_column),
       cmocka_unit_test(binary_is_not_mistaken_for_text),
+      cmocka_unit_test(segments_of_text),
   };
   return cmocka_run_group_tests_name("wabt", tests, NULL, NULL);
 }

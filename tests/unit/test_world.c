@@ -40,21 +40,18 @@ static const uint8_t section[] = {
     0x65, 0x6e, 0x74, 0x07, 0x30, 0x2e, 0x32, 0x36, 0x32, 0x2e, 0x30
 };
 
-/* A module with one custom section "component-type" holding payload. */
+/* A module with one custom section "component-type" holding payload, its
+ * size in two bytes (padded below 128), written to out (1024 bytes). */
 static size_t module_with(uint8_t *out, const uint8_t *payload, size_t n) {
-  static const char name[] = "component-type";
-  const size_t name_len = sizeof name - 1, body = 1 + name_len + n;
-  size_t w = 0;
-  memcpy(out, (const uint8_t[]){HDR}, 8);
-  w = 8;
-  out[w++] = 0x00;
-  out[w++] = (uint8_t)(0x80 | (body & 0x7f)); /* a two-byte size: body < 16384 */
-  out[w++] = (uint8_t)(body >> 7);
-  out[w++] = (uint8_t)name_len;
-  memcpy(out + w, name, name_len);
-  w += name_len;
-  memcpy(out + w, payload, n);
-  return w + n;
+  const mb_custom ct = {"component-type", {payload, n}, 0, 2};
+  const mb_module m = {.customs = &ct, .ncustoms = 1};
+  wb b = {0};
+  mb_build(&b, &m, NULL);
+  assert_true(b.n <= 1024);
+  memcpy(out, b.d, b.n);
+  const size_t size = b.n;
+  wb_free(&b);
+  return size;
 }
 
 typedef struct wrow {
@@ -288,7 +285,7 @@ static void test_types_after_the_export(void **state) {
  * is `t:u/iJ@1.0.0` and 2j+1 is `t:u/iJ@1.1.0`, both `t:u/iJ@1` in the cm32p2
  * mangling. Returns the whole module. */
 static void world_of_interfaces(wb *mod, uint32_t n) {
-  wb world = {0}, types = {0}, exports = {0}, payload = {0}, custom = {0};
+  wb world = {0}, types = {0}, exports = {0}, payload = {0};
   char name[48];
   wb_uleb(&world, (uint64_t)n * 2); /* declarations: a type and an export each */
   for (uint32_t k = 0; k < n; k++) {
@@ -309,11 +306,10 @@ static void world_of_interfaces(wb *mod, uint32_t n) {
   wb_bytes(&payload, (const uint8_t[]){0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}, 8);
   wb_section(&payload, 7, &types);
   wb_section(&payload, 11, &exports);
-  wb_name(&custom, "component-type");
-  wb_bytes(&custom, payload.d, payload.n);
-  wb_bytes(mod, (const uint8_t[]){HDR}, 8);
-  wb_section(mod, 0, &custom);
-  wb_free(&world), wb_free(&types), wb_free(&exports), wb_free(&payload), wb_free(&custom);
+  const mb_custom ct = {"component-type", {payload.d, payload.n}, 0, 0};
+  const mb_module m = {.customs = &ct, .ncustoms = 1};
+  mb_build(mod, &m, NULL);
+  wb_free(&world), wb_free(&types), wb_free(&exports), wb_free(&payload);
 }
 
 static void expect_iface(const tw_world *w, const char *export_name, uint32_t iface) {
