@@ -2,7 +2,7 @@
  * exports __wasm_task_hook, cabi_realloc, lifted functions and (from the
  * reactor crt) _initialize. wasm-taskwrap wraps every lifted export in hook
  * calls; this hook only records them, so run.mjs can check the sequence
- * ABI.md gives. The canonical ABI forbids calling imports from realloc and
+ * docs/abi.md gives. The canonical ABI forbids calling imports from realloc and
  * post-return functions, so the record lives in linear memory and is read
  * back through exports whose names start with "__" (internal: not wrapped).
  *

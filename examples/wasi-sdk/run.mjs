@@ -1,5 +1,5 @@
 // Run the rewritten reactor in Node.js and check the hook sequence of each
-// export against ABI.md's task-hook table (wit-component 0.259.0):
+// export against docs/abi.md's task-hook table (wit-component 0.259.0):
 //   node run.mjs build/reactor.wasm
 // reactor.c records each hook code, and a marker 100+n inside each function
 // body, in linear memory; __log_* (internal, never wrapped) read it back.
@@ -85,4 +85,4 @@ if (failures) {
   console.error(`${failures} check(s) failed`);
   process.exit(1);
 }
-console.log('all hook sequences match ABI.md');
+console.log('all hook sequences match docs/abi.md');

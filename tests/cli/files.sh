@@ -208,8 +208,8 @@ for sig in INT TERM HUP PIPE; do
   fi
 done
 # Past the file size limit the write fails with "File too large", like a
-# full disk (README, Robustness: exit 1), whatever SIGXFSZ's disposition:
-# the kernel's SIGXFSZ is not a death. Into a file (old output untouched,
+# full disk (docs/usage.md, "Robustness": exit 1), whatever SIGXFSZ's
+# disposition: the kernel's SIGXFSZ is not a death. Into a file (old output untouched,
 # nothing left) and into a regular file on standard output.
 echo old > out-XFSZ.wasm
 # (stderr goes through a pipe: the limit would stop a file from taking it.)

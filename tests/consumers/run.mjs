@@ -15,12 +15,13 @@
 //      its start function (if any) is `main`'s `_initialize`; the original's
 //      fixup module has one function per wrapper of wasm-taskwrap's plan;
 //  (b) both components run in wasmtime with identical hook logs, each equal
-//      to the sequence ABI.md prescribes: one export per process
+//      to the sequence docs/abi.md prescribes: one export per process
 //      (`wasmtime run --invoke`), and, for the subject, a whole sequence of
 //      calls in one instance: a driver component (driver.wat) composed with
 //      the subject by `wasm-tools compose` calls every export and returns
 //      the subject's log.
-// wasm-tools mode also runs the README's pipeline form (stdin to stdout).
+// wasm-tools mode also runs the pipeline form (stdin to stdout) of
+// docs/usage.md, "Without the wrapper: the core module".
 // jco mode also checks that wit-component 0.259 and 0.262 make the same
 // components from the same input: the same fixup module, the same main
 // module and the same component around them, byte for byte apart from the
@@ -332,7 +333,8 @@ async function componentizerRun(cz) {
 
 if (mode === 'wasm-tools') {
   const built = await componentizerRun(wasmToolsCz);
-  // The README's pipeline form, `wasm-taskwrap - -o - < app.core.wasm |
+  // The pipeline form of docs/usage.md, "Without the wrapper: the core
+  // module", `wasm-taskwrap - -o - < app.core.wasm |
   // wasm-tools component new - -o app.wasm`: standard input and output
   const b = built.subject;
   // (wasm-tools writes `-o -` to a file called "-": its stdout is no -o)

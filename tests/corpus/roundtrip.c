@@ -1,5 +1,6 @@
-/* Byte-exact round trip over a corpus of real modules (ABI.md: "A module
- * with no hook export comes out byte-identical to its input").
+/* Byte-exact round trip over a corpus of real modules (docs/abi.md, "The
+ * rewritten module": a module with no hook export comes out identical to
+ * its input).
  *
  *   roundtrip [--allow-reject] [--verify-full] LIST...
  *

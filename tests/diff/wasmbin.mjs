@@ -199,7 +199,7 @@ export function addSyncWrapper(buf, name, f, hook) {
 // wit-component's fixup module has, put into the module itself. wraps:
 // [{ name, codes }] with codes as the fixup calls them; start codes (0 2 3 6
 // 8 12) before the call, the others after it, [4,5] as the select on the
-// result that ABI.md describes. The hook export is removed.
+// result that docs/abi.md describes. The hook export is removed.
 const START = new Set([0, 2, 3, 6, 8, 12]);
 export function oracleRewrite(buf, wraps, hook) {
   const m = parseModule(buf);

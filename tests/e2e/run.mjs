@@ -138,7 +138,7 @@ async function load(kind, component) {
 }
 
 // Each step calls exports, then reads the log; `want` is the exact log.
-// Codes: hooks 0..13 (ABI.md), bodies 100+id, post-return/callback 200+id,
+// Codes: hooks 0..13 (docs/abi.md, "Hook codes"), bodies 100+id, post-return/callback 200+id,
 // init-task 1000 / init-async-task 1001. get-log itself shows up as
 // "0, 111" at the end of a log and "1" at the start of the next (task-hook).
 // jco 1.35.0 bug: an async stackful export that calls task.return (as it

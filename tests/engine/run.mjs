@@ -1,5 +1,5 @@
 // Run every engine fixture in Node.js before and after wasm-taskwrap and check
-// the calls the wrappers make against ABI.md.
+// the calls the wrappers make against docs/abi.md.
 //
 // usage: node run.mjs --cli WASM_TASKWRAP --wat2wasm WAT2WASM --fixtures DIR --work DIR
 //          [--only NAME] [--mutate swap|original]
@@ -12,11 +12,11 @@
 //
 // Every export of the rewritten module is called with zero arguments and the
 // trace (H<code> for hook codes, E<index> for entries) is compared with the
-// sequence ABI.md's wrapper tables give for the export's role; the same export
-// of the original module must give only [E<index>] and the same return value.
-// Roles are classified here from the export names (ABI.md's role table) and
-// must agree with the plan; the plan's "hooks" arrays must agree with the
-// tables below.
+// sequence docs/abi.md's wrapper tables give for the export's role; the same
+// export of the original module must give only [E<index>] and the same return
+// value. Roles are classified here from the export names (docs/abi.md, "The
+// name rules, without a world") and must agree with the plan; the plan's
+// "hooks" arrays must agree with the tables below.
 //
 // --mutate corrupts the rewritten module on purpose (swap: swap the hook codes
 // / init calls inside each wrapper; original: use the original module as if it
@@ -37,7 +37,7 @@ if (opt.mutate && !['swap', 'original'].includes(opt.mutate)) {
   console.error(`run.mjs: unknown --mutate ${opt.mutate}`); process.exit(2);
 }
 
-// ---------------------------------------------------------------- ABI.md tables
+// ------------------------------------------------------- docs/abi.md tables
 // A body is a list of steps: a number is H(code), 'f' the call of the wrapped
 // function, 'r' the callback-result hook H(r != 0 ? 4 : 5).
 const TASK_HOOK_BODIES = {             // "Task-hook ABI: wrapper bodies"
@@ -85,7 +85,7 @@ function expectedTrace(abi, role, index, ret, hasInitAsync) {
   });
 }
 
-// ABI.md "Export roles", from the name alone (plus the set of function exports
+// docs/abi.md, "The name rules, without a world": from the name alone (plus the set of function exports
 // for cabi_post_<N>). "init" names are the init-task pair.
 const REALLOCS = ['cabi_realloc', 'canonical_abi_realloc', 'cabi_export_realloc', 'cabi_import_realloc'];
 function classify(name, funcNames) {
@@ -276,7 +276,7 @@ function checkFixture(file) {
       continue;
     }
     const role = classify(ne.name, funcNames);
-    if (role !== pe.role) problems.push(`plan role ${pe.role}, ABI.md role ${role}`);
+    if (role !== pe.role) problems.push(`plan role ${pe.role}, docs/abi.md role ${role}`);
     if (pe.index !== oe.index) problems.push(`plan index ${pe.index}, original export index ${oe.index}`);
     if (role === 'hook' || role === 'init') {
       if (!keep) problems.push('hook export not removed');
@@ -284,7 +284,7 @@ function checkFixture(file) {
     }
     const want = hooksWanted(plan.abi, role, hasInitAsync);
     if (role !== 'hook' && JSON.stringify(pe.hooks) !== JSON.stringify(want))
-      problems.push(`plan hooks ${show(pe.hooks)}, ABI.md ${show(want)}`);
+      problems.push(`plan hooks ${show(pe.hooks)}, docs/abi.md ${show(want)}`);
     const wrapped = want !== null;
     if (wrapped && pe.wrapper !== ne.index) problems.push(`exported func ${ne.index}, plan wrapper ${pe.wrapper}`);
     if (!wrapped && (pe.wrapper !== null || ne.index !== oe.index)) problems.push(`not wrapped, but exports func ${ne.index} (was ${oe.index})`);
@@ -307,7 +307,7 @@ function checkFixture(file) {
       const origWant = role === 'hook' ? [`H${args[0] ?? 0}`] : [`E${oe.index}`];
       if (a.trace.join() !== origWant.join()) problems.push(`original traced [${a.trace}]${with_}, expected [${origWant}]`);
       const expected = role === 'hook' ? origWant : expectedTrace(plan.abi, role, oe.index, a.ret, hasInitAsync);
-      if (b.trace.join() !== expected.join()) problems.push(`traced [${b.trace}]${with_}, ABI.md says [${expected}]`);
+      if (b.trace.join() !== expected.join()) problems.push(`traced [${b.trace}]${with_}, docs/abi.md says [${expected}]`);
       if (show(a.ret) !== show(b.ret)) problems.push(`returned ${show(b.ret)}${with_}, original ${show(a.ret)}`);
       if (n === 0) shown = `[${b.trace}]${a.ret === undefined ? '' : ` -> ${show(a.ret)}`}`;
     }

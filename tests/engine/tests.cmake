@@ -1,6 +1,6 @@
 # engine: run every fixture that imports "trace" "enter" in Node.js before and
 # after wasm-taskwrap, call every export, and compare the traced hook codes and
-# function entries with ABI.md's wrapper tables (see run.mjs).
+# function entries with docs/abi.md's wrapper tables (see run.mjs).
 # Tools (TW_NODE, TW_WAT2WASM): tests/tools.cmake.
 
 set(TW_ENGINE_RUN ${TW_NODE} ${CMAKE_CURRENT_LIST_DIR}/run.mjs

@@ -45,8 +45,8 @@ fi
   die "wasm-taskwrap failed on the Go module (plan so far: $work/plan.txt)"
 ok "rewrite: --init-once --stub-wasi --stub-wasi-output env:log"
 
-# The plan: one stub per import, each a WASI-specific one (README, "What the
-# stubs do"), none of the fallbacks for unknown names or types; one guard per
+# The plan: one stub per import, each a WASI-specific one (docs/usage.md,
+# "What the stubs do"), none of the fallbacks for unknown names or types; one guard per
 # function export.
 n_stubs=$(grep -c '^stub "' "$work/plan.txt" || true)
 [ "$n_stubs" = "$n_wasi" ] && ok "a stub for each of the $n_wasi imports" ||

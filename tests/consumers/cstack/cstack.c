@@ -1,5 +1,5 @@
 /* A wasm32-wasi reactor whose __wasm_task_hook manages task stacks the way
- * wasi-libc's does (ABI.md, last section): a start code (0, 2, 6, 8, 12)
+ * wasi-libc's does (docs/abi.md, "What current toolchains produce"): a start code (0, 2, 6, 8, 12)
  * allocates a stack for the task, block (4) frees it, resume (3) allocates
  * one again, a finish code (1, 5, 7, 9, 13) frees it. The stack a task had
  * is found by the stack pointer it leaves: the top of its stack, since

@@ -6,9 +6,9 @@
 //
 //	log(fd, ptr, len: i32)
 //
-// the import wasm-taskwrap --stub-wasi-output env:log adds (README: "What the
-// stubs do"). Then it calls the guest's exports and prints a transcript, one
-// line per event, that run.sh checks against expected.txt:
+// the import wasm-taskwrap --stub-wasi-output env:log adds (docs/usage.md,
+// "What the stubs do"). Then it calls the guest's exports and prints a
+// transcript, one line per event, that run.sh checks against expected.txt:
 //
 //	log FD "TEXT"     a call of env.log (TEXT as strconv.Quote writes it)
 //	NAME RESULT       an export's result
