@@ -5,7 +5,7 @@
  * from crt1-reactor, _initialize.
  *
  * The hook and every body append a code to a trace in linear memory: hooks
- * their code (0..13, ABI.md), bodies 100 + n, post-returns and callbacks
+ * their code (0..13, docs/abi.md), bodies 100 + n, post-returns and callbacks
  * 200 + n. get-log returns the trace and clears it. The trace stays in
  * memory because the canonical ABI forbids calling an import from realloc
  * or a post-return function. */

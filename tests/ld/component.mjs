@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 // Each step: name, the call (jco), the call (wast), the result, the trace
 // that get-log returns after it. The trace of a step starts with get-log's
 // own finish hook (1) of the step before and ends with its start hook (0).
-// Codes: hooks 0..13 (ABI.md), bodies 100+n, post-return / callback 200+n.
+// Codes: hooks 0..13 (docs/abi.md), bodies 100+n, post-return / callback 200+n.
 const steps = [
   // instantiation: wit-component's start function runs _initialize (100)
   ['instantiate', null, null, undefined, [6, 100, 7, 0]],
@@ -36,7 +36,7 @@ const steps = [
   // The one difference. wit-component 0.257 (in wasm-component-ld 0.5.30)
   // wraps a post-return in hooks 10 and 11 and keeps 1 after the body;
   // wasm-taskwrap emits what wit-component 0.259 does: the finish hook (1)
-  // moves after the post-return (ABI.md, "Task-hook ABI").
+  // moves after the post-return (docs/abi.md, "Wrapper bodies: task-hook ABI").
   ['sync-post', (m) => m.syncPost(), '(invoke "sync-post")', 7,
     { 'wit-component': [1, 0, 105, 1, 10, 205, 11, 0], taskwrap: [1, 0, 105, 205, 1, 0] }],
   ['sync again', (m) => m.sync(), '(invoke "sync")', undefined, [1, 0, 101, 1, 0]],

@@ -5,7 +5,7 @@
 #  1. 4096 entropy bytes are derived from S (Park-Miller PRNG in awk), so
 #     every run tests the same modules; binaryen's `wasm-opt -ttf` turns them
 #     into a random valid module using only features wabt 1.0.32 validates
-#     (no reference types: see ABI.md's practical notes).
+#     (no reference types: see docs/abi.md, "Practical notes").
 #  2. wasm2wat, append a hook export, wat2wasm: the hook
 #     `__wasm_task_hook(c)` calls the module's own "fuzzing-support" log-i32
 #     import with HOOK_BASE + c, so every hook call shows up in the trace at

@@ -32,8 +32,8 @@ mv pie.linked.wasm pie.wasm
 "$wasm_tools" component embed "$src/wasip3.wit" component.linked.wasm -o component.wasm
 "$wat2wasm" "$src/env.wat" -o env.wasm
 
-# clang 14 runs wasm-opt after a link when -O is given (ABI.md, practical
-# notes): compile with -O2 -c, link with wasm-ld itself.
+# clang 14 runs wasm-opt after a link when -O is given (docs/abi.md,
+# "Practical notes"): compile with -O2 -c, link with wasm-ld itself.
 "$clang" --target=wasm32-wasi -O2 -mreference-types -mbulk-memory -c "$src/hook.c" -o hook.o
 "$wasm_ld" --no-entry --export-table -o hook.linked.wasm hook.o
 "$wasm_tools" component embed "$src/hook.wit" hook.linked.wasm -o hook.wasm

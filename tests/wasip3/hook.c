@@ -4,7 +4,8 @@
 // (-mreference-types: 11 80 80 80 80 00 80 80 80 80 00), the exported table
 // (--export-table), and wasm-ld's own producers and target_features.
 // clang 14 predates LLVM's wasip3 ABI, so the libcalls that ABI would call
-// for the stack pointer and TLS base (ABI.md, last section) are declared
+// for the stack pointer and TLS base (docs/abi.md, "What current toolchains
+// produce") are declared
 // here as the same env imports and called explicitly; the functions below
 // need no stack frame, so clang's own __stack_pointer global is never used.
 // One WASI import (declared as wasi-libc's bottom half declares it) makes

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# wasip3-shaped modules as current toolchains emit them (ABI.md, last
-# section), rewritten by wasm-taskwrap and run in wasmtime:
+# wasip3-shaped modules as current toolchains emit them (docs/abi.md, "What
+# current toolchains produce"), rewritten by wasm-taskwrap and run in wasmtime:
 #
 #   run.sh CLI WASM_TOOLS WASMTIME WAT2WASM WASM_VALIDATE NODE XXD CLANG WASM_LD SRC FIXTURES WORK
 #

@@ -1,5 +1,5 @@
 /* Install test consumer: rewrite a small module with the installed library
- * and compare with the bytes ABI.md prescribes. Built twice, with the CMake
+ * and compare with the bytes docs/abi.md prescribes. Built twice, with the CMake
  * package and with pkg-config. Exit 0 when every check holds. */
 #include <stdio.h>
 #include <string.h>
