@@ -5,7 +5,7 @@
 #
 # INIT_ONCE, STUB_WASI, STUB_WASI_OUTPUT and STRIP_DEBUG are the options
 # --init-once, --stub-wasi, --stub-wasi-output and --strip-debug (for hosts
-# without the component model; README, "Running on any host").
+# without the component model; docs/usage.md, "Running on any host").
 #
 # After <target> (a core module linked by wasm-ld) is built, rewrite it in
 # place with wasm-taskwrap. The tool writes <file>.taskwrap (through its own

@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# Install the Debian packages that building and testing wasm-taskwrap need,
-# when they are missing. Debian bookworm, as root (or with sudo available).
+# Install the Debian packages that building wasm-taskwrap needs, and with
+# --tests those its tests need too, when they are missing. Debian bookworm,
+# as root (or with sudo available).
+#   tools/install-deps.sh           the build: cmake, a C and C++ compiler,
+#                                   pkg-config, wabt (libwabt; wat2wasm for
+#                                   tools/example.sh)
+#   tools/install-deps.sh --tests   and every test tool (tests/tools.cmake
+#                                   lists them), the pinned ones into .tools/
 set -euo pipefail
+tests=0
+[ "${1:-}" = --tests ] && tests=1
 
 packages=(
-  cmake make gcc pkg-config          # build
+  cmake make gcc g++ pkg-config      # build
+  wabt                               # libwabt; wat2wasm/wasm2wat/wast2json/wasm-validate
+)
+[ "$tests" = 1 ] && packages+=(
   libcmocka-dev                      # unit tests
-  wabt binaryen xxd                  # wat2wasm/wasm2wat/wast2json/wasm-validate, wasm-opt, hex fixtures
+  binaryen xxd                       # wasm-opt, hex fixtures
   clang lld wasi-libc libclang-rt-14-dev-wasm32   # C programs for wasm32-wasi
   libclang-rt-14-dev                 # libFuzzer and the sanitizer runtimes for clang
+  python3 python3-venv               # test scripts; the venv of the pinned tools below
+  lintian dpkg-dev file              # the .deb tests: lintian; dpkg-shlibdeps for cpack
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -16,8 +29,10 @@ for p in "${packages[@]}"; do
 done
 # Node.js may come from Debian (nodejs + npm) or from a vendor package that
 # bundles npm: ask for the commands, not for the package names.
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
+if [ "$tests" = 1 ]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
@@ -31,7 +46,7 @@ fi
 # repository root (ignored by git), only for the tests (`--tests`): the tests
 # find them at .tools/bin (tests/tools.cmake). Each is skipped when the pinned
 # version is already there.
-[ "${1:-}" = --tests ] || exit 0
+[ "$tests" = 1 ] || exit 0
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=$root/.tools
 mkdir -p "$tools/bin"

@@ -14,7 +14,9 @@ for variant in build:OFF build-asan:ON; do
   dir=${variant%%:*} sanitize=${variant##*:}
   echo "== $dir (sanitizers $sanitize)"
   # Every option said explicitly: build/ may have been configured before by
-  # tools/example.sh, which leaves the tests out.
+  # tools/example.sh, which leaves the tests out. TW_BUILD_TESTS=ON (not the
+  # default AUTO) also makes a missing test tool fail the configure, naming
+  # it, instead of leaving the tests out.
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DTW_SANITIZE="$sanitize" -DTW_BUILD_TESTS=ON \
     >/dev/null
   if [ "$list" = 1 ]; then

@@ -1,7 +1,8 @@
 #!/bin/bash
 # install-*: install the build under test into a scratch prefix and use it as
 # a user would. One step per ctest test:
-#   package            cmake --install; the file list; a C consumer built with
+#   package            cmake --install; the file list (manual pages and
+#                      LICENSE included); a C consumer built with
 #                      find_package(taskwrap) runs the library
 #   pkgconfig          the same consumer built with cc $(pkg-config ...)
 #   example            examples/wasi-sdk with its toolchain file: the
@@ -75,7 +76,10 @@ lib/cmake/taskwrap/taskwrapConfigVersion.cmake
 lib/cmake/taskwrap/taskwrapTargets-$lc.cmake
 lib/cmake/taskwrap/taskwrapTargets.cmake
 lib/libtaskwrap.a
-lib/pkgconfig/taskwrap.pc"
+lib/pkgconfig/taskwrap.pc
+share/doc/wasm-taskwrap/LICENSE
+share/man/man1/wasm-taskwrap-ld.1
+share/man/man1/wasm-taskwrap.1"
   got=$(cd "$prefix" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
   [ "$got" = "$expected" ] || fail "installed files differ:$(diff <(echo "$expected") <(echo "$got"))"
   echo "installed:"; echo "$got" | sed 's/^/  /'
@@ -83,6 +87,15 @@ lib/pkgconfig/taskwrap.pc"
   [ -x "$prefix/bin/wasm-taskwrap-ld" ] || fail "bin/wasm-taskwrap-ld is not executable"
   [ "$("$prefix/bin/wasm-taskwrap" --version)" = "wasm-taskwrap 0.1.0" ] || fail "--version"
   cmp "$SRC/include/taskwrap.h" "$prefix/include/taskwrap.h"
+  cmp "$SRC/LICENSE" "$prefix/share/doc/wasm-taskwrap/LICENSE"
+  # The manual pages as written, and readable by man (MANPATH from the prefix).
+  for page in wasm-taskwrap wasm-taskwrap-ld; do
+    cmp "$SRC/man/$page.1" "$prefix/share/man/man1/$page.1"
+    if command -v man > /dev/null; then
+      shown=$(MANPATH=$prefix/share/man MANWIDTH=80 man -P cat "$page" 2> /dev/null) || shown=
+      grep -q "$page" <<< "$shown" || fail "man $page does not show the installed page"
+    fi
+  done
 
   # A C project using find_package(taskwrap) and taskwrap::taskwrap.
   dir=$WORK/consumer-cmake
@@ -138,7 +151,8 @@ example)
   [ "$(head -n1 <<< "$plan")" = "abi none wrappers=0" ] || { echo "$plan"; fail "rewritten module: $(head -n1 <<< "$plan")"; }
 
   # The post-link step did what the CLI does to the linked module, here as
-  # the README's pipeline from a build without the step.
+  # the pipeline of docs/usage.md, "Without the wrapper: the core module",
+  # from a build without the step.
   configure_example "$WORK/example-core" -Dtaskwrap_DIR="$prefix/lib/cmake/taskwrap" -DEXAMPLE_POST_LINK=OFF
   "$CMAKE" --build "$WORK/example-core" > /dev/null
   has_export "$WORK/example-core/reactor.wasm" __wasm_task_hook || fail "no hook export before the rewrite"

@@ -24,7 +24,10 @@ set(TW_INSTALL_SCRIPT ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/install-test.sh)
 
 add_test(NAME install-package
   COMMAND ${CMAKE_COMMAND} -E env ${TW_INSTALL_ENV} ${TW_INSTALL_SCRIPT} package)
-set_tests_properties(install-package PROPERTIES FIXTURES_SETUP tw_install)
+# RESOURCE_LOCK: package-deb and package-tgz (tests/package) read the same
+# install rules, through cpack, which also runs the build's preinstall target.
+set_tests_properties(install-package PROPERTIES FIXTURES_SETUP tw_install
+  RESOURCE_LOCK tw_build_install)
 add_test(NAME install-pkgconfig
   COMMAND ${CMAKE_COMMAND} -E env ${TW_INSTALL_ENV} ${TW_INSTALL_SCRIPT} pkgconfig)
 add_test(NAME install-example
