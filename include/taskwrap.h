@@ -174,7 +174,8 @@ typedef struct tw_stub_entry {
   size_t name_len;
   uint32_t import_func; /* its function index in the input */
   uint32_t func;        /* the stub's output function index */
-  const char *behaviour;/* "fd_write", "clock", "random", "ebadf", ... (README) */
+  const char *behaviour;/* "fd_write", "clock", "random", "ebadf", ...
+                           (docs/usage.md, "What the stubs do") */
   int wasi_type;        /* non-zero when its type is WASI's */
 } tw_stub_entry;
 

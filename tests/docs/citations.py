@@ -4,10 +4,13 @@
     citations.py ROOT [DIR...]
 
 Scans the text files under ROOT/DIR (default: src include tests bench tools
-examples cmake docs man, and README.md) for citations of a section of a Markdown file, in the forms
-the code uses: a Markdown file's path (docs/<name>.md, README, README.md,
-bench/README.md, ...), then a comma, a colon, 's or just a space, then the
-section's heading in double quotes. It checks that the file exists
+examples cmake docs man fixtures, README.md and CMakeLists.txt) for
+citations of a section of a Markdown file, in the forms the code uses: a
+Markdown file's path (docs/<name>.md, README, README.md, bench/README.md,
+...), optionally in backticks (`docs/usage.md`, as a Markdown link's text
+has it), then a comma, a colon, 's or just a space, then the section's
+heading in double quotes (or in \" quotes, inside a C string). It checks
+that the file exists
 (relative to ROOT, else to the citing file's directory) and has a '#'
 heading equal to the quoted text (backticks removed and white space
 collapsed on both sides). A citation may be split over comment lines:
@@ -20,6 +23,15 @@ file name without the ../shared/ (or shared/) directory in front, since our
 own contract is docs/abi.md. Paths under a shared/ directory are the
 specification's: their headings are not checked.
 
+It also checks every relative Markdown link with a fragment, in the
+Markdown files it scans ([text](docs/usage.md#running-on-any-host),
+[text](#contents)): the linked file must exist and have a heading whose
+anchor, as GitHub makes it, is the fragment. GitHub's anchor of a heading:
+its text as rendered (code spans and links reduced to their text),
+lowercased, every character that is not a letter, a digit, a space, a
+hyphen or an underscore removed, each space made a hyphen; the second
+heading with the same anchor gets -1 appended, the third -2, and so on.
+
 Prints FILE:LINE: error: MESSAGE for each problem and exits 1 if any.
 """
 import os
@@ -27,7 +39,7 @@ import re
 import sys
 
 DEFAULT_DIRS = ["src", "include", "tests", "bench", "tools", "examples", "cmake", "docs", "man",
-                "README.md"]
+                "fixtures", "README.md", "CMakeLists.txt"]
 SKIP_DIRS = {"node_modules", ".git", "__pycache__"}
 MAX_BYTES = 1 << 20
 
@@ -37,11 +49,16 @@ SPEC_RE = re.compile(r"(?<![\w.-])" + re.escape(SPEC))
 SPEC_OK_BEFORE = ("shared/",)
 
 MARKERS = re.compile(r"^\s*(?:/\*+|\*+/?|//+|#+|;;+)?\s?")
-QUOTED = r"[\"\u201c]([^\s\"\u201d][^\"\u201d]{0,159})[\"\u201d]"
-# path/NAME.md or README, then a separator, then the quoted heading.
+# A heading in double quotes; in a C string the quotes are escaped (\").
+QUOTED = r"\\?[\"\u201c]([^\s\"\u201d\\][^\"\u201d]{0,159}?)\\?[\"\u201d]"
+# path/NAME.md or README, perhaps in backticks, then a separator, then the
+# quoted heading.
 CITE = re.compile(
-    r"(?<![\w.-])((?:\.\./|[\w.-]+/)*)([\w.-]+\.md|README)\b"
+    r"(?<![\w.-])((?:\.\./|[\w.-]+/)*)([\w.-]+\.md|README)\b`?"
     r"(?:(?:,|:|'s|\u2019s)\s*|\s+)" + QUOTED)
+# Where adjacent string literals are joined: C and C++ sources.
+C_SUFFIXES = (".c", ".h", ".cc", ".cpp")
+C_JOIN = re.compile(r'(?:\\n)?" "')
 # The README, a comma and an unquoted section name, capitalised.
 README_WORD = re.compile(r"(?<![\w./-])README(?:\.md)?,\s+([A-Z][\w-]+)\b(?!\.\w)")
 
@@ -63,6 +80,61 @@ def headings(path, cache={}):
     return cache[path]
 
 
+def gh_anchor(heading):
+    """GitHub's anchor of a heading's Markdown text (see the module comment)."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip())  # links: their text
+    text = text.replace("`", "")
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+
+
+def anchors(path, cache={}):
+    """The anchors of a Markdown file's headings, duplicates numbered."""
+    if path not in cache:
+        found, seen, fence = set(), {}, False
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.lstrip().startswith("```"):
+                    fence = not fence
+                elif not fence and re.match(r"#{1,6}\s", line):
+                    base = gh_anchor(line.strip().lstrip("#").rstrip("#"))
+                    n = seen.get(base, 0)
+                    seen[base] = n + 1
+                    found.add(base if n == 0 else f"{base}-{n}")
+        cache[path] = found
+    return cache[path]
+
+
+# [text](target) and [label]: target; the target without a title.
+LINK = re.compile(r"\]\(\s*<?([^()\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+
+
+def check_links(root, path, report):
+    """Every relative link with a #fragment in a Markdown file resolves."""
+    rel_path = os.path.relpath(path, root)
+    fence = False
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = f.read().split("\n")
+    for n, line in enumerate(lines, 1):
+        if line.lstrip().startswith("```"):
+            fence = not fence
+            continue
+        if fence:
+            continue
+        for m in LINK.finditer(re.sub(r"`[^`]*`", "``", line)):
+            target = m.group(1) or m.group(2)
+            if "#" not in target or re.match(r"[a-zA-Z][\w+.-]*:|/", target):
+                continue
+            file_part, frag = target.split("#", 1)
+            doc = os.path.normpath(os.path.join(os.path.dirname(path), file_part)) if file_part else path
+            if not doc.endswith(".md"):
+                continue
+            if not os.path.isfile(doc):
+                report(rel_path, n, f"links to {target}: no such file")
+            elif frag not in anchors(doc):
+                report(rel_path, n, f"links to {target}: no heading with that anchor in {os.path.relpath(doc, root)}")
+    return
+
+
 def joined(path):
     """The file's lines without comment markers, joined by single spaces,
     and for each character of the result the line it came from."""
@@ -77,7 +149,12 @@ def joined(path):
             part = "\n"  # a blank line ends a citation
         text.append(part)
         lines.extend([n] * (len(part) + 1))
-    return " ".join(text), lines
+    text = " ".join(text)
+    if path.endswith(C_SUFFIXES):
+        # Adjacent C string literals are one string: "...\n" "..." is
+        # blanked to spaces of the same length, so the lines still match.
+        text = C_JOIN.sub(lambda m: " " * len(m.group(0)), text)
+    return text, lines
 
 
 def resolve(root, citing, prefix, name):
@@ -112,6 +189,8 @@ def check_file(root, path, report):
         doc = os.path.join(root, "README.md")
         if os.path.isfile(doc) and norm(m.group(1)) not in headings(doc):
             report(rel_path, lines[m.start()], f"cites README, {m.group(1)}: no such heading")
+    if path.endswith(".md"):
+        check_links(root, path, report)
 
 
 def main(argv):

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # docs-man-options: man/wasm-taskwrap.1 lists every option of
-# `wasm-taskwrap --help` (long and short forms, and each --verify value)
-# and no other; man/wasm-taskwrap-ld.1 lists, under ENVIRONMENT, every
-# TASKWRAP_* variable that src/ld.c names and no other; both pages render
-# without a groff warning. Self-checks: a man page with an option, a
-# --verify value or a variable deleted, a help text and a linker source with
-# one more, and a page with an unknown macro must each be caught.
+# `wasm-taskwrap --help` (long and short forms) and no other, and in its
+# --verify and --abi items exactly the values the help gives;
+# man/wasm-taskwrap-ld.1 lists, under ENVIRONMENT, every TASKWRAP_* variable
+# that src/ld.c names and no other; every option shown in the usage blocks
+# and command lines of README.md and docs/usage.md is in --help; both pages
+# render without a groff warning. Self-checks: a man page with an option, a
+# --verify value (as a word, or as --verify=VALUE moved to another item), an
+# --abi value or a variable deleted, a help text and a linker source with
+# one more, a README and a docs/usage.md showing an invented option, and a
+# page with an unknown macro must each be caught.
 #   man-options.sh CLI REPO WORK        (PYTHON3 in the environment, if set)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -22,6 +26,12 @@ if "$py" "$check" cli "$work/help.txt" "$man1" > "$work/cli.out"; then
   ok "wasm-taskwrap.1 lists exactly the options of --help"
 else
   fail "wasm-taskwrap.1 and --help differ:"; cat "$work/cli.out"
+fi
+readme="$repo/README.md" usage="$repo/docs/usage.md"
+if "$py" "$check" usage "$work/help.txt" "$readme" "$usage" > "$work/usage.out"; then
+  ok "README.md and docs/usage.md show only options of --help"
+else
+  fail "README.md or docs/usage.md shows an option --help lacks:"; cat "$work/usage.out"
 fi
 if "$py" "$check" ld "$ld_c" "$man_ld" > "$work/ld.out"; then
   ok "wasm-taskwrap-ld.1 lists exactly the TASKWRAP_* variables of src/ld.c"
@@ -44,9 +54,29 @@ caught cli "$work/help.txt" "$work/no-fsync.1" "option --fsync is in --help" "a 
 # One more option in the help text.
 sed 's/^      --fsync .*/&\n      --frobnicate       do nothing/' "$work/help.txt" > "$work/help-extra.txt"
 caught cli "$work/help-extra.txt" "$man1" "option --frobnicate is in --help" "a help text with --frobnicate"
-# A --verify value missing from the man page.
+# A --verify value missing from the man page's --verify item: as
+# --verify=VALUE (deleted, or moved into the --check item), and as a word.
 grep -v '^\.BR \\-\\-verify=fast ,$' "$man1" > "$work/no-fast.1"
-caught cli "$work/help.txt" "$work/no-fast.1" "--verify value fast" "a man page without --verify=fast"
+cmp -s "$man1" "$work/no-fast.1" && die "the self-check found no --verify=fast line to delete"
+caught cli "$work/help.txt" "$work/no-fast.1" "--verify=VALUE fast" "a man page without --verify=fast"
+awk '/^\.SH / { sec = $2 } /^\.BR \\-\\-verify=fast ,$/ { next } { print }
+     sec == "OPTIONS" && /^\.B \\-\\-check$/ { print "Not \\-\\-verify=fast." }' "$man1" > "$work/moved-fast.1"
+grep -q '^Not .*verify=fast' "$work/moved-fast.1" || die "the self-check found no --check item"
+caught cli "$work/help.txt" "$work/moved-fast.1" "--verify=VALUE fast" "--verify=fast only in the --check item"
+sed 's/^\.BR none :$/.BR nothing :/' "$man1" > "$work/no-none.1"
+cmp -s "$man1" "$work/no-none.1" && die "the self-check found no '.BR none :' line"
+caught cli "$work/help.txt" "$work/no-none.1" "--verify value none" "a --verify item without the word none"
+# An --abi value missing from the man page's --abi item.
+grep -v '^\.B task-hook$' "$man1" > "$work/no-task-hook.1"
+cmp -s "$man1" "$work/no-task-hook.1" && die "the self-check found no '.B task-hook' line"
+caught cli "$work/help.txt" "$work/no-task-hook.1" "--abi value task-hook" "an --abi item without task-hook"
+# An invented option in README.md's usage block, and on a command line of
+# docs/usage.md.
+sed 's/^      --dry-run .*/&\n      --frobnicate       do nothing/' "$readme" > "$work/README-extra.md"
+cmp -s "$readme" "$work/README-extra.md" && die "the self-check found no --dry-run line in README.md"
+caught usage "$work/help.txt" "$work/README-extra.md" "option --frobnicate is shown here" "README.md showing --frobnicate"
+{ cat "$usage"; printf '\n```sh\nwasm-taskwrap --verify-all app.wasm -o out.wasm   # --ignored\n```\n'; } > "$work/usage-extra.md"
+caught usage "$work/help.txt" "$work/usage-extra.md" "option --verify-all is shown here" "docs/usage.md showing --verify-all"
 # A variable deleted from the ld page, and one more read by the linker wrapper.
 grep -v '^\.B TASKWRAP_FLAGS$' "$man_ld" > "$work/no-flags.1"
 caught ld "$ld_c" "$work/no-flags.1" "variable TASKWRAP_FLAGS" "an ld page without TASKWRAP_FLAGS"

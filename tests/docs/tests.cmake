@@ -1,7 +1,10 @@
 # docs-man-options: the manual pages in man/ list exactly the options of
-# `wasm-taskwrap --help` and the TASKWRAP_* variables of src/ld.c.
+# `wasm-taskwrap --help` (and the --verify and --abi values) and the
+# TASKWRAP_* variables of src/ld.c; README.md and docs/usage.md show no
+# option --help lacks.
 # docs-citations: every `docs/<name>.md, "Heading"` (and README) citation in
-# the sources names a heading that exists.
+# the sources names a heading that exists, and every #anchor of a relative
+# Markdown link resolves.
 # Both run python3 scripts (TW_PYTHON3, tests/tools.cmake) and carry
 # self-checks on broken copies.
 add_test(NAME docs-man-options
