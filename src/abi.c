@@ -1,29 +1,9 @@
 /* ABI facts that planners and encoders share (abi.h): export roles by
  * name, hook codes per role, and the names of roles, ABIs and kinds. */
-#include <stdio.h>
 #include <string.h>
 
 #include "abi.h"
-
-bool tw_has_prefix(const uint8_t *s, size_t n, const char *p) {
-  const size_t k = strlen(p);
-  return n >= k && memcmp(s, p, k) == 0;
-}
-
-bool tw_name_is(const uint8_t *s, size_t n, const char *p) {
-  return n == strlen(p) && memcmp(s, p, n) == 0;
-}
-
-void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap) {
-  size_t w = 0;
-  for (size_t i = 0; i < n && w + 5 < cap; i++) {
-    if (s[i] < 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\')
-      w += (size_t)snprintf(out + w, cap - w, "\\%02x", s[i]);
-    else
-      out[w++] = (char)s[i];
-  }
-  if (cap) out[w] = 0;
-}
+#include "name.h"
 
 static bool contains(const uint8_t *s, size_t n, const char *p) {
   const size_t k = strlen(p);
@@ -138,8 +118,8 @@ uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t c[
     case TW_ROLE_SYNC: c[0] = 0, c[1] = 1; return 2;
     case TW_ROLE_SYNC_POST: c[0] = 0; return 1;
     case TW_ROLE_POST_RETURN: c[0] = 1; return 1;
-    case TW_ROLE_ASYNC_CALLBACK: c[0] = 2, c[1] = TW_HOOK_CALLBACK; return 2;
-    case TW_ROLE_CALLBACK: c[0] = 3, c[1] = TW_HOOK_CALLBACK; return 2;
+    case TW_ROLE_ASYNC_CALLBACK: c[0] = 2, c[1] = TW_HOOK_CALLBACK_RESULT; return 2;
+    case TW_ROLE_CALLBACK: c[0] = 3, c[1] = TW_HOOK_CALLBACK_RESULT; return 2;
     case TW_ROLE_ASYNC_STACKFUL: c[0] = 2, c[1] = 5; return 2;
     case TW_ROLE_REALLOC: c[0] = 12, c[1] = 13; return 2;
     case TW_ROLE_DTOR: c[0] = 8, c[1] = 9; return 2;

@@ -1,9 +1,9 @@
 /* ABI facts that planners, encoders and the verifier share (src/abi.c):
  * export roles by name alone
  * (docs/abi.md, "The name rules, without a world"),
- * hook codes per role (docs/abi.md, "Hook codes"), the names of export
- * kinds, and the byte-string name helpers they are built on. The names of
- * roles, reasons and ABIs are public (taskwrap.h). */
+ * hook codes per role (docs/abi.md, "Hook codes") and the names of export
+ * kinds. The byte-string name helpers they are built on are in name.h. The
+ * names of roles, reasons and ABIs are public (taskwrap.h). */
 #ifndef TW_ABI_H
 #define TW_ABI_H
 
@@ -18,19 +18,12 @@
  * other exports and is decided by the caller (taskhook.c). */
 tw_role tw_classify_name(const uint8_t *name, size_t len);
 
-/* Hook codes: taskwrap.h's (TW_HOOK_CALLBACK_RESULT and the init-task calls). */
-enum { TW_HOOK_CALLBACK = TW_HOOK_CALLBACK_RESULT };
-/* Hook codes of a role under an ABI, in call order; returns how many (0:
- * the role is not wrapped). */
+/* Hook codes of a role under an ABI, in call order, as taskwrap.h numbers
+ * them (TW_HOOK_*, TW_HOOK_CALLBACK_RESULT); returns how many (0: the role
+ * is not wrapped). */
 uint8_t tw_role_hook_codes(tw_role role, tw_abi abi, bool async_init, uint8_t codes[2]);
 
 /* "func", "table", "memory", "global", "tag" (or "?"). */
 const char *tw_kind_name(uint8_t kind);
-bool tw_has_prefix(const uint8_t *s, size_t n, const char *prefix);
-bool tw_name_is(const uint8_t *s, size_t n, const char *str);
-/* A name from the module, for a message: on one line, with control
- * characters, '"' and '\\' escaped as \hh (the text format's escapes), cut to
- * fit cap. */
-void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap);
 
 #endif /* TW_ABI_H */

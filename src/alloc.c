@@ -16,7 +16,7 @@ bool tw_grow_to(void **p, size_t *cap, size_t need, size_t max, size_t elem) {
   if (need <= *cap) return true;
   if (max > SIZE_MAX / elem) max = SIZE_MAX / elem;
   if (need > max) return false;
-  size_t c = *cap ? *cap : 8;
+  size_t c = *cap ? *cap : 8 < max ? 8 : max; /* first capacity 8, never past max */
   while (c < need) c = c > max / 2 ? max : c * 2;
   void *q = realloc(*p, c * elem);
   if (!q) return false;

@@ -4,21 +4,26 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "edit.h"
+#include "emit.h"
 #include "err.h"
 #include "io.h"
 #include "module.h"
 #include "options.h"
 #include "out.h"
+#include "plan.h"
 #include "report.h"
 #include "source.h"
 #include "stubs.h"
 #include "taskwrap.h"
+#include "verify.h"
 #include "wabt_bridge.h"
 
 void tw_options_init(tw_options *opts) {
@@ -46,16 +51,17 @@ const char *tw_status_name(tw_status status) {
 int tw_have_wabt(void) { return tw_wabt_available(); }
 
 void tw_result_warn(tw_result *r, const char *fmt, ...) {
-  char **w = realloc(r->warnings, (r->nwarnings + 1) * sizeof *w);
-  if (!w) return; /* a warning is not worth failing the rewrite for */
-  r->warnings = w;
+  /* A warning is not worth failing the rewrite for. */
+  if (!tw_grow_to((void **)&r->warnings, &r->warnings_cap, r->nwarnings + 1, SIZE_MAX,
+                  sizeof *r->warnings))
+    return;
   char *msg = malloc(320);
   if (!msg) return;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, 320, fmt, ap);
   va_end(ap);
-  w[r->nwarnings++] = msg;
+  r->warnings[r->nwarnings++] = msg;
 }
 
 static tw_status finish(tw_result *r) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "bodies.h"
 #include "buf.h"
 #include "edit.h"
 #include "module.h"
@@ -46,7 +47,7 @@ static void put_callback_finish(tw_buf *b, uint32_t hook, uint32_t r) {
 }
 
 /* docs/abi.md, "Wrapper bodies: task-hook ABI": H(start); call f; H(finish),
- * with the codes of tw_role_hook_codes; TW_HOOK_CALLBACK is the finish hook
+ * with the codes of tw_role_hook_codes; TW_HOOK_CALLBACK_RESULT is the finish hook
  * chosen by the callback result (4 or 5), which needs one extra i32 local. */
 static void encode_task_hook(tw_buf *b, tw_role role, uint32_t hook, uint32_t target,
                              uint32_t n) {
@@ -56,7 +57,7 @@ static void encode_task_hook(tw_buf *b, tw_role role, uint32_t hook, uint32_t ta
     b->failed = true; /* not a wrapped role: the planner never asks for it */
     return;
   }
-  const bool callback = k == 2 && c[1] == TW_HOOK_CALLBACK;
+  const bool callback = k == 2 && c[1] == TW_HOOK_CALLBACK_RESULT;
   /* Which side a one-code wrapper has: sync-with-post-return starts the
    * task, its post-return wrapper finishes it. */
   const bool start = k == 2 || role != TW_ROLE_POST_RETURN;
@@ -116,8 +117,20 @@ void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   tw_buf_put_u8(b, OP_END);
 }
 
+/* The --stub-wasi-output import, without a scan of the added functions (one
+ * per stub would make stubbing n imports O(n^2)): edit.h numbers the added
+ * imports last among the output's imports, and there is at most one. The
+ * verifier derives the same references from its own numbering (verify.c,
+ * check_numbering and check_globals), never from this. */
+static tw_stub_env stub_env(const tw_edit *e) {
+  const tw_stub_env env = {e->nimports_added ? e->out_nimports - 1 : TW_NONE,
+                           e->global_of[TW_GLOBAL_EXIT], e->global_of[TW_GLOBAL_CLOCK],
+                           e->global_of[TW_GLOBAL_RANDOM]};
+  return env;
+}
+
 void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f) {
-  const tw_stub_env env = tw_edit_stub_env(e);
+  const tw_stub_env env = stub_env(e);
   tw_stub_encode(b, f->stub, &env);
 }
 

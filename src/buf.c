@@ -12,7 +12,8 @@ void tw_buf_free(tw_buf *b) {
   b->len = b->cap = 0;
 }
 
-bool tw_buf_reserve(tw_buf *b, size_t extra) {
+/* Room for `extra` more bytes; a failure is sticky (b->failed). */
+static bool buf_reserve(tw_buf *b, size_t extra) {
   if (b->failed) return false;
   if (extra > SIZE_MAX - b->len ||
       !tw_grow_to((void **)&b->data, &b->cap, b->len + extra, SIZE_MAX, 1)) {
@@ -23,7 +24,7 @@ bool tw_buf_reserve(tw_buf *b, size_t extra) {
 }
 
 void tw_buf_put(tw_buf *b, const void *p, size_t n) {
-  if (n == 0 || !tw_buf_reserve(b, n)) return;
+  if (n == 0 || !buf_reserve(b, n)) return;
   memcpy(b->data + b->len, p, n);
   b->len += n;
 }

@@ -15,7 +15,6 @@ typedef struct tw_buf {
 } tw_buf;
 
 void tw_buf_free(tw_buf *b);
-bool tw_buf_reserve(tw_buf *b, size_t extra);
 void tw_buf_put_u8(tw_buf *b, uint8_t v);
 void tw_buf_put(tw_buf *b, const void *p, size_t n);
 void tw_buf_put_uleb(tw_buf *b, uint64_t v);

@@ -1,6 +1,7 @@
 /* The reader cursor (cursor.h). */
 #include "cursor.h"
 #include "leb.h"
+#include "name.h"
 #include "taskwrap.h"
 
 tw_cursor tw_cursor_make(const uint8_t *base, size_t pos, size_t end, tw_err *err) {
@@ -83,40 +84,6 @@ bool tw_read_subsection(tw_cursor *c, tw_subsection *out) {
     return true;
   c->pos = at;
   return false;
-}
-
-bool tw_utf8_valid(const uint8_t *p, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    const uint8_t b = p[i];
-    size_t extra;
-    uint32_t cp;
-    if (b < 0x80) {
-      i++;
-      continue;
-    } else if ((b & 0xe0) == 0xc0) {
-      extra = 1;
-      cp = b & 0x1f;
-    } else if ((b & 0xf0) == 0xe0) {
-      extra = 2;
-      cp = b & 0x0f;
-    } else if ((b & 0xf8) == 0xf0) {
-      extra = 3;
-      cp = b & 0x07;
-    } else {
-      return false;
-    }
-    if (extra > n - i - 1) return false;
-    for (size_t k = 1; k <= extra; k++) {
-      if ((p[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3f);
-    }
-    /* Reject overlong forms, surrogates and values past U+10FFFF. */
-    static const uint32_t min_cp[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += extra + 1;
-  }
-  return true;
 }
 
 bool tw_read_name(tw_cursor *c, size_t *start, uint32_t *len, const char *what) {

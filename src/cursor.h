@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "name.h" /* tw_read_name's rule: tw_utf8_valid */
 
 typedef struct tw_cursor {
   const uint8_t *base; /* start of the whole input */
@@ -77,6 +78,5 @@ typedef struct tw_subsection {
   uint32_t len;
 } tw_subsection;
 bool tw_read_subsection(tw_cursor *c, tw_subsection *out);
-bool tw_utf8_valid(const uint8_t *p, size_t n);
 
 #endif /* TW_CURSOR_H */

@@ -11,9 +11,8 @@
 #include "section.h"
 #include "world.h"
 
-static void *alloc_array(size_t n, size_t elem, tw_err *err) {
-  return tw_alloc_array(n, elem, err, 0, "the edit");
-}
+/* What an allocation failure names (tw_alloc_array). */
+static const char the_edit[] = "the edit";
 
 bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
   memset(e, 0, sizeof *e);
@@ -23,9 +22,9 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
   e->ntypes_in = m->ntypes;
   e->nglobals_in = m->nglobals;
   for (size_t i = 0; i < 4; i++) e->global_of[i] = TW_NONE;
-  e->exports = alloc_array(m->nexports, sizeof *e->exports, err);
-  e->import_removed = alloc_array(m->nimports, sizeof *e->import_removed, err);
-  e->drop_section = alloc_array(m->nsections, sizeof *e->drop_section, err);
+  e->exports = tw_alloc_array(m->nexports, sizeof *e->exports, err, 0, the_edit);
+  e->import_removed = tw_alloc_array(m->nimports, sizeof *e->import_removed, err, 0, the_edit);
+  e->drop_section = tw_alloc_array(m->nsections, sizeof *e->drop_section, err, 0, the_edit);
   if (!e->exports || !e->import_removed || !e->drop_section) return false;
   for (uint32_t i = 0; i < m->nexports; i++) {
     tw_export_edit *x = &e->exports[i];
@@ -82,16 +81,6 @@ uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id) {
   const tw_fn *f = tw_edit_fn(e, id);
   if (f) return f->type;
   return id < e->m->nfuncs ? e->m->func_types[id] : TW_NONE;
-}
-
-/* The --stub-wasi-output import, without a scan of the added functions (one
- * per stub would make stubbing n imports O(n^2)): edit.h numbers the added
- * imports last among the output's imports, and there is at most one. */
-tw_stub_env tw_edit_stub_env(const tw_edit *e) {
-  const tw_stub_env env = {e->nimports_added ? e->out_nimports - 1 : TW_NONE,
-                           e->global_of[TW_GLOBAL_EXIT], e->global_of[TW_GLOBAL_CLOCK],
-                           e->global_of[TW_GLOBAL_RANDOM]};
-  return env;
 }
 
 const tw_fn_kind tw_defined_order[4] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
@@ -156,7 +145,7 @@ static bool names_renumberable(const tw_module *m) {
 bool tw_edit_finalise(tw_edit *e, tw_err *err) {
   const tw_module *m = e->m;
   const size_t n = (size_t)m->nfuncs + e->nfns;
-  if (!(e->out = alloc_array(n, sizeof *e->out, err))) return false;
+  if (!(e->out = tw_alloc_array(n, sizeof *e->out, err, 0, the_edit))) return false;
   number_functions(e);
   /* A module that is rewritten must not keep an export of no function (one
    * that is copied as it is may: its output is its input). */

@@ -7,6 +7,10 @@
  * bytes. The emitter (emit.c) and the verifier (verify.c) read only the edit
  * and the input module, never tw_options.
  *
+ * This header is the edit alone: what reads or fills it has a header of its
+ * own (plan.h, recognise.h, bodies.h, renumber.h, emit.h, verify.h), so the
+ * edit depends on neither the planners nor the writing.
+ *
  * Function references inside the edit are "edit ids", one space of their own:
  *   0 .. m->nfuncs-1            the input's functions (imports first)
  *   m->nfuncs + k               e->fns[k], the k-th function the edit adds
@@ -24,10 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
 #include "err.h"
 #include "module.h"
-#include "out.h"
 #include "stubs.h"
 #include "taskwrap.h"
 
@@ -183,79 +185,5 @@ void tw_edit_add_global(tw_edit *e, tw_global_role role, uint8_t valtype, int64_
 bool tw_edit_finalise(tw_edit *e, tw_err *err);
 /* The output type index of an edit id's function (TW_NONE: no such id). */
 uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id);
-/* The output indices the stub bodies refer to, after finalise. */
-tw_stub_env tw_edit_stub_env(const tw_edit *e);
-
-/* ---- planners, in the order api.c runs them ---- */
-/* Task hooks: ABI selection, export roles, type checks, wrappers. */
-bool tw_plan_task_hooks(tw_edit *e, const tw_options *o, tw_err *err);
-/* --init-once: one guard per exported function. */
-bool tw_plan_init_once(tw_edit *e, tw_err *err);
-/* --stub-wasi (with the output import, if any). */
-bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name, tw_err *err);
-/* --strip-debug. */
-void tw_plan_strip_debug(tw_edit *e);
-/* Refuse relocatable object files for the host features. */
-bool tw_plan_refuse_relocatable(const tw_module *m, tw_err *err);
-
-/* ---- recognising earlier output (recognise.c), for idempotence ---- */
-/* Is input function f already a wrapper of this role under e's ABI? */
-bool tw_is_wrapper(const tw_edit *e, uint32_t f, tw_role role);
-/* Is the module the output of an earlier --init-once run: the export
- * initialize_export (_initialize) names the tool's own guard, exactly, whose
- * flag is the global the tool appends, and every other function export but
- * the hook names a guard with that flag and that init (or _start the exit
- * wrapper of one)? */
-bool tw_init_once_applied(const tw_module *m, uint32_t initialize_export);
-
-/* ---- function bodies (bodies.c): locals + instructions + end, no size ---- */
-/* Output function indices are taken through e->out. */
-void tw_encode_wrapper(tw_buf *b, const tw_edit *e, const tw_fn *f);
-void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f);
-void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f);
-void tw_encode_exit(tw_buf *b, const tw_edit *e, const tw_fn *f);
-/* The name an added function gets in the name section, appended to out
- * (nothing for an added import). */
-void tw_fn_name(const tw_edit *e, const tw_fn *f, tw_buf *out);
-/* A wrapper body with explicit function indices (the output's, or the
- * input's when recognising an earlier run's wrapper). */
-void tw_encode_wrapper_body(tw_buf *b, tw_abi abi, tw_role role, uint32_t hook,
-                            uint32_t target, uint32_t nparams);
-
-/* ---- function-index renumbering (renumber.c) ---- */
-typedef struct tw_patch { /* a function-index LEB128 in the input */
-  size_t pos;
-  uint32_t len;   /* its width in the input */
-  uint32_t value; /* the output index it becomes */
-} tw_patch;
-
-typedef struct tw_patches {
-  tw_patch *v;
-  size_t n, cap;
-} tw_patches;
-
-void tw_patches_free(tw_patches *p);
-/* Collect, into p (in input order), every function index in [from, to)
- * whose output index differs, for a section of id `id` (table, global,
- * start, elem; for code use tw_renumber_body). Fails on malformed input
- * with the offset. */
-bool tw_renumber_section(const tw_edit *e, uint8_t id, size_t from, size_t to, tw_patches *p,
-                         tw_err *err);
-/* One function body's code (after its size) to its end. */
-bool tw_renumber_body(const tw_edit *e, const tw_body *b, tw_patches *p, tw_err *err);
-
-/* ---- the output (emit.c), as segments (out.h) ---- */
-/* Build the output of a finalised edit. Only called when e->changes. */
-bool tw_emit(const tw_module *m, const tw_edit *e, tw_out *out, tw_err *err);
-
-/* ---- the verifier (verify.c) ----
- * Independent of the emitter: it never encodes. It accounts for every byte
- * of the output. Errors are TW_ERR_VERIFY at an offset in the OUTPUT. */
-/* After a rewrite: copied ranges are checked by source, place and length in
- * the segment list (their bytes are not read); everything else is decoded. */
-bool tw_verify_segments(const tw_module *in, const tw_edit *e, const tw_out *out, tw_err *err);
-/* --check: the same, on the output's bytes, which are read completely. */
-bool tw_verify_bytes(const tw_module *in, const tw_edit *e, const uint8_t *out, size_t size,
-                     tw_err *err);
 
 #endif /* TW_EDIT_H */

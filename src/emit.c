@@ -1,18 +1,21 @@
-/* The one emitter: a finalised edit becomes the output as a list of
- * segments, input ranges and new bytes (docs/output-layout.md says what
- * each section becomes). Untouched sections and untouched bodies are input
- * ranges: the emitter never reads their bytes. */
+/* The one emitter (emit.h): a finalised edit becomes the output as a list
+ * of segments, input ranges and new bytes (what each section becomes:
+ * docs/output-layout.md, "Sections"). Untouched sections and untouched
+ * bodies are input ranges: the emitter never reads their bytes. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "bodies.h"
 #include "buf.h"
 #include "cursor.h"
 #include "edit.h"
+#include "emit.h"
 #include "err.h"
 #include "leb.h"
 #include "module.h"
 #include "opcodes.h"
 #include "out.h"
+#include "renumber.h"
 #include "section.h"
 #include "taskwrap.h"
 
@@ -480,8 +483,9 @@ static bool has_section(const tw_module *m, uint8_t id) {
   return false;
 }
 
-/* The created sections whose rank lies in (after, before]: docs/output-layout.md
- * puts them right after the last lower-ranked input section. */
+/* The created sections whose rank lies in (after, before]: they go right
+ * after the last lower-ranked input section (docs/output-layout.md,
+ * "Sections"). */
 static bool insert_missing(emitter *x, int after, int before) {
   for (size_t k = 0; k < sizeof creatable; k++) {
     const uint8_t id = creatable[k];

@@ -5,20 +5,24 @@
 #include "valtype.h"
 
 /* Instructions from c->pos: a whole constant expression (to the end that
- * closes it) when `to` is 0, else everything up to `to` (a function body). */
+ * closes it) when `to` is 0, else everything up to `to` (a function body).
+ * Only an expression counts its nesting; each open block takes an input
+ * byte, so a size_t depth cannot overflow. */
 static bool walk_instrs(tw_cursor *c, size_t to, tw_funcidx_fn site, void *ctx) {
-  int depth = 0;
+  size_t depth = 0;
   for (;;) {
     if (to && c->pos == to) return true;
     tw_instr in;
     if (!tw_instr_next(c, &in)) return false;
     if (in.has_func && !site(ctx, in.func_pos, in.func_len, in.func)) return false;
-    depth += in.nest;
-    if (!to && depth < 0) return true;
+    if (to) continue;
+    if (in.nest == TW_NEST_OPEN) depth++;
+    if (in.nest == TW_NEST_CLOSE && depth-- == 0) return true;
   }
 }
 
-bool tw_walk_expr(tw_cursor *c, tw_funcidx_fn site, void *ctx) {
+/* One constant expression, to the end that closes it. */
+static bool walk_expr(tw_cursor *c, tw_funcidx_fn site, void *ctx) {
   return walk_instrs(c, 0, site, ctx);
 }
 
@@ -43,7 +47,7 @@ bool tw_walk_tables(tw_cursor *c, tw_funcidx_fn site, void *ctx) {
     if (!tw_read_val_type(c, false, "table type") ||
         !tw_read_limits(c, true, NULL, "table limits"))
       return false;
-    if (init && !tw_walk_expr(c, site, ctx)) return false;
+    if (init && !walk_expr(c, site, ctx)) return false;
   }
   return true;
 }
@@ -60,7 +64,7 @@ bool tw_walk_elems(tw_cursor *c, tw_funcidx_fn site, void *ctx) {
     if (!tw_read_u32(c, &flags, "element segment flags")) return false;
     if (flags > 7) return TW_MALFORMED(c->err, at, "malformed element segment flags %u", flags), false;
     if ((flags & 3) == 2 && !tw_read_u32(c, &u, "table index")) return false;
-    if (!(flags & 1) && !tw_walk_expr(c, site, ctx)) return false; /* active: offset */
+    if (!(flags & 1) && !walk_expr(c, site, ctx)) return false; /* active: offset */
     if (flags & 3) {
       if ((flags & 4) ? !tw_read_val_type(c, false, "element type")
                       : !tw_read_u8(c, &b, "element kind"))
@@ -68,7 +72,7 @@ bool tw_walk_elems(tw_cursor *c, tw_funcidx_fn site, void *ctx) {
     }
     if (!tw_read_u32(c, &k, "element count")) return false;
     for (uint32_t j = 0; j < k; j++)
-      if ((flags & 4) ? !tw_walk_expr(c, site, ctx) : !tw_walk_funcidx(c, site, ctx)) return false;
+      if ((flags & 4) ? !walk_expr(c, site, ctx) : !tw_walk_funcidx(c, site, ctx)) return false;
   }
   return true;
 }
@@ -77,7 +81,7 @@ bool tw_walk_globals(tw_cursor *c, uint32_t n, tw_funcidx_fn site, void *ctx) {
   uint8_t mut = 0;
   for (uint32_t i = 0; i < n; i++)
     if (!tw_read_val_type(c, false, "global type") || !tw_read_u8(c, &mut, "mutability") ||
-        !tw_walk_expr(c, site, ctx))
+        !walk_expr(c, site, ctx))
       return false;
   return true;
 }

@@ -5,7 +5,16 @@
  * back with each index and the place of its LEB128. The renumbering
  * (renumber.c) collects patches with it and the verifier (verify.c) checks
  * the output against it: one reading of the input's grammar for both, so
- * neither depends on the other. A failure is an error at its offset. */
+ * neither depends on the other. A failure is an error at its offset.
+ *
+ * Precondition: the cursor's bytes are in memory. The walkers read c->base
+ * directly (through the cursor and tw_instr_next), never through
+ * tw_module_need. That is safe for tables, globals, elements and start
+ * because module.c reads those sections in full while parsing a file read
+ * on demand (need_contents); code bodies are not, so a caller of
+ * tw_walk_body calls tw_module_need on the code first (emit.c does before
+ * renumber.c's tw_renumber_body, verify.c before its own walk; both for the
+ * whole code section). */
 #ifndef TW_FUNCIDX_H
 #define TW_FUNCIDX_H
 
@@ -18,8 +27,6 @@
 /* One function index at input [pos, pos+len); false stops the walk. */
 typedef bool (*tw_funcidx_fn)(void *ctx, size_t pos, size_t len, uint32_t func);
 
-/* One constant expression, to the end that closes it. */
-bool tw_walk_expr(tw_cursor *c, tw_funcidx_fn site, void *ctx);
 /* A function body's code (after its size): its locals, then every
  * instruction to c->end. */
 bool tw_walk_body(tw_cursor *c, tw_funcidx_fn site, void *ctx);

@@ -5,13 +5,16 @@
  * of its own before the export's task
  * (docs/usage.md, "Order of calls with the task hooks"). */
 #include <stdlib.h>
-#include <string.h>
 
 #include "abi.h"
+#include "alloc.h"
 #include "edit.h"
 #include "err.h"
 #include "module.h"
+#include "name.h"
 #include "opcodes.h"
+#include "plan.h"
+#include "recognise.h"
 #include "taskwrap.h"
 
 /* The names the task-hook ABIs reserve: kept hook exports stay unguarded. */
@@ -49,11 +52,12 @@ static bool refuse_missing(const tw_module *m, tw_err *err) {
 /* One guard per function the exports name after task-hook planning. */
 static bool plan_guards(tw_edit *e, uint32_t init, tw_err *err) {
   const tw_module *m = e->m;
-  uint32_t *guard_of = NULL; /* per edit id, lazily: most modules have few exports */
+  /* Per edit id: the guard planned for that target, TW_NONE until there is
+   * one, so exports of one function share its guard. */
   const size_t n = (size_t)m->nfuncs + e->nfns;
-  guard_of = malloc(n ? n * sizeof *guard_of : 1);
-  if (!guard_of) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
-  memset(guard_of, 0xff, n * sizeof *guard_of);
+  uint32_t *guard_of = tw_alloc_array(n, sizeof *guard_of, err, 0, "the guards");
+  if (!guard_of) return false;
+  for (size_t k = 0; k < n; k++) guard_of[k] = TW_NONE;
   bool ok = true;
   for (uint32_t i = 0; ok && i < m->nexports; i++) {
     const tw_export *x = &m->exports[i];

@@ -51,10 +51,8 @@ static bool need_name(const tw_module *m, size_t at, size_t end, tw_err *err) {
   return need(m, at + k, n, err);
 }
 
-/* The module's tables: tw_alloc_array, with the reader's message. */
-static bool array_alloc(void **p, size_t n, size_t elem, tw_err *err, size_t at) {
-  return (*p = tw_alloc_array(n, elem, err, at, "the module's entries")) != NULL;
-}
+/* What an allocation failure of the module's tables names (tw_alloc_array). */
+static const char entries[] = "the module's entries";
 
 static bool read_count(tw_cursor *c, uint32_t *n, size_t min_entry_size, const char *what) {
   const size_t at = c->pos;
@@ -168,8 +166,8 @@ static bool parse_types(tw_module *m, tw_cursor *c) {
 static bool parse_imports(tw_module *m, tw_cursor *c, uint32_t **func_types, uint32_t *nfunc) {
   uint32_t n = 0;
   if (!read_count(c, &n, 4, "import section")) return false;
-  if (!array_alloc((void **)func_types, n, sizeof(uint32_t), c->err, c->pos) ||
-      !array_alloc((void **)&m->imports, n, sizeof(tw_import), c->err, c->pos))
+  if (!(*func_types = tw_alloc_array(n, sizeof(uint32_t), c->err, c->pos, entries)) ||
+      !(m->imports = tw_alloc_array(n, sizeof(tw_import), c->err, c->pos, entries)))
     return false;
   for (uint32_t i = 0; i < n; i++) {
     tw_import *im = &m->imports[i];
@@ -238,8 +236,8 @@ static bool parse_functions(tw_module *m, tw_cursor *c, uint32_t **func_types, u
   m->funcsec_count_width = c->pos - at;
   m->funcsec_entries = c->pos;
   if (n > UINT32_MAX - nimports) return TW_MALFORMED(c->err, at, "too many functions"), false;
-  uint32_t *all = NULL;
-  if (!array_alloc((void **)&all, (size_t)nimports + n, sizeof(uint32_t), c->err, at)) return false;
+  uint32_t *all = tw_alloc_array((size_t)nimports + n, sizeof(uint32_t), c->err, at, entries);
+  if (!all) return false;
   if (nimports) memcpy(all, *func_types, nimports * sizeof(uint32_t));
   free(*func_types);
   *func_types = all;
@@ -254,7 +252,7 @@ static bool parse_exports(tw_module *m, tw_cursor *c) {
   uint32_t n = 0;
   if (!read_count(c, &n, 3, "export section")) return false;
   m->exports_count_width = c->pos - at;
-  if (!array_alloc((void **)&m->exports, n, sizeof(tw_export), c->err, at)) return false;
+  if (!(m->exports = tw_alloc_array(n, sizeof(tw_export), c->err, at, entries))) return false;
   for (uint32_t i = 0; i < n; i++) {
     tw_export *e = &m->exports[i];
     e->start = c->pos;
@@ -309,7 +307,7 @@ static bool parse_code(tw_module *m, tw_cursor *c) {
   if (!read_count(c, &n, 1, "code section")) return false;
   m->code_count_width = c->pos - at;
   m->code_entries = c->pos;
-  if (!array_alloc((void **)&m->bodies, n, sizeof(tw_body), c->err, at)) return false;
+  if (!(m->bodies = tw_alloc_array(n, sizeof(tw_body), c->err, at, entries))) return false;
   walk w = {NULL, c->pos, 0};
   if (m->src && n && !(w.buf = malloc(WALK_WINDOW)))
     return tw_err_set(c->err, TW_ERR_NOMEM, at, "out of memory"), false;
@@ -346,6 +344,8 @@ static void parse_name_section(tw_module *m, size_t body, size_t end) {
       return;
     if ((int)id <= last_id) return; /* out of order or repeated */
     last_id = id;
+    /* The function-names count is read only to decide names_ok: a name
+     * section whose count cannot be read is left alone (edit.c). */
     if (id == 1) {
       tw_module_need(m, sub, LEB_U32_MAX);
       tw_cursor s = tw_cursor_make(m->data, sub, sub + len, &scratch);

@@ -79,8 +79,10 @@ typedef struct tw_module {
   size_t code_entries;      /* first byte after the count LEB */
   size_t code_count_width;
 
-  /* Name section, function-names subsection (id 1), when it parses. */
-  bool names_ok;            /* name section present and well-framed */
+  /* The name section is usable: present, its subsections framed and in
+   * increasing id order, and a function-names subsection's (id 1) count
+   * readable. Its entries are decoded later, when needed (edit.c). */
+  bool names_ok;
 
   /* Where data's bytes come from when they are not all in memory: a file
    * read on demand (input.c, source.h), or NULL. Anything read beyond what

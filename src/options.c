@@ -1,10 +1,12 @@
 /* Rewrite options (options.h). */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
+#include "alloc.h"
+#include "name.h"
 #include "options.h"
 #include "stubs.h"
 
@@ -59,10 +61,9 @@ static void set_switch(tw_options *o, sw which) {
 static int add_pattern(tw_option_parser *p, int only, const char *v) {
   const char ***list = only ? &p->only : &p->exclude;
   size_t *n = only ? &p->opts->only_count : &p->opts->exclude_count;
-  const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
-  if (!grown) return 0;
-  grown[(*n)++] = v;
-  *list = grown;
+  size_t *cap = only ? &p->only_cap : &p->exclude_cap;
+  if (!tw_grow_to((void **)list, cap, *n + 1, SIZE_MAX, sizeof **list)) return 0;
+  (*list)[(*n)++] = v;
   p->opts->only = p->only;
   p->opts->exclude = p->exclude;
   return 1;
@@ -136,4 +137,5 @@ void tw_option_parser_free(tw_option_parser *p) {
   free(p->exclude);
   p->output_module = NULL;
   p->only = p->exclude = NULL;
+  p->only_cap = p->exclude_cap = 0;
 }

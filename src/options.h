@@ -11,6 +11,7 @@ typedef struct tw_option_parser {
   tw_options *opts;
   char *output_module;          /* --stub-wasi-output's module part */
   const char **only, **exclude; /* --only / --exclude patterns (argv strings) */
+  size_t only_cap, exclude_cap; /* their capacities (alloc.h, tw_grow_to) */
 } tw_option_parser;
 
 /* If argv[*i] is a rewrite option (--abi, --verify, --keep-hook-export,

@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "abi.h"
+#include "bodies.h"
 #include "buf.h"
 #include "cursor.h"
 #include "edit.h"
 #include "err.h"
 #include "leb.h"
 #include "module.h"
+#include "name.h"
 #include "opcodes.h"
+#include "recognise.h"
 #include "section.h"
 #include "stubs.h"
 #include "taskwrap.h"

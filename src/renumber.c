@@ -13,6 +13,7 @@
 #include "err.h"
 #include "funcidx.h"
 #include "module.h"
+#include "renumber.h"
 #include "section.h"
 #include "taskwrap.h"
 

@@ -34,7 +34,7 @@ struct tw_result {
   bool output_is_input;   /* nothing changed: the output is the input */
   uint8_t *flat;          /* the output's bytes, made on request */
   char **warnings;
-  size_t nwarnings;
+  size_t nwarnings, warnings_cap;
   /* The plan (report.c). */
   tw_plan_entry *entries;
   char *names;

@@ -7,7 +7,7 @@
  * wasi_snapshot_preview1's witx: errno success 0, badf 8, inval 28, nosys 52. */
 #include <string.h>
 
-#include "abi.h"
+#include "name.h"
 #include "opcodes.h"
 #include "stubs.h"
 

@@ -6,11 +6,12 @@
  * of every index. */
 #include <string.h>
 
-#include "abi.h"
 #include "edit.h"
 #include "err.h"
 #include "module.h"
+#include "name.h"
 #include "opcodes.h"
+#include "plan.h"
 #include "section.h"
 #include "stubs.h"
 #include "taskwrap.h"

@@ -1,6 +1,7 @@
-/* The task-hook planner: classifying exports into the roles of docs/abi.md
- * and planning the wrappers into the edit. Lookups go through hash tables so
- * that the cost stays linear in the number of exports. */
+/* The task-hook planner (plan.h): classifying exports into the roles of
+ * docs/abi.md, "Export roles" under the ABI of docs/abi.md, "Choosing the
+ * ABI", and planning the wrappers into the edit. Lookups go through hash
+ * tables so that the cost stays linear in the number of exports. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,10 @@
 #include "err.h"
 #include "map.h"
 #include "module.h"
+#include "name.h"
 #include "opcodes.h"
+#include "plan.h"
+#include "recognise.h"
 #include "section.h"
 #include "taskwrap.h"
 #include "world.h"

@@ -1,6 +1,7 @@
-/* The verifier (src/edit.h, docs/output-layout.md): given the input module
- * and the finalised edit, it accounts for every byte of the output, in
- * order, without encoding anything and without the emitter's code.
+/* The verifier (verify.h; docs/output-layout.md, "The output, byte by
+ * byte"): given the input module and the finalised edit, it accounts for
+ * every byte of the output, in order, without encoding anything and without
+ * the emitter's code.
  *
  * One body of code serves both entry points through an output view:
  *   - bytes mode (--check): the output is a buffer; a copy of the input is
@@ -13,25 +14,29 @@
  * it expects as a copy must be input segments.
  *
  * Added bodies are decoded instruction by instruction against lists: the
- * wrapper tables of docs/abi.md (written out below), the guard sequence of
- * docs/output-layout.md and the stubs' own lists (stubs.h). Renumbered code
- * is checked against the input decoded once with tw_instr_next. */
+ * wrapper tables (written out below) of docs/abi.md, "Wrapper bodies:
+ * task-hook ABI" and docs/abi.md, "Wrapper bodies: init-task ABI", the
+ * guard sequence of docs/output-layout.md, "Added function bodies" and the
+ * stubs' own lists (stubs.h), whose output indices come from the numbering
+ * checked here, not from bodies.c. Renumbered code is checked against the
+ * input decoded once with tw_instr_next. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "abi.h"
 #include "cursor.h"
 #include "edit.h"
 #include "err.h"
 #include "funcidx.h"
 #include "leb.h"
 #include "module.h"
+#include "name.h"
 #include "opcodes.h"
 #include "out.h"
 #include "section.h"
 #include "stubs.h"
 #include "taskwrap.h"
+#include "verify.h"
 
 /* ---- the output view ------------------------------------------------------ */
 
@@ -296,7 +301,7 @@ typedef struct vctx {
   uint32_t first_added;  /* the output index of the first of them */
   uint32_t *by_out;      /* k-th added defined function in output order -> index in e->fns */
   bool *func_removed;    /* per input function: a removed (stubbed) import */
-  tw_stub_env env;
+  tw_stub_env env;       /* the stubs' references, from the numbering checked here */
 } vctx;
 
 #define XFAIL(x, at, ...) VFAIL(&(x)->v, at, __VA_ARGS__)
@@ -1130,8 +1135,8 @@ static bool verify_sections(vctx *x) {
 }
 
 /* ---- the edit itself -----------------------------------------------------------
- * What the output is checked against must be what docs/output-layout.md
- * derives from the input: the one numbering, the appended globals, the types
+ * What the output is checked against must be what docs/output-layout.md,
+ * "Rules for numbers" derives from the input: the one numbering, the appended globals, the types
  * and links of the added functions. Offsets are 0: nothing in the output is
  * wrong yet, the edit is. */
 
@@ -1155,9 +1160,13 @@ static bool check_numbering(vctx *x) {
     if ((unsigned)e->fns[k].kind >= TW_FN_KINDS)
       return XFAIL(x, 0, "the edit's function %u has no known kind", k);
     counts[e->fns[k].kind]++;
-    if (e->fns[k].kind == TW_FN_IMPORT && e->out[m->nfuncs + k] != next++)
+    if (e->fns[k].kind != TW_FN_IMPORT) continue;
+    if (e->out[m->nfuncs + k] != next++)
       return XFAIL(x, 0, "the edit numbers the added import %u as %u, expected %u", k,
                    e->out[m->nfuncs + k], next - 1);
+    /* The stubs' output function, from this numbering rather than from the
+     * encoder's (bodies.c): a mistake there must not pass both. */
+    x->env.output_func = next - 1;
   }
   if (counts[TW_FN_IMPORT] != e->nimports_added || counts[TW_FN_WRAPPER] != e->nwrappers ||
       counts[TW_FN_STUB] != e->nstubs || counts[TW_FN_GUARD] != e->nguards ||
@@ -1320,6 +1329,10 @@ static bool check_globals(vctx *x) {
                    "docs/output-layout.md appends there", k, (unsigned)g->role);
     last = (int)g->role;
     seen[g->role] = true;
+    /* The stubs' globals, from this numbering (as the output function). */
+    if (g->role == TW_GLOBAL_EXIT) x->env.exit_global = n + k;
+    if (g->role == TW_GLOBAL_CLOCK) x->env.clock_global = n + k;
+    if (g->role == TW_GLOBAL_RANDOM) x->env.random_global = n + k;
   }
   for (int r = 0; r < 4; r++)
     if (!seen[r] && e->global_of[r] != TW_NONE)
@@ -1341,11 +1354,11 @@ static bool run(const tw_module *in, const tw_edit *e, view *v, tw_err *err) {
   x.nadded = e->nwrappers + e->nstubs + e->nguards + e->nexits;
   x.by_out = calloc(x.nadded ? x.nadded : 1, sizeof *x.by_out);
   x.func_removed = calloc(in->nfuncs ? in->nfuncs : 1, sizeof *x.func_removed);
+  x.env = (tw_stub_env){TW_NONE, TW_NONE, TW_NONE, TW_NONE};
   bool ok = false;
   if (!x.by_out || !x.func_removed) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while verifying");
   } else if (check_numbering(&x) && check_functions(&x) && check_globals(&x)) {
-    x.env = tw_edit_stub_env(e);
     ok = verify_sections(&x);
   }
   free(x.by_out);

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "abi.h"
 #include "alloc.h"
 #include "cursor.h"
+#include "name.h"
 #include "section.h"
 #include "world.h"
 

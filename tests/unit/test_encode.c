@@ -6,6 +6,7 @@
  * (none) or 0x01 0x01 0x7f (one i32). */
 #include "unit.h"
 
+#include "bodies.h"
 #include "edit.h"
 
 typedef struct erow {

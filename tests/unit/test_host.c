@@ -6,7 +6,10 @@
 #include "unit.h"
 
 #include "edit.h"
+#include "emit.h"
 #include "options.h"
+#include "plan.h"
+#include "verify.h"
 
 static const char module_text[] =
     "(module\n"

@@ -1,0 +1,59 @@
+/* Byte-string name helpers (src/name.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "name.h"
+
+bool tw_has_prefix(const uint8_t *s, size_t n, const char *p) {
+  const size_t k = strlen(p);
+  return n >= k && memcmp(s, p, k) == 0;
+}
+
+bool tw_name_is(const uint8_t *s, size_t n, const char *p) {
+  return n == strlen(p) && memcmp(s, p, n) == 0;
+}
+
+void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap) {
+  size_t w = 0;
+  for (size_t i = 0; i < n && w + 5 < cap; i++) {
+    if (s[i] < 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\')
+      w += (size_t)snprintf(out + w, cap - w, "\\%02x", s[i]);
+    else
+      out[w++] = (char)s[i];
+  }
+  if (cap) out[w] = 0;
+}
+
+bool tw_utf8_valid(const uint8_t *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    const uint8_t b = p[i];
+    size_t extra;
+    uint32_t cp;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if ((b & 0xe0) == 0xc0) {
+      extra = 1;
+      cp = b & 0x1f;
+    } else if ((b & 0xf0) == 0xe0) {
+      extra = 2;
+      cp = b & 0x0f;
+    } else if ((b & 0xf8) == 0xf0) {
+      extra = 3;
+      cp = b & 0x07;
+    } else {
+      return false;
+    }
+    if (extra > n - i - 1) return false;
+    for (size_t k = 1; k <= extra; k++) {
+      if ((p[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3f);
+    }
+    /* Reject overlong forms, surrogates and values past U+10FFFF. */
+    static const uint32_t min_cp[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
