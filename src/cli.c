@@ -2,10 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +11,7 @@
 
 #include "io.h"
 #include "options.h"
+#include "platform.h"
 #include "taskwrap.h"
 
 enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
@@ -256,7 +255,7 @@ static int run(cli *cp);
  * standard output closed before the start is no error when nothing was
  * written to it. */
 static int close_stdout(int rc) {
-  const int pending = __fpending(stdout) != 0;
+  const int pending = tw_plat_fpending(stdout) != 0;
   const int failed_before = ferror(stdout) != 0;
   const int failed = fclose(stdout) != 0;
   if (!failed_before && (!failed || (errno == EBADF && !pending))) return rc;
@@ -272,7 +271,7 @@ int main(int argc, char **argv) {
    * library takes that case back whatever the action, so ignoring SIGXFSZ
    * matters for a SIGXFSZ sent from outside: it does nothing (it is not
    * held back and delivered, as the other terminating signals are). */
-  signal(SIGXFSZ, SIG_IGN);
+  tw_plat_ignore_fsize();
   cli c;
   int rc = parse_args(&c, argc, argv);
   if (rc < 0) rc = run(&c);

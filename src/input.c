@@ -14,19 +14,17 @@
  * completely, but only while its first bytes can still start a module (a
  * binary header and well-framed section headers, or the text format's
  * opening), and never beyond TW_STREAM_MAX bytes. */
-#define _GNU_SOURCE
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "io.h"
 #include "leb.h"
+#include "platform.h"
 #include "section.h"
 #include "source.h"
 #include "taskwrap.h"
@@ -50,7 +48,7 @@ struct tw_source {
   bool guarded;          /* pages not read in are inaccessible */
   bool shrank;           /* a read ended before the file's size */
   int read_errno;        /* a read failed with this, or 0 */
-  struct stat st;        /* the file when it was opened */
+  tw_file_state st;      /* the file when it was opened */
 };
 
 static bool page_filled(const struct tw_source *s, size_t p) {
@@ -61,7 +59,7 @@ static bool page_filled(const struct tw_source *s, size_t p) {
  * too many runs, fall back to. Only the guard is lost, never a byte. */
 static bool unguard(struct tw_source *s) {
   if (!s->guarded) return true;
-  if (mprotect(s->base, s->span, PROT_READ | PROT_WRITE) != 0) return false;
+  if (!tw_plat_commit(s->base, s->span)) return false;
   s->guarded = false;
   return true;
 }
@@ -70,7 +68,7 @@ static bool unguard(struct tw_source *s) {
  * an error is recorded, and what could not be read is left as it was. */
 static void read_at(struct tw_source *s, uint8_t *dst, size_t off, size_t n) {
   while (n > 0) {
-    const ssize_t k = pread(s->fd, dst, n < (1u << 30) ? n : (1u << 30), (off_t)off);
+    const long long k = tw_plat_pread(s->fd, dst, n < (1u << 30) ? n : (1u << 30), off);
     if (k < 0 && errno == EINTR) continue;
     if (k < 0) {
       if (!s->read_errno) s->read_errno = errno;
@@ -89,7 +87,7 @@ static void fill_run(struct tw_source *s, size_t p, size_t q) {
   uint8_t *at = s->base + p * s->page;
   const size_t len = (q - p) * s->page;
   if (s->guarded && (++s->runs > GUARDED_RUNS_MAX ||
-                     mprotect(at, len, PROT_READ | PROT_WRITE) != 0) &&
+                     !tw_plat_commit(at, len)) &&
       !unguard(s)) {
     if (!s->read_errno) s->read_errno = errno ? errno : ENOMEM;
     return; /* still inaccessible: the caller is told, nothing is marked */
@@ -130,20 +128,20 @@ bool tw_source_read(struct tw_source *s, size_t off, void *dst, size_t n) {
 
 static void source_free(struct tw_source *s) {
   if (!s) return;
-  if (s->base) munmap(s->base, s->span);
+  if (s->base) tw_plat_unreserve(s->base, s->span);
   free(s->filled);
   free(s);
 }
 
-static bool open_source(tw_input *in, int fd, const struct stat *st, tw_input_mode mode,
+static bool open_source(tw_input *in, int fd, const tw_file_state *st, tw_input_mode mode,
                         tw_err *err) {
-  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  if ((uintmax_t)st->st_size > SIZE_MAX - page) {
+  const size_t page = tw_plat_page_size();
+  if ((uintmax_t)st->size > SIZE_MAX - page) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "the %s is too large for this address space", in->what);
     return false;
   }
   struct tw_source *s = calloc(1, sizeof *s);
-  const size_t size = (size_t)st->st_size, npages = (size + page - 1) / page;
+  const size_t size = (size_t)st->size, npages = (size + page - 1) / page;
   if (s) {
     s->fd = fd, s->size = size, s->page = page, s->st = *st;
     s->span = npages * page;
@@ -151,18 +149,13 @@ static bool open_source(tw_input *in, int fd, const struct stat *st, tw_input_mo
     /* Address space only: no memory is committed until a page is read in.
      * Read whole, it is all read in at once: no guard then. */
     s->guarded = mode == TW_INPUT_ON_DEMAND;
-    void *p = mmap(NULL, s->span, s->guarded ? PROT_NONE : PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    s->base = p == MAP_FAILED ? NULL : p;
+    s->base = tw_plat_reserve(s->span, s->guarded);
   }
   if (!s || !s->filled || !s->base) {
     source_free(s);
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory for the %s (%zu bytes)", in->what, size);
     return false;
   }
-  /* On demand, a huge page would be read in whole for one byte of it; read
-   * whole, huge pages take a fraction of the page faults. */
-  madvise(s->base, s->span, s->guarded ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
   in->src = s;
   in->data = s->base;
   in->size = size;
@@ -288,11 +281,10 @@ enum { STREAM_FIRST = 1 << 20, STREAM_READ = 1 << 20 };
 
 /* Grow the stream's buffer (an anonymous mapping: growing it moves no byte). */
 static bool stream_grow(tw_input *in, size_t want) {
-  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  const size_t page = tw_plat_page_size();
   want = (want + page - 1) / page * page;
-  void *p = in->buf ? mremap(in->buf, in->buf_cap, want, MREMAP_MAYMOVE)
-                    : mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return false;
+  void *p = tw_plat_grow(in->buf, in->buf_cap, want);
+  if (!p) return false;
   in->buf = p;
   in->buf_cap = want;
   return true;
@@ -337,35 +329,29 @@ static bool read_stream(tw_input *in, int fd, tw_err *err) {
 
 /* ---- opening -------------------------------------------------------------------- */
 
-static bool same_file_state(const struct stat *a, const struct stat *b) {
-  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-         a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-         a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 bool tw_input_open(tw_input *in, const char *path, tw_input_mode mode, const char *what,
                    tw_err *err) {
   memset(in, 0, sizeof *in);
   in->fd = -1;
   in->what = what;
   const bool std_in = strcmp(path, "-") == 0;
-  const int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+  const int fd = std_in ? STDIN_FILENO : tw_plat_open_read(path);
   if (fd < 0) {
     tw_err_set(err, TW_ERR_IO, 0, "cannot open %s: %s", what, strerror(errno));
     return false;
   }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
+  tw_file_state st;
+  if (!tw_plat_fd_state(fd, &st)) {
     tw_err_set(err, TW_ERR_IO, 0, "cannot read %s: %s", what, strerror(errno));
     if (!std_in) close(fd);
     return false;
   }
   /* (A regular file of size 0 may still have bytes to read: /proc's.) */
-  if (std_in || !S_ISREG(st.st_mode) || st.st_size == 0) {
+  if (std_in || !st.regular || st.size == 0) {
     const bool ok = read_stream(in, fd, err);
-    struct stat after;
+    tw_file_state after;
     /* Standard input may be a file: it must not change while it is read. */
-    if (ok && S_ISREG(st.st_mode) && (fstat(fd, &after) != 0 || !same_file_state(&st, &after))) {
+    if (ok && st.regular && (!tw_plat_fd_state(fd, &after) || !tw_file_state_same(&st, &after))) {
       tw_err_set(err, TW_ERR_CHANGED, 0, "%s changed while it was being read", what);
       if (!std_in) close(fd);
       return false;
@@ -388,8 +374,8 @@ bool tw_input_open(tw_input *in, const char *path, tw_input_mode mode, const cha
 bool tw_input_check(const tw_input *in, const char *doing, tw_err *err) {
   const struct tw_source *s = in->src;
   if (!s) return true;
-  struct stat now;
-  if (s->shrank || fstat(s->fd, &now) != 0 || !same_file_state(&s->st, &now)) {
+  tw_file_state now;
+  if (s->shrank || !tw_plat_fd_state(s->fd, &now) || !tw_file_state_same(&s->st, &now)) {
     tw_err_set(err, TW_ERR_CHANGED, 0, "%s changed while it was being %s", in->what, doing);
     return false;
   }
@@ -403,7 +389,7 @@ bool tw_input_check(const tw_input *in, const char *doing, tw_err *err) {
 void tw_input_close(tw_input *in) {
   if (!in) return;
   source_free(in->src);
-  if (in->buf) munmap(in->buf, in->buf_cap);
+  if (in->buf) tw_plat_unreserve(in->buf, in->buf_cap);
   if (in->fd >= 0) close(in->fd);
   memset(in, 0, sizeof *in);
   in->fd = -1;

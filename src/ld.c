@@ -23,11 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "io.h"
 #include "options.h"
+#include "platform.h"
 #include "taskwrap.h"
 
 static const char self_name[] = "wasm-taskwrap-ld";
@@ -143,17 +143,13 @@ static link_info scan(const strs *a) {
 /* The output before the link, to tell whether the link wrote it. */
 typedef struct file_state {
   bool exists;
-  struct stat st;
+  tw_file_state st;
 } file_state;
 
 static file_state state_of(const char *path) {
   file_state f = {0};
-  f.exists = stat(path, &f.st) == 0;
+  f.exists = tw_plat_path_state(path, &f.st);
   return f;
-}
-
-static bool same_time(struct timespec a, struct timespec b) {
-  return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
 /* A regular file that this link wrote: new, or another file (wasm-ld
@@ -161,28 +157,22 @@ static bool same_time(struct timespec a, struct timespec b) {
  * A run that writes nothing (--version, --help, -v) leaves a file of that
  * name as it was: it is not the link's to rewrite. */
 static bool linked(const file_state *before, const char *path) {
-  struct stat now;
-  if (stat(path, &now) != 0 || !S_ISREG(now.st_mode)) return false;
-  const struct stat *b = &before->st;
-  return !before->exists || now.st_dev != b->st_dev || now.st_ino != b->st_ino ||
-         now.st_size != b->st_size || !same_time(now.st_mtim, b->st_mtim) ||
-         !same_time(now.st_ctim, b->st_ctim);
+  tw_file_state now;
+  if (!tw_plat_path_state(path, &now) || !now.regular) return false;
+  return !before->exists || !tw_file_state_same(&now, &before->st);
 }
+
+/* main's argv[0]: where the platform cannot name this program's own
+ * executable, what it was run as. */
+static const char *argv0;
 
 /* The same file as this program (by device and inode: links, hard or
  * symbolic, and other names of it count). */
-static int is_self(const char *path) {
-  struct stat a, b;
-  return stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 && a.st_dev == b.st_dev &&
-         a.st_ino == b.st_ino;
-}
+static int is_self(const char *path) { return tw_plat_is_self(path, argv0); }
 
 /* A program that can be run: an executable regular file (a directory is
  * "executable" to access(2), and execv fails on it). */
-static bool runnable(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
+static bool runnable(const char *path) { return tw_plat_runnable(path); }
 
 /* The first of names on PATH, searched as wasm-component-ld searches it:
  * directory by directory, each name in turn, skipping this program. An
@@ -265,25 +255,10 @@ static int run_linker(int argc, char **argv) {
     push(&cmd, "wasm");
   }
   for (int i = 1; i < argc; i++) push(&cmd, argv[i]);
-  fflush(NULL);
-  const pid_t pid = fork();
-  if (pid < 0) {
-    perror(self_name);
-    return 1;
-  }
-  if (pid == 0) {
-    setenv(nested_env, "1", 1);
-    execv(cmd.v[0], cmd.v);
-    fprintf(stderr, "%s: error: cannot run %s: %s\n", self_name, cmd.v[0], strerror(errno));
-    _exit(127);
-  }
-  int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
+  const int status = tw_plat_run(cmd.v, nested_env, "1", self_name);
   free(path);
   free(cmd.v);
-  if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+  return status;
 }
 
 /* TASKWRAP_FLAGS, split at white space, in the command line's syntax (the
@@ -349,6 +324,7 @@ static int rewrite(const char *output, const tw_options *o) {
 }
 
 int main(int argc, char **argv) {
+  argv0 = argv[0];
   const char *nested = getenv(nested_env);
   if (nested && *nested) {
     const char *env = getenv("TASKWRAP_WASM_LD");

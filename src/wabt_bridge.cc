@@ -4,9 +4,10 @@
 // for some inputs, and that must not take wasm-taskwrap down with it.
 #include "wabt_bridge.h"
 
+#include "platform.h"
+
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -163,15 +164,10 @@ using Work = tw_wabt_status (*)(const void* ctx, std::vector<uint8_t>* out, tw_w
 
 // The worker's first steps. It must not outlive its parent (a worker
 // writing text for a parent killed by SIGKILL would run on, and write on):
-// PR_SET_PDEATHSIG (prctl(2)) ends it when the parent dies, and the getppid
-// check covers a parent that died before the prctl. A write past the file
-// size limit is an error of the write (EFBIG), reported to the parent, not
-// a death by SIGXFSZ that would read as a libwabt crash.
-void become_worker(pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(1);
-  std::signal(SIGXFSZ, SIG_IGN);
-}
+// tw_plat_worker_start ends it when the parent dies (platform.h). A write
+// past the file size limit is an error of the write (EFBIG), reported to
+// the parent, not a death by SIGXFSZ that would read as a libwabt crash.
+void become_worker(pid_t parent) { tw_plat_worker_start(static_cast<long>(parent)); }
 
 // Run `work` in a forked child and bring its status, diagnostic and output
 // back through a pipe. Found by fuzzing: libwabt 1.0.32 has assertions that

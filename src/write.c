@@ -1,7 +1,8 @@
 /* Segments to a file, a pipe, a device or a buffer.
  *
  * Where both ends are files, input ranges are copied by the kernel
- * (copy_file_range); where it refuses, or for pipes, they go through a
+ * (tw_plat_copy_range: copy_file_range on Linux); where it refuses or
+ * cannot, or for pipes, they go through a
  * bounded buffer with pread/write. New bytes are written from the pool.
  *
  * Replacing a regular file is atomic: an anonymous temporary file
@@ -9,7 +10,7 @@
  * temporary name (".twXXXXXX", so that a destination whose name is as long
  * as NAME_MAX allows still has one) and renamed over the destination only
  * once it is complete (a named temporary file where the file system has no
- * O_TMPFILE). Anything that is not a regular file (a character or block
+ * O_TMPFILE, and on every platform but Linux: platform.h, "tw_temp"). Anything that is not a regular file (a character or block
  * device, a FIFO, a socket) is written into, never replaced; a symbolic link
  * is followed, and its target replaced. The kernel decides what a name
  * leads to (stat), so /dev/stdout, /dev/fd/N and /proc/self/fd/N on a pipe
@@ -38,122 +39,27 @@
  * is blocked around each write and taken back. Only a SIGXFSZ sent from
  * outside, while its action is the default, is held back like the others;
  * where it is ignored (wasm-taskwrap ignores it), it does nothing. */
-#define _GNU_SOURCE
+#define _DEFAULT_SOURCE 1  /* glibc and musl: POSIX 2008 and strndup */
+#define _DARWIN_C_SOURCE 1 /* macOS: the same */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "io.h"
 #include "out.h"
+#include "platform.h"
 #include "taskwrap.h"
 
 /* Shorter input ranges are taken from memory (io.h). */
 enum { BOUNCE = 1 << 20, KERNEL_COPY_MIN = TW_WRITE_FROM_MEMORY_MAX, KERNEL_COPY_CHUNK = 8 << 20 };
-
-/* ---- signals ---------------------------------------------------------------- */
-
-/* signal(7)'s "Term" and "Core" signals that others send. In the order a
- * pending one is reported. */
-static const int stopping[] = {
-    SIGINT,  SIGTERM, SIGHUP,    SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
-    SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO,   SIGABRT,
-#ifdef SIGPWR
-    SIGPWR,
-#endif
-#ifdef SIGSTKFLT
-    SIGSTKFLT,
-#endif
-};
-
-static bool default_action(int sig) {
-  struct sigaction sa;
-  return sigaction(sig, NULL, &sa) == 0 && !(sa.sa_flags & SA_SIGINFO) &&
-         sa.sa_handler == SIG_DFL;
-}
-
-/* Each signal of the list, then the real-time ones (SIGRTMIN is only known
- * at run time). */
-static int stopping_signal(size_t i) {
-  const size_t fixed = sizeof stopping / sizeof stopping[0];
-  if (i < fixed) return stopping[i];
-  const int rt = SIGRTMIN + (int)(i - fixed);
-  return rt <= SIGRTMAX ? rt : 0;
-}
-
-/* The signals that would end the process now: those of the list whose
- * action is the default. */
-static void fatal_signals(sigset_t *s) {
-  sigemptyset(s);
-  for (size_t i = 0; stopping_signal(i) != 0; i++)
-    if (default_action(stopping_signal(i))) sigaddset(s, stopping_signal(i));
-}
-
-/* The signals this thread holds back now (hold(): those it blocked
- * itself, not those the caller had blocked), while on. */
-static _Thread_local struct {
-  bool on;
-  sigset_t set;
-} holding;
-
-/* The first held-back signal that is pending, or 0. (A blocked signal stays
- * pending even when it is ignored, and an ignored one ends nothing.) */
-static int pending_signal(void) {
-  sigset_t p;
-  if (!holding.on || sigpending(&p) != 0) return 0;
-  for (size_t i = 0; stopping_signal(i) != 0; i++) {
-    const int sig = stopping_signal(i);
-    if (sigismember(&holding.set, sig) == 1 && sigismember(&p, sig) == 1 && default_action(sig))
-      return sig;
-  }
-  return 0;
-}
-
-/* SIGXFSZ held back around a write, so that a write past the file size
- * limit fails with EFBIG instead of ending the process. */
-typedef struct fsize_guard {
-  bool held;
-  sigset_t old;
-} fsize_guard;
-
-static void hold_fsize(fsize_guard *g) {
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, SIGXFSZ);
-  g->held = default_action(SIGXFSZ) && pthread_sigmask(SIG_BLOCK, &s, &g->old) == 0;
-}
-
-static void release_fsize(const fsize_guard *g) {
-  if (g->held) pthread_sigmask(SIG_SETMASK, &g->old, NULL);
-}
-
-static bool xfsz_pending(void) {
-  sigset_t p;
-  return sigpending(&p) == 0 && sigismember(&p, SIGXFSZ) == 1;
-}
-
-/* After EFBIG: the SIGXFSZ that the write raised is its error, not a signal
- * to deliver, so it is taken off the pending set (unless one was pending
- * before the write: that one is the caller's, and the write's merged into
- * it). */
-static void fsize_consume(bool was_pending) {
-  if (was_pending) return;
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, SIGXFSZ);
-  const struct timespec now = {0, 0};
-  while (sigtimedwait(&s, NULL, &now) < 0 && errno == EINTR) {
-  }
-}
 
 /* ---- the writer --------------------------------------------------------------- */
 
@@ -165,7 +71,6 @@ typedef struct writer {
   uint8_t *buf;
   size_t len;
   tw_err *err;
-  bool xfsz_was_pending; /* a SIGXFSZ pending before the write: the caller's */
 } writer;
 
 static bool io_fail(writer *w, const char *what) {
@@ -175,13 +80,13 @@ static bool io_fail(writer *w, const char *what) {
 
 /* EFBIG: past the file size limit (its SIGXFSZ is taken back). */
 static bool too_large(writer *w, const char *what) {
-  fsize_consume(w->xfsz_was_pending);
+  tw_plat_fsize_taken();
   errno = EFBIG;
   return io_fail(w, what);
 }
 
 static bool interrupted(writer *w) {
-  const int sig = pending_signal();
+  const int sig = tw_plat_pending_signal();
   if (sig == 0) return false;
   tw_err_set(w->err, TW_ERR_IO, 0, "interrupted by signal %d (%s)", sig, strsignal(sig));
   return true;
@@ -216,17 +121,16 @@ static bool put(writer *w, const uint8_t *p, size_t n) {
   return true;
 }
 
-/* copy_file_range in chunks, polling for signals; false with *fallback set
- * when the kernel cannot copy between these two files. */
+/* The kernel's copy in chunks, polling for signals; false with *fallback
+ * set when the kernel cannot copy between these two files (or cannot copy
+ * at all: ENOSYS). */
 static bool kernel_copy(writer *w, uint64_t *off, uint64_t *n, bool *fallback) {
-  loff_t in = (loff_t)*off;
   while (*n > 0) {
     if (interrupted(w)) return false;
     const size_t chunk = *n < KERNEL_COPY_CHUNK ? (size_t)*n : KERNEL_COPY_CHUNK;
-    const ssize_t k = copy_file_range(w->in_fd, &in, w->fd, NULL, chunk, 0);
+    const long long k = tw_plat_copy_range(w->in_fd, off, w->fd, chunk);
     if (k > 0) {
       *n -= (uint64_t)k;
-      *off = (uint64_t)in;
       continue;
     }
     if (k < 0 && errno == EINTR) continue;
@@ -259,7 +163,7 @@ static bool put_input(writer *w, uint64_t off, uint64_t n) {
   while (n > 0) {
     if (w->len == BOUNCE && !flush(w)) return false;
     const size_t room = BOUNCE - w->len;
-    const ssize_t k = pread(w->in_fd, w->buf + w->len, n < room ? (size_t)n : room, (off_t)off);
+    const long long k = tw_plat_pread(w->in_fd, w->buf + w->len, n < room ? (size_t)n : room, off);
     if (k < 0 && errno == EINTR) continue;
     if (k == 0) errno = EIO;
     if (k <= 0) return io_fail(w, k == 0 ? "the input shrank" : "cannot read input");
@@ -270,10 +174,9 @@ static bool put_input(writer *w, uint64_t off, uint64_t n) {
 
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err) {
-  writer w = {out_fd, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err, xfsz_pending()};
+  writer w = {out_fd, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err};
   if (!w.buf) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
-  fsize_guard g;
-  hold_fsize(&g);
+  tw_plat_fsize_begin();
   bool ok = true;
   for (size_t i = 0; ok && i < o->nsegs; i++) {
     const tw_seg *s = &o->segs[i];
@@ -281,36 +184,12 @@ bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out
                                  : put(&w, o->pool.data + s->src, (size_t)s->len);
   }
   if (ok) ok = flush(&w);
-  release_fsize(&g);
+  tw_plat_fsize_end();
   free(w.buf);
   return ok;
 }
 
-/* Signals are held back around every write of the library's. */
-typedef struct held {
-  sigset_t old;
-} held;
-
-/* Only the signals that were not blocked already are held (and counted by
- * pending_signal): one the caller blocked, even pending, is left to it. */
-static void hold(held *h) {
-  sigset_t s;
-  fatal_signals(&s);
-  pthread_sigmask(SIG_BLOCK, &s, &h->old);
-  for (size_t i = 0; stopping_signal(i) != 0; i++)
-    if (sigismember(&h->old, stopping_signal(i)) == 1) sigdelset(&s, stopping_signal(i));
-  holding.set = s;
-  holding.on = true;
-}
-
-/* Lets a pending signal through: a fatal one ends the process here, after
- * the caller has removed what it wrote. */
-static void release(held *h) {
-  holding.on = false;
-  pthread_sigmask(SIG_SETMASK, &h->old, NULL);
-}
-
-int tw_write_stop(void) { return pending_signal() != 0; }
+int tw_write_stop(void) { return tw_plat_pending_signal() != 0; }
 
 /* ---- into a file ----------------------------------------------------------------- */
 
@@ -326,14 +205,9 @@ static char *dir_of(const char *path) {
   return strndup(path, (size_t)(slash - path));
 }
 
-static bool same_dir(const char *a, const char *b) {
-  char ra[PATH_MAX], rb[PATH_MAX];
-  return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
-}
-
-/* N when path is a name in this process's descriptor table: /proc/self/fd/N
- * (or thread-self's), where /dev/fd/N, /dev/stdout and /dev/stderr lead;
- * else -1. */
+/* N when path is a name in this process's descriptor table (platform.h,
+ * tw_plat_is_fd_dir: /proc/self/fd/N on Linux, where /dev/fd/N,
+ * /dev/stdout and /dev/stderr lead; /dev/fd/N elsewhere); else -1. */
 static int own_descriptor(const char *path) {
   const char *slash = strrchr(path, '/');
   if (!slash || slash[1] < '0' || slash[1] > '9') return -1;
@@ -341,7 +215,7 @@ static int own_descriptor(const char *path) {
   const long n = strtol(slash + 1, &end, 10);
   if (*end || n > INT_MAX) return -1;
   char *dir = dir_of(path);
-  const bool ours = dir && (same_dir(dir, "/proc/self/fd") || same_dir(dir, "/proc/thread-self/fd"));
+  const bool ours = dir && tw_plat_is_fd_dir(dir);
   free(dir);
   return ours ? (int)n : -1;
 }
@@ -424,90 +298,12 @@ static int open_special(const char *path, int own, const struct stat *st, tw_err
   return fd;
 }
 
-/* "DIR/.twXXXXXX" with a fresh suffix each call: short, so that it fits
- * wherever the destination's own name does (NAME_MAX), and hidden. */
-static void temp_name(char *out, size_t cap, const char *dir) {
-  static unsigned counter;
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  const unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^ ++counter;
-  snprintf(out, cap, "%s/.tw%06lx", dir, x & 0xffffff);
-}
-
 /* The mode a replaced file keeps, or a new file's 0666 & ~umask. */
 static mode_t output_mode(const struct stat *st, bool exists) {
   if (exists) return st->st_mode & 07777;
   const mode_t mask = umask(0);
   umask(mask);
   return 0666 & ~mask;
-}
-
-typedef struct target {
-  char *path;   /* the file to replace (links followed) */
-  char *dir;    /* its directory */
-  char *tmp;    /* its temporary name, while one exists */
-  int fd;
-} target;
-
-static bool temp_alloc(target *t, tw_err *err) {
-  if (!(t->tmp = malloc(strlen(t->dir) + 16)))
-    return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
-  return true;
-}
-
-/* An anonymous file in the destination's directory, or a named one where
- * the file system has no O_TMPFILE. */
-static bool create_temp(target *t, mode_t mode, tw_err *err) {
-  t->fd = open(t->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-  if (t->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-    return path_fail(err, "cannot create output");
-  if (t->fd < 0) {
-    if (!temp_alloc(t, err)) return false;
-    for (int tries = 0; t->fd < 0 && tries < 100; tries++) {
-      temp_name(t->tmp, strlen(t->dir) + 16, t->dir);
-      t->fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      if (t->fd < 0 && errno != EEXIST) break;
-    }
-    if (t->fd < 0) {
-      free(t->tmp);
-      t->tmp = NULL;
-      return path_fail(err, "cannot create output");
-    }
-  }
-  if (fchmod(t->fd, mode) != 0) return path_fail(err, "cannot write output");
-  return true;
-}
-
-/* Give the anonymous file a name beside the destination, close it, then
- * rename it over the destination (the last step: nothing can fail after
- * the destination is replaced). */
-static bool put_in_place(target *t, tw_err *err) {
-  if (!t->tmp) {
-    char proc[64];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", t->fd);
-    if (!temp_alloc(t, err)) return false;
-    int rc = -1;
-    for (int tries = 0; rc != 0 && tries < 100; tries++) {
-      temp_name(t->tmp, strlen(t->dir) + 16, t->dir);
-      /* Through /proc; without it, AT_EMPTY_PATH (which needs
-       * CAP_DAC_READ_SEARCH). */
-      rc = linkat(AT_FDCWD, proc, AT_FDCWD, t->tmp, AT_SYMLINK_FOLLOW);
-      if (rc != 0 && errno == ENOENT) rc = linkat(t->fd, "", AT_FDCWD, t->tmp, AT_EMPTY_PATH);
-      if (rc != 0 && errno != EEXIST) break;
-    }
-    if (rc != 0) {
-      free(t->tmp);
-      t->tmp = NULL;
-      return path_fail(err, "cannot link output into place");
-    }
-  }
-  const int fd = t->fd;
-  t->fd = -1;
-  if (close(fd) != 0) return path_fail(err, "cannot write output");
-  if (rename(t->tmp, t->path) != 0) return path_fail(err, "cannot rename output into place");
-  free(t->tmp);
-  t->tmp = NULL;
-  return true;
 }
 
 /* Written into as it is: nothing is held back (an open that waits for a
@@ -530,22 +326,23 @@ static bool replace(char *file, const struct stat *st, bool do_fsync, tw_err *er
                       "cannot replace output: its links lead to a file that has no name "
                       "(deleted, or another process's descriptor)"),
            false;
-  target t = {file, dir_of(file), NULL, -1};
-  if (!t.dir) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
-  held h;
-  hold(&h);
-  bool ok = create_temp(&t, output_mode(st, st != NULL), err) && write_fn(t.fd, ctx, err);
+  char *dir = dir_of(file);
+  if (!dir) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+  tw_temp t = {-1, NULL};
+  tw_plat_hold_signals();
+  bool ok = tw_plat_temp_create(&t, dir, output_mode(st, st != NULL), err) &&
+            write_fn(t.fd, ctx, err);
   if (ok && do_fsync && fsync(t.fd) != 0) ok = path_fail(err, "cannot write output");
-  if (ok && pending_signal()) {
-    tw_err_set(err, TW_ERR_IO, 0, "interrupted by signal %d", pending_signal());
+  if (ok && tw_plat_pending_signal()) {
+    tw_err_set(err, TW_ERR_IO, 0, "interrupted by signal %d", tw_plat_pending_signal());
     ok = false;
   }
-  if (ok) ok = put_in_place(&t, err);
-  if (t.fd >= 0 && close(t.fd) != 0 && ok) ok = path_fail(err, "cannot write output");
-  if (t.tmp) unlink(t.tmp); /* a named temporary file never outlives a failure */
-  release(&h);
-  free(t.tmp);
-  free(t.dir);
+  /* The rename is the last step: nothing can fail after the destination
+   * is replaced. */
+  if (ok) ok = tw_plat_temp_replace(&t, dir, file, err);
+  tw_plat_temp_discard(&t); /* a named temporary file never outlives a failure */
+  tw_plat_release_signals();
+  free(dir);
   return ok;
 }
 
