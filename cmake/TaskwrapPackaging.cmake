@@ -33,9 +33,21 @@ endif()
 # The source package (cpack --config CPackSourceConfig.cmake): the sources
 # without build trees, the pinned test tools or installed npm modules.
 set(CPACK_SOURCE_GENERATOR TGZ)
-string(REGEX REPLACE "([][+.*()^$?|\\])" "\\\\\\1" tw_src_re "${PROJECT_SOURCE_DIR}")
+# tw_regex_quote(VAR STRING): STRING as a regular expression matching itself.
+function(tw_regex_quote var string)
+  string(REGEX REPLACE "([][+.*()^$?|\\])" "\\\\\\1" quoted "${string}")
+  set(${var} "${quoted}" PARENT_SCOPE)
+endfunction()
+tw_regex_quote(tw_src_re "${PROJECT_SOURCE_DIR}")
 set(CPACK_SOURCE_IGNORE_FILES "^${tw_src_re}/(build[^/]*|\\.tools)(/|$)"
     "/\\.git/" "/node_modules/" "\\.swp$")
+# This build's own tree, when it is inside the sources under another name
+# than build*.
+cmake_path(IS_PREFIX PROJECT_SOURCE_DIR "${CMAKE_BINARY_DIR}" NORMALIZE tw_bin_inside)
+if(tw_bin_inside AND NOT CMAKE_BINARY_DIR STREQUAL PROJECT_SOURCE_DIR)
+  tw_regex_quote(tw_bin_re "${CMAKE_BINARY_DIR}")
+  list(APPEND CPACK_SOURCE_IGNORE_FILES "^${tw_bin_re}(/|$)")
+endif()
 # Every CPACK_ variable reaches cpack as set here: the regular expressions
 # keep their backslashes.
 set(CPACK_VERBATIM_VARIABLES ON)
@@ -61,6 +73,9 @@ and a pkg-config file.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libtaskwrap.a and taskwrap.pc name libwabt's static archive by its path:
 # linking the library needs the package that has it; the commands do not.
+# Built-Using (Debian policy, "Additional source packages used to build the
+# binary"): the commands and the library hold libwabt's code, so the package
+# names the source package of that archive, at the version built with.
 if(TW_WITH_WABT AND TW_WABT_ARCHIVE)
   find_program(TW_DPKG_QUERY dpkg-query)
   mark_as_advanced(TW_DPKG_QUERY)
@@ -68,14 +83,28 @@ if(TW_WITH_WABT AND TW_WABT_ARCHIVE)
     execute_process(COMMAND ${TW_DPKG_QUERY} -S "${TW_WABT_ARCHIVE}"
                     OUTPUT_VARIABLE tw_wabt_owner ERROR_QUIET RESULT_VARIABLE tw_rc)
     if(tw_rc EQUAL 0 AND tw_wabt_owner MATCHES "^([^:,]+)")
-      set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "${CMAKE_MATCH_1}")
+      set(tw_wabt_pkg "${CMAKE_MATCH_1}")
+      set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "${tw_wabt_pkg}")
+      execute_process(COMMAND ${TW_DPKG_QUERY} -W "-f=\${source:Package} (= \${source:Version})"
+                              "${tw_wabt_pkg}"
+                      OUTPUT_VARIABLE tw_built_using ERROR_QUIET RESULT_VARIABLE tw_rc)
+      if(tw_rc EQUAL 0 AND tw_built_using MATCHES "^[a-z0-9][a-z0-9.+-]* \\(= [^)]+\\)$")
+        set(TW_DEBIAN_BUILT_USING "${tw_built_using}")
+      endif()
     endif()
   endif()
+endif()
+# CPack has no variable for Built-Using; its control file writes each field
+# as "Name: value" and a line of its own after the Recommends value is a
+# field of its own. Recommends is always there when Built-Using is.
+if(TW_DEBIAN_BUILT_USING)
+  string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS "\nBuilt-Using: ${TW_DEBIAN_BUILT_USING}")
 endif()
 # The Debian documents and the compressed manual pages, after the install
 # into the staging directory (the script sees only CPACK_ variables).
 set(CPACK_TW_SOURCE_DIR "${PROJECT_SOURCE_DIR}")
-set(CPACK_TW_DOCDIR "${CMAKE_INSTALL_DOCDIR}")
+set(CPACK_TW_DOCDIR "${TW_INSTALL_DOCDIR}")
+set(CPACK_TW_WITH_WABT "${TW_WITH_WABT}")
 set(CPACK_TW_MANDIR "${CMAKE_INSTALL_MANDIR}")
 set(CPACK_PRE_BUILD_SCRIPTS "${PROJECT_SOURCE_DIR}/cmake/TaskwrapDebian.cmake")
 

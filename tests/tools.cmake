@@ -6,7 +6,8 @@
 # rely on all of them. Point one at another binary with -DTW_<TOOL>=PATH.
 set(TW_TEST_TOOLS_MISSING)
 # tw_test_tool(VAR NAME find_program-arguments...): find_program, and NAME
-# (what tools/install-deps.sh --tests provides) noted when it is not found.
+# noted when it is not found (tools/install-deps.sh --tests provides all but
+# go and cargo, which the top-level CMakeLists.txt names apart).
 macro(tw_test_tool var name)
   find_program(${var} ${ARGN})
   if(NOT ${var})
@@ -42,10 +43,11 @@ if(NOT TW_CMOCKA_FOUND)
   list(APPEND TW_TEST_TOOLS_MISSING "cmocka (pkg-config)")
 endif()
 # The package tests (tests/package): the .deb is built with dpkg-shlibdeps
-# and checked with lintian, dpkg-deb, dpkg -S and ldd.
+# and checked with lintian, dpkg-deb, dpkg -S, dpkg-query and ldd.
 tw_test_tool(TW_LINTIAN lintian lintian)
 tw_test_tool(TW_DPKG dpkg dpkg)
 tw_test_tool(TW_DPKG_DEB dpkg-deb dpkg-deb)
+tw_test_tool(TW_DPKG_QUERY dpkg-query dpkg-query)
 tw_test_tool(TW_DPKG_SHLIBDEPS dpkg-shlibdeps dpkg-shlibdeps)
 tw_test_tool(TW_LDD ldd ldd)
 # Optional: install-post-link-failure-ninja runs only where Ninja is found.

@@ -6,10 +6,41 @@
 #                                   pkg-config, wabt (libwabt; wat2wasm for
 #                                   tools/example.sh)
 #   tools/install-deps.sh --tests   and every test tool (tests/tools.cmake
-#                                   lists them), the pinned ones into .tools/
+#                                   lists them), the pinned ones into .tools/;
+#                                   Go >= 1.26 and Rust (rustup) must be there
+#                                   already: it checks for them first
 set -euo pipefail
 tests=0
 [ "${1:-}" = --tests ] && tests=1
+
+# Go and Rust are not Debian packages here (bookworm's are too old): the tests
+# need a Go >= 1.26 (the Go guests and hosts) and rustup's cargo and rustc
+# (wasm-component-ld is built with cargo below; ld-rust links a crate). They
+# are checked before anything is installed, and only named when missing.
+if [ "$tests" = 1 ]; then
+  need=()
+  if command -v go > /dev/null; then
+    gover=$(go env GOVERSION 2> /dev/null) || gover=
+    echo "install-deps: found go: ${gover:-no version} ($(command -v go))"
+    if [[ $gover =~ ^go([0-9]+)\.([0-9]+) ]] &&
+       (( BASH_REMATCH[1] > 1 || (BASH_REMATCH[1] == 1 && BASH_REMATCH[2] >= 26) )); then :
+    else need+=("Go >= 1.26 (this go is ${gover:-of no known version}; https://go.dev/dl/)"); fi
+  else
+    need+=("Go >= 1.26 (https://go.dev/dl/)")
+  fi
+  for tool in cargo rustc; do
+    if command -v "$tool" > /dev/null; then
+      echo "install-deps: found $($tool --version 2> /dev/null || echo "$tool of no known version") ($(command -v "$tool"))"
+    else
+      need+=("$tool (Rust with rustup: https://rustup.rs)")
+    fi
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "install-deps: --tests needs what this script does not install; install, then rerun:" >&2
+    printf '  %s\n' "${need[@]}" >&2
+    exit 1
+  fi
+fi
 
 packages=(
   cmake make gcc g++ pkg-config      # build

@@ -1,8 +1,8 @@
 #!/bin/bash
 # install-*: install the build under test into a scratch prefix and use it as
 # a user would. One step per ctest test:
-#   package            cmake --install; the file list (manual pages and
-#                      LICENSE included); a C consumer built with
+#   package            cmake --install; the file list (manual pages,
+#                      LICENSE and docs/*.md included); a C consumer built with
 #                      find_package(taskwrap) runs the library
 #   pkgconfig          the same consumer built with cc $(pkg-config ...)
 #   example            examples/wasi-sdk with its toolchain file: the
@@ -78,6 +78,9 @@ lib/cmake/taskwrap/taskwrapTargets.cmake
 lib/libtaskwrap.a
 lib/pkgconfig/taskwrap.pc
 share/doc/wasm-taskwrap/LICENSE
+share/doc/wasm-taskwrap/abi.md
+share/doc/wasm-taskwrap/output-layout.md
+share/doc/wasm-taskwrap/usage.md
 share/man/man1/wasm-taskwrap-ld.1
 share/man/man1/wasm-taskwrap.1"
   got=$(cd "$prefix" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
@@ -88,6 +91,9 @@ share/man/man1/wasm-taskwrap.1"
   [ "$("$prefix/bin/wasm-taskwrap" --version)" = "wasm-taskwrap 0.1.0" ] || fail "--version"
   cmp "$SRC/include/taskwrap.h" "$prefix/include/taskwrap.h"
   cmp "$SRC/LICENSE" "$prefix/share/doc/wasm-taskwrap/LICENSE"
+  for doc in usage abi output-layout; do
+    cmp "$SRC/docs/$doc.md" "$prefix/share/doc/wasm-taskwrap/$doc.md"
+  done
   # The manual pages as written, and readable by man (MANPATH from the prefix).
   for page in wasm-taskwrap wasm-taskwrap-ld; do
     cmp "$SRC/man/$page.1" "$prefix/share/man/man1/$page.1"

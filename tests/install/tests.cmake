@@ -13,6 +13,10 @@
 # TW_WASM_COMPONENT_LD, TW_WASM_TOOLS, TW_WASMTIME, optional TW_NINJA):
 # tests/tools.cmake.
 
+# Only with the install rules (TW_INSTALL: by default on at the top level).
+if(NOT TW_INSTALL)
+  return()
+endif()
 set(TW_INSTALL_ENV
   CMAKE=${CMAKE_COMMAND} BUILD=${CMAKE_BINARY_DIR} CONFIG=$<CONFIG>
   SRC=${PROJECT_SOURCE_DIR} WORK=${CMAKE_CURRENT_BINARY_DIR}/install-work

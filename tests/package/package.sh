@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # package-deb, package-tgz: the packages cpack makes of the build under test
 # (cmake/TaskwrapPackaging.cmake), each into its own scratch directory.
-#   deb   lintian reports no error (and does report one for a .deb without
-#         its copyright file); unpacked, wasm-taskwrap rewrites the example
+#   deb   made under umask 002: every file and directory has Debian's mode
+#         and owner (the check catches a group-writable one); lintian reports
+#         no error and no warning beyond the two known ones (and does report
+#         an error for a .deb without its copyright file, and the check a
+#         warning of another kind); unpacked, wasm-taskwrap rewrites the example
 #         module to the bytes the build's own CLI writes; the manual pages,
 #         CMake package (a consumer is built with it), pkg-config file,
-#         header and library are there; Depends names the package of every
+#         header, library and documents are there; a consumer of the CMake
+#         package without libwabt's stops at find_package(taskwrap), naming
+#         libwabt and the Debian package wabt; Depends names the package of every
 #         library ldd shows the commands load (and the check catches a
 #         Depends with one of them taken out); the package of libwabt's
 #         archive, which taskwrap.pc and the CMake package link, is in
-#         Depends or Recommends
+#         Depends or Recommends, and its source package at its version is
+#         Built-Using; the copyright file names libwabt when it is linked
 #   tgz   the same files as the .deb (whose Debian documents and compressed
-#         manual pages aside), the same stripped commands
+#         manual pages and documents aside), the same stripped commands
 # Environment (tests/package/tests.cmake): CMAKE CPACK BUILD CONFIG SRC WORK
-# CLI CC WAT2WASM WASM_VALIDATE LINTIAN DPKG DPKG_DEB LDD PKG_CONFIG
+# CLI CC WAT2WASM WASM_VALIDATE LINTIAN DPKG DPKG_DEB DPKG_QUERY LDD PKG_CONFIG
 # WABT_ARCHIVE (empty without libwabt).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -21,14 +27,16 @@ export LC_ALL=C
 step=$1
 mkdir -p "$WORK"
 
-# make_package GENERATOR DIR: cpack of the build under test into DIR.
+# make_package GENERATOR DIR: cpack of the build under test into DIR, under
+# umask 002 (group-writable files, a common default): the packages' modes
+# must not come from the umask of whoever runs cpack.
 make_package() {
   local config=()
   [ -z "$CONFIG" ] || config=(-C "$CONFIG")
   rm -rf "$2"
   mkdir -p "$2"
-  "$CPACK" -G "$1" --config "$BUILD/CPackConfig.cmake" -B "$2" "${config[@]}" > "$2.log" 2>&1 ||
-    { cat "$2.log"; die "cpack -G $1"; }
+  (umask 002 && "$CPACK" -G "$1" --config "$BUILD/CPackConfig.cmake" -B "$2" "${config[@]}") \
+    > "$2.log" 2>&1 || { cat "$2.log"; die "cpack -G $1"; }
 }
 # the_file GLOB: the one file matching GLOB.
 the_file() {
@@ -85,6 +93,26 @@ depends_covers() {
   done
   [ ${#missing[@]} = 0 ] || { echo "not in \"$field\": ${missing[*]}"; return 1; }
 }
+# bad_modes LISTING: the entries of a `dpkg-deb -c` listing with another owner
+# than root/root or another mode than Debian's: drwxr-xr-x for directories,
+# -rwxr-xr-x for the commands in usr/bin, -rw-r--r-- for every other file.
+bad_modes() {
+  awk '{ want = $1 ~ /^d/ ? "drwxr-xr-x" : $NF ~ /^\.\/usr\/bin\/[^\/]+$/ ? "-rwxr-xr-x" : "-rw-r--r--"
+         if ($1 != want || $2 != "root/root") print }' "$1"
+}
+# The lintian warnings a CPack-built package has for a reason (anything else,
+# and any error, fails package-deb):
+#   initial-upload-closes-no-bugs   the changelog's one entry is CPack's, not
+#       an upload to Debian that would close the ITP bug lintian looks for
+#   pkg-config-unavailable-for-cross-compilation   taskwrap.pc is in
+#       CMAKE_INSTALL_LIBDIR (lib/pkgconfig), not a multiarch directory; the
+#       file names no path of the build's architecture (CMakeLists.txt)
+lintian_allowed='initial-upload-closes-no-bugs|pkg-config-unavailable-for-cross-compilation'
+# lintian_unexpected FILE: the error and warning lines of lintian's FILE
+# other than the allowed warnings.
+lintian_unexpected() {
+  grep -E '^[EW]: ' "$1" | grep -vE "^W: [^ ]+: ($lintian_allowed)( |$)" || true
+}
 # without PACKAGE FIELD: FIELD with PACKAGE's relation taken out.
 without() {
   tr ',' '\n' <<< "$2" | grep -v "^[[:space:]]*$1\([[:space:]:(]\|$\)" | paste -sd, -
@@ -99,14 +127,33 @@ deb)
   echo "== $(basename "$deb")"
   "$DPKG_DEB" -I "$deb"
 
-  # lintian: warnings are shown, an error fails. It runs as root here and
-  # says so on stderr, kept apart from the tags.
+  # Modes and owners, as dpkg-deb lists them.
+  "$DPKG_DEB" -c "$deb" > "$WORK/deb.listing"
+  bad=$(bad_modes "$WORK/deb.listing")
+  [ -z "$bad" ] && ok "every mode and owner is Debian's ($(wc -l < "$WORK/deb.listing") entries, umask 002)" ||
+    fail "modes or owners other than Debian's:"$'\n'"$bad"
+  # Sabotage: a group-writable document and a command without its execute
+  # bits are caught.
+  sed -E 's|^-rw-r--r--( .*/changelog\.Debian\.gz)$|-rw-rw-r--\1|; s|^-rwxr-xr-x( .*/usr/bin/wasm-taskwrap)$|-rw-r--r--\1|' \
+    "$WORK/deb.listing" > "$WORK/deb-broken.listing"
+  [ "$(bad_modes "$WORK/deb-broken.listing" | wc -l)" = 2 ] &&
+    ok "sabotage: a 0664 document and a 0644 command are caught" ||
+    fail "sabotage: the mode check missed: $(diff "$WORK/deb.listing" "$WORK/deb-broken.listing")"
+
+  # lintian: no error, no warning but the allowed ones. It runs as root here
+  # and says so on stderr, kept apart from the tags.
   rc=0
   "$LINTIAN" --tag-display-limit 0 "$deb" > "$WORK/lintian.txt" 2> "$WORK/lintian.err" || rc=$?
   echo "== lintian"; cat "$WORK/lintian.txt"
-  if grep -q '^E:' "$WORK/lintian.txt"; then fail "lintian reports errors"
+  unexpected=$(lintian_unexpected "$WORK/lintian.txt")
+  if [ -n "$unexpected" ]; then fail "lintian: $unexpected"
   elif [ "$rc" != 0 ]; then fail "lintian failed ($rc): $(cat "$WORK/lintian.err")"
-  else ok "lintian: no errors"; fi
+  else ok "lintian: no errors, no warnings but $lintian_allowed"; fi
+  # Sabotage: another warning is not allowed.
+  { cat "$WORK/lintian.txt"; echo "W: wasm-taskwrap: non-standard-file-perm usr/share/doc/wasm-taskwrap/copyright 0664 != 0644"; } \
+    > "$WORK/lintian-extra.txt"
+  [ -n "$(lintian_unexpected "$WORK/lintian-extra.txt")" ] && ok "sabotage: another lintian warning fails" ||
+    fail "sabotage: non-standard-file-perm passed as allowed"
   # Sabotage: the same package without its copyright file is an error.
   raw=$WORK/deb-broken
   rm -rf "$raw" && "$DPKG_DEB" -R "$deb" "$raw"
@@ -127,6 +174,20 @@ deb)
            share/doc/wasm-taskwrap/changelog.Debian.gz; do
     [ -f "$usr/$f" ] && ok "/usr/$f" || fail "/usr/$f is not in the .deb"
   done
+  for d in usage abi output-layout; do
+    gz=$usr/share/doc/wasm-taskwrap/$d.md.gz
+    if [ -f "$gz" ] && gzip -dc "$gz" | cmp -s - "$SRC/docs/$d.md"; then ok "document $d.md.gz"
+    else fail "/usr/share/doc/wasm-taskwrap/$d.md.gz is not docs/$d.md compressed"; fi
+  done
+  # The copyright file: DEP-5 paths of the sources, libwabt named when linked.
+  copyright=$usr/share/doc/wasm-taskwrap/copyright
+  ! grep -q '^Files: *usr/' "$copyright" && grep -qx 'Files: \*' "$copyright" &&
+    ok "copyright: Files: * (source paths)" || fail "copyright: Files: not of the sources: $(grep '^Files:' "$copyright")"
+  if [ -n "$WABT_ARCHIVE" ]; then
+    grep -q 'libwabt' "$copyright" && ok "copyright names libwabt" || fail "copyright does not name libwabt"
+  else
+    ! grep -q 'libwabt' "$copyright" && ok "copyright names no libwabt" || fail "copyright names libwabt, not linked"
+  fi
   cmp -s "$SRC/include/taskwrap.h" "$usr/include/taskwrap.h" || fail "the packaged header differs"
   for page in wasm-taskwrap wasm-taskwrap-ld; do
     gz=$usr/share/man/man1/$page.1.gz
@@ -163,6 +224,33 @@ deb)
   else
     cat "$consumer.log"; fail "the consumer of the packaged CMake package"
   fi
+  # Where libwabt's CMake package is not found (wabt is only Recommended): a
+  # project that only runs the command configures and builds; the consumer,
+  # which links the library, fails, and is first told what to install.
+  if [ -n "$WABT_ARCHIVE" ]; then
+    rm -rf "$consumer-nowabt" "$WORK/tool-only"
+    mkdir -p "$WORK/tool-only/src"
+    printf '%s\n' 'cmake_minimum_required(VERSION 3.25)' 'project(tool_only NONE)' \
+      'find_package(taskwrap 0.1 CONFIG REQUIRED)' \
+      'add_custom_target(show ALL COMMAND taskwrap::wasm-taskwrap --version)' \
+      > "$WORK/tool-only/src/CMakeLists.txt"
+    if "$CMAKE" -S "$WORK/tool-only/src" -B "$WORK/tool-only/b" -DCMAKE_PREFIX_PATH="$usr" \
+         -DCMAKE_DISABLE_FIND_PACKAGE_wabt=ON > "$WORK/tool-only.log" 2>&1 &&
+       "$CMAKE" --build "$WORK/tool-only/b" >> "$WORK/tool-only.log" 2>&1; then
+      ok "without libwabt: a project that only runs the command configures and builds"
+    else
+      cat "$WORK/tool-only.log"; fail "without libwabt: a project that only runs the command fails"
+    fi
+    if "$CMAKE" -S "$SRC/tests/install/consumer" -B "$consumer-nowabt" -DCMAKE_PREFIX_PATH="$usr" \
+         -DCMAKE_C_COMPILER="$CC" -DCMAKE_DISABLE_FIND_PACKAGE_wabt=ON > "$consumer-nowabt.log" 2>&1; then
+      fail "the consumer configured without libwabt"
+    else
+      said=$(tr -s ' \n' '  ' < "$consumer-nowabt.log")
+      if [[ $said == *"built with libwabt"* && $said == *"Debian package wabt"* ]]; then
+        ok "without libwabt: linking the library fails, and the message names libwabt and wabt"
+      else cat "$consumer-nowabt.log"; fail "without libwabt: not the message naming libwabt and wabt"; fi
+    fi
+  fi
 
   # Depends: every library the commands load comes from a package it names.
   depends=$("$DPKG_DEB" -f "$deb" Depends)
@@ -185,6 +273,11 @@ deb)
     depends_covers "$depends, $recommends" "$wabt_pkg" &&
       ok "$wabt_pkg (libwabt) in Depends or Recommends" ||
       fail "$wabt_pkg, which has $WABT_ARCHIVE, is neither in Depends nor in Recommends"
+    # shellcheck disable=SC2016  # dpkg-query's fields, not the shell's
+    want=$("$DPKG_QUERY" -W -f='${source:Package} (= ${source:Version})' "$wabt_pkg")
+    built_using=$("$DPKG_DEB" -f "$deb" Built-Using)
+    [ "$built_using" = "$want" ] && ok "Built-Using: $built_using" ||
+      fail "Built-Using is \"$built_using\", not \"$want\""
   else
     skip "libwabt is not from a Debian package"
   fi
@@ -198,7 +291,7 @@ tgz)
   # Files only, relative to the package's prefix (/usr, the top directory).
   "$DPKG_DEB" --fsys-tarfile "$deb" | tar -t | grep -v '/$' | sed 's|^\./usr/||' |
     grep -vxE 'share/doc/wasm-taskwrap/(copyright|changelog\.Debian\.gz)' |
-    sed -E 's|^(share/man/.*)\.gz$|\1|' | sort > "$WORK/deb.files"
+    sed -E 's#^(share/man/.*|share/doc/wasm-taskwrap/.*\.md)\.gz$#\1#' | sort > "$WORK/deb.files"
   tar -tzf "$tgz" > "$WORK/tgz.list"
   grep -v '/$' "$WORK/tgz.list" | sed 's|^[^/]*/||' |
     grep -vxF 'share/doc/wasm-taskwrap/LICENSE' | sort > "$WORK/tgz.files"
