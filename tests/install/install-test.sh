@@ -29,6 +29,8 @@ san=()
 [ "$SANITIZE" = 1 ] && san=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# installed_files, install_manifest
+. "$(dirname "${BASH_SOURCE[0]}")/../package/install-manifest.sh"
 # has_export FILE NAME: whether the module exports NAME (read by Node.js).
 has_export() {
   local names
@@ -67,23 +69,8 @@ package)
   "$CMAKE" --install "$BUILD" --prefix "$prefix" "${config[@]}"
   # The targets file of the configuration: taskwrapTargets-debug.cmake etc.
   lc=$(echo "${CONFIG:-noconfig}" | tr '[:upper:]' '[:lower:]')
-  expected="bin/wasm-taskwrap
-bin/wasm-taskwrap-ld
-include/taskwrap.h
-lib/cmake/taskwrap/TaskwrapPostLink.cmake
-lib/cmake/taskwrap/taskwrapConfig.cmake
-lib/cmake/taskwrap/taskwrapConfigVersion.cmake
-lib/cmake/taskwrap/taskwrapTargets-$lc.cmake
-lib/cmake/taskwrap/taskwrapTargets.cmake
-lib/libtaskwrap.a
-lib/pkgconfig/taskwrap.pc
-share/doc/wasm-taskwrap/LICENSE
-share/doc/wasm-taskwrap/abi.md
-share/doc/wasm-taskwrap/output-layout.md
-share/doc/wasm-taskwrap/usage.md
-share/man/man1/wasm-taskwrap-ld.1
-share/man/man1/wasm-taskwrap.1"
-  got=$(cd "$prefix" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
+  expected=$(install_manifest "$lc")
+  got=$(installed_files "$prefix")
   [ "$got" = "$expected" ] || fail "installed files differ:$(diff <(echo "$expected") <(echo "$got"))"
   echo "installed:"; echo "$got" | sed 's/^/  /'
   [ -x "$prefix/bin/wasm-taskwrap" ] || fail "bin/wasm-taskwrap is not executable"

@@ -1,6 +1,6 @@
 /* What the public-API tests (unit-rewrite, unit-verify, unit-guards,
- * unit-abi) share: the test modules, the plan the main module must get, and
- * the checks of tw_rewrite's and tw_check's results. */
+ * unit-abi, unit-independence) share: the test modules, the plan the main
+ * module must get, and the checks of tw_rewrite's and tw_check's results. */
 #ifndef TW_UNIT_FIXTURE_H
 #define TW_UNIT_FIXTURE_H
 
@@ -28,6 +28,9 @@ extern const mb_export main_exps[MAIN_NEXPS];
 /* Builds the main module into m (the function and code counts padded to
  * count_width bytes), with or without its name section. */
 void build_main(wb *m, bool names, size_t count_width);
+/* A plain_module without a name section, built into m. */
+void build_plain(wb *m, const uint8_t *funcs, uint32_t nfuncs, const mb_export *exps,
+                 size_t nexps);
 /* The main module without its hook export (exports 1.. of main_exps). */
 void build_main_without_hook(wb *m);
 
@@ -65,14 +68,27 @@ extern const want_entry main_plan[MAIN_NEXPS];
 
 /* tw_rewrite must succeed. */
 tw_result *rewrite_ok(const uint8_t *d, size_t n, const tw_options *o);
+/* The main module, with names, built into in and rewritten (rewrite_ok)
+ * with the default options. */
+tw_result *rewrite_main(wb *in);
 /* The output must parse. */
 void check_parse(tw_module *m, const uint8_t *d, size_t n);
 /* tw_check must accept `out` as the output of `in` under `o`. */
 void check_accepts(const uint8_t *in, size_t in_n, const uint8_t *out, size_t out_n,
                    const tw_options *o);
-/* tw_check must refuse `out`: TW_ERR_VERIFY, about the output, at `at` (exact)
- * or at most `at` (the first violation is at or before the changed byte).
- * Returns the offset it reported. */
+/* A copy of r's output, to corrupt (free it), with `spare` bytes after it
+ * for a test that lengthens it; the output's size in *n. */
+uint8_t *output_copy(const tw_result *r, size_t spare, size_t *n);
+/* Whether tw_check refuses `out` as it must: TW_ERR_VERIFY, about the
+ * output, nothing output, at `at` (exact) or else at most `slack` bytes
+ * after it (with slack 0: at the changed byte or before it). When not, says
+ * what it got instead of failing, so that a caller can try every byte; the
+ * reported offset in *off (when off is not NULL). */
+bool refused(const uint8_t *in, size_t in_n, const uint8_t *out, size_t out_n,
+             const tw_options *o, size_t at, bool exact, size_t slack, const char *what,
+             uint64_t *off);
+/* tw_check must refuse `out` (refused, slack 0). Returns the offset it
+ * reported. */
 uint64_t check_refuses(const uint8_t *in, size_t in_n, const uint8_t *out, size_t out_n,
                        const tw_options *o, size_t at, bool exact, const char *what);
 /* The segments, concatenated, are the output; input segments lie inside

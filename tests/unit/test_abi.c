@@ -17,9 +17,9 @@ static void test_init_task(void **state) {
       {"__wasm_init_async_task", 0, 5},
   };
   for (int with_async = 0; with_async < 2; with_async++) {
-    const mb_module s = plain_module(types, 6, exps, with_async ? 6 : 5, false);
+    const size_t nexps = with_async ? 6 : 5;
     wb in = {0};
-    mb_build(&in, &s, NULL);
+    build_plain(&in, types, 6, exps, nexps);
     tw_result *r = rewrite_ok(in.d, in.n, NULL);
     assert_int_equal(tw_result_abi(r), TW_ABI_INIT_TASK);
     assert_int_equal(tw_result_async_uses_init_task(r), !with_async);
@@ -31,7 +31,7 @@ static void test_init_task(void **state) {
     static const int64_t wrapper[] = {-1, 6, 7, -1, 8, -1};
     static const int64_t target[] = {-1, 6, 7, 3, 8, -1};
     static const int removed[] = {1, 0, 0, 0, 0, 1};
-    for (size_t i = 0; i < s.nexports; i++) {
+    for (size_t i = 0; i < nexps; i++) {
       const tw_plan_entry *e = tw_result_plan_entry(r, i);
       char hb[32];
       if (e->role != roles[i] || !same_hooks(e, want_hooks[i]) || e->wrapper != wrapper[i] ||
@@ -70,9 +70,8 @@ static void test_abi_selection(void **state) {
   static const uint8_t types[] = {0, 1, 1};
   static const mb_export exps[] = {
       {"__wasm_task_hook", 0, 0}, {"__wasm_init_task", 0, 1}, {"run", 0, 2}};
-  const mb_module s = plain_module(types, 3, exps, 3, false);
   wb in = {0};
-  mb_build(&in, &s, NULL);
+  build_plain(&in, types, 3, exps, 3);
   tw_result *r = NULL;
   assert_int_equal(tw_rewrite(in.d, in.n, NULL, &r), TW_ERR_ABI_CONFLICT);
   assert_true(tw_result_error_message(r)[0] != 0);
@@ -150,9 +149,8 @@ static void test_invalid_exports(void **state) {
                at[bad_entry[i]]);
     tw_result_free(r);
     /* without a hook there is nothing to do, and the module passes through */
-    const mb_module s2 = plain_module(types, 2, sets[i] + 1, 2, false);
     wb in2 = {0};
-    mb_build(&in2, &s2, NULL);
+    build_plain(&in2, types, 2, sets[i] + 1, 2);
     r = rewrite_ok(in2.d, in2.n, NULL);
     assert_false(tw_result_changed(r));
     tw_result_free(r);
@@ -247,9 +245,8 @@ static void test_undecodable_world_without_hook(void **state) {
   static const uint8_t types[] = {1, 5, 0};
   static const mb_export exps[] = {
       {"_initialize", 0, 0}, {"run", 0, 1}, {"__wasm_task_hook", 0, 2}};
-  const mb_module plain = plain_module(types, 3, exps, 2, false);
   wb in = {0};
-  mb_build(&in, &plain, NULL);
+  build_plain(&in, types, 3, exps, 2);
   mb_append_custom(&in, "component-type:x", B(0x03, 0x00, 0x00));
   tw_result *r = rewrite_ok(in.d, in.n, NULL);
   size_t n = 0;
@@ -271,8 +268,7 @@ static void test_undecodable_world_without_hook(void **state) {
   tw_result_free(r);
   wb_free(&in);
 
-  const mb_module hooked = plain_module(types, 3, exps, 3, false);
-  mb_build(&in, &hooked, NULL);
+  build_plain(&in, types, 3, exps, 3);
   const size_t at = mb_append_custom(&in, "component-type:x", B(0x03, 0x00, 0x00));
   r = NULL;
   assert_int_equal(tw_rewrite(in.d, in.n, NULL, &r), TW_ERR_MALFORMED);
@@ -344,9 +340,8 @@ static void test_shared_library(void **state) {
     wb_free(&in);
   }
   /* The control: no dylink section, the same exports, rewritten. */
-  const mb_module s = plain_module(types, 4, rows[0].exps, 2, false);
   wb in = {0};
-  mb_build(&in, &s, NULL);
+  build_plain(&in, types, 4, rows[0].exps, 2);
   mb_append_custom(&in, "dylink.1", mem_info, sizeof mem_info);
   tw_result *r = rewrite_ok(in.d, in.n, NULL);
   assert_int_equal(tw_result_changed(r), 1);

@@ -57,8 +57,7 @@ static tw_cursor function_names(const tw_module *m, const uint8_t *out, tw_err *
 static void test_rewrite_main(void **state) {
   (void)state;
   wb in = {0};
-  build_main(&in, true, 0);
-  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  tw_result *r = rewrite_main(&in);
   assert_true(tw_result_changed(r));
   assert_int_equal(tw_result_abi(r), TW_ABI_TASK_HOOK);
   assert_int_equal(tw_result_wrapper_count(r), 9);
@@ -190,8 +189,7 @@ static void test_rewrite_main(void **state) {
 static void test_idempotent(void **state) {
   (void)state;
   wb in = {0};
-  build_main(&in, true, 0);
-  tw_result *r1 = rewrite_ok(in.d, in.n, NULL);
+  tw_result *r1 = rewrite_main(&in);
   size_t n1 = 0;
   const uint8_t *o1 = tw_result_output(r1, &n1);
   tw_result *r2 = rewrite_ok(o1, n1, NULL);
@@ -333,8 +331,7 @@ static void test_count_width(void **state) {
 static void test_segments(void **state) {
   (void)state;
   wb in = {0};
-  build_main(&in, true, 0);
-  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  tw_result *r = rewrite_main(&in);
   size_t ni = 0, nb = 0;
   check_segments(r, in.d, in.n, &ni, &nb);
   /* untouched bytes stay input ranges (the header, "first", ...); the
@@ -480,9 +477,8 @@ static void test_new_function_names(void **state) {
   (void)state;
   static const uint8_t types[] = {0, 1};
   static const mb_export exps[] = {{"__wasm_task_hook", 0, 0}, {"run", 0, 1}};
-  const mb_module s = plain_module(types, 2, exps, 2, false);
   wb m = {0};
-  mb_build(&m, &s, NULL);
+  build_plain(&m, types, 2, exps, 2);
   mb_append_custom(&m, "name", B(0x00, 0x02, 0x01, 'M', 0x02, 0x01, 0x00));
   tw_result *r = rewrite_ok(m.d, m.n, NULL);
   size_t n = 0;

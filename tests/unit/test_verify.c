@@ -75,14 +75,10 @@ static void corrupt_export(uint8_t *d, size_t n) {
  * `fn` corrupted: at the changed byte, or (not exact) at or before it. */
 static void run_corrupted(void (*fn)(uint8_t *, size_t), bool exact_offset) {
   wb in = {0};
-  build_main(&in, true, 0);
-  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  tw_result *r = rewrite_main(&in);
   size_t n = 0;
+  uint8_t *copy = output_copy(r, 0, &n);
   const uint8_t *out = tw_result_output(r, &n);
-  assert_non_null(out);
-  uint8_t *copy = malloc(n);
-  assert_non_null(copy);
-  memcpy(copy, out, n);
   check_accepts(in.d, in.n, copy, n, NULL);
   corrupted_at = 0;
   fn(copy, n);
@@ -94,54 +90,24 @@ static void run_corrupted(void (*fn)(uint8_t *, size_t), bool exact_offset) {
   wb_free(&in);
 }
 
-static void test_verify_hook_code(void **state) {
-  (void)state;
-  run_corrupted(corrupt_last_hook_code, true);
-}
-static void test_verify_call_target(void **state) {
-  (void)state;
-  run_corrupted(corrupt_call_target, true);
-}
-static void test_verify_existing_body(void **state) {
-  (void)state;
-  run_corrupted(corrupt_existing_body, false);
-}
-static void test_verify_custom_section(void **state) {
-  (void)state;
-  run_corrupted(corrupt_custom_section, false);
-}
-static void test_verify_export(void **state) {
-  (void)state;
-  run_corrupted(corrupt_export, false);
-}
+/* One test per corruptor: run_corrupted(corruptor, exact). */
+#define CORRUPTION_TEST(name, corruptor, exact) \
+  static void name(void **state) {               \
+    (void)state;                                 \
+    run_corrupted(corruptor, exact);             \
+  }
+CORRUPTION_TEST(test_verify_hook_code, corrupt_last_hook_code, true)
+CORRUPTION_TEST(test_verify_call_target, corrupt_call_target, true)
+CORRUPTION_TEST(test_verify_existing_body, corrupt_existing_body, false)
+CORRUPTION_TEST(test_verify_custom_section, corrupt_custom_section, false)
+CORRUPTION_TEST(test_verify_export, corrupt_export, false)
 
-/* As check_refuses, but says what is wrong and returns false instead of
- * failing (so that every byte is tried). */
-static bool refused(const uint8_t *in, size_t in_n, const uint8_t *out, size_t out_n,
-                    const tw_options *o, size_t at, bool exact, const char *what) {
-  tw_result *c = NULL;
-  const tw_status st = tw_check(in, in_n, out, out_n, o, &c);
-  assert_non_null(c);
-  const uint64_t off = tw_result_error_offset(c);
-  const char *msg = tw_result_error_message(c);
-  size_t n = 99;
-  /* Not exact: at the changed byte or before it, or, when the change turns
-   * a size or count into another plausible one, at the field that follows
-   * it, where the verifier first finds the two inconsistent (a size is only
-   * known to be wrong once what it measures has been walked): a LEB128 field
-   * is at most 5 bytes long. */
-  const bool ok = st == TW_ERR_VERIFY && tw_result_status(c) == st && msg[0] != 0 &&
-                  tw_result_error_in_output(c) && (exact ? off == at : off <= at + 5) &&
-                  tw_result_output(c, &n) == NULL && n == 0 && !tw_result_changed(c) &&
-                  tw_result_segment_count(c) == 0;
-  if (!ok)
-    print_error("%s: byte 0x%zx changed to 0x%02x: status %d at 0x%llx (in output: %d): \"%s\"; "
-                "want TW_ERR_VERIFY at %s0x%zx\n",
-                what, at, out[at], st, (unsigned long long)off, tw_result_error_in_output(c), msg,
-                exact ? "" : "at most 5 bytes after ", at);
-  tw_result_free(c);
-  return ok;
-}
+/* Not exact, the every-byte tests allow (refused's slack) the changed byte
+ * or before it, or, when the change turns a size or count into another
+ * plausible one, the field that follows it, where the verifier first finds
+ * the two inconsistent (a size is only known to be wrong once what it
+ * measures has been walked): a LEB128 field is at most 5 bytes long. */
+#define LEB_SLACK 5
 
 /* Exactly one output is right (docs/output-layout.md, "The output, byte by
  * byte"): tw_check refuses
@@ -160,7 +126,7 @@ static void check_every_byte(const uint8_t *in, size_t in_n, const uint8_t *out,
   for (size_t i = 0; i < n; i++) {
     for (size_t k = 0; k < COUNT(flips); k++) {
       copy[i] ^= flips[k];
-      if (!refused(in, in_n, copy, n, o, i, exact, what)) failed++;
+      if (!refused(in, in_n, copy, n, o, i, exact, LEB_SLACK, what, NULL)) failed++;
       copy[i] ^= flips[k];
       tried++;
     }
@@ -182,8 +148,7 @@ static void check_every_byte(const uint8_t *in, size_t in_n, const uint8_t *out,
 static void test_check(void **state) {
   (void)state;
   wb in = {0};
-  build_main(&in, true, 0);
-  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  tw_result *r = rewrite_main(&in);
   size_t n = 0;
   const uint8_t *out = tw_result_output(r, &n);
   check_accepts(in.d, in.n, out, n, NULL);
@@ -192,9 +157,7 @@ static void test_check(void **state) {
   const size_t end = m.bodies[m.nbodies - 1].end - 1;
   tw_module_free(&m);
   assert_int_equal(out[end], 0x0b);
-  uint8_t *copy = malloc(n);
-  assert_non_null(copy);
-  memcpy(copy, out, n);
+  uint8_t *copy = output_copy(r, 0, &n);
   copy[end] = 0x01; /* nop */
   check_refuses(in.d, in.n, copy, n, NULL, end, true, "the last wrapper's end");
   free(copy);
@@ -211,7 +174,6 @@ static void test_check(void **state) {
   check_refuses(in.d, in.n, ok, nk, NULL, nk, false, "the output with the hook kept");
   check_refuses(in.d, in.n, out, n, &keep, n, false, "the output without the hook kept");
   tw_result_free(rk);
-  tw_result_free(r);
 
   /* The input's own error comes through, at its offset in the input. */
   static const uint8_t bad[] = {HDR, 0x01, 0x05, 0x01, 0x60, 0x00, 0x00};
@@ -221,6 +183,33 @@ static void test_check(void **state) {
   assert_false(tw_result_error_in_output(c));
   tw_result_free(c);
   assert_int_equal(tw_check(in.d, in.n, in.d, in.n, NULL, NULL), TW_ERR_INVALID_ARG);
+  tw_result_free(r);
+  wb_free(&in);
+}
+
+/* The sabotage check of refused (fixture.c), which check_refuses and the
+ * every-byte tests rest on: it says no to an output tw_check accepts, and to
+ * a refusal at another offset than the one asked for, exact or not. */
+static void test_refused_can_fail(void **state) {
+  (void)state;
+  wb in = {0};
+  tw_result *r = rewrite_main(&in);
+  size_t n = 0;
+  uint8_t *copy = output_copy(r, 0, &n);
+  assert_false(refused(in.d, in.n, copy, n, NULL, 0, false, n, "sabotage: the right output", NULL));
+  const size_t at = n / 2;
+  copy[at] ^= 0xff;
+  uint64_t off = 0;
+  if (!refused(in.d, in.n, copy, n, NULL, at, false, LEB_SLACK, "sabotage: the control", &off))
+    fail_msg("the control: byte 0x%zx changed, not refused as required", at);
+  assert_false(refused(in.d, in.n, copy, n, NULL, (size_t)off + 1, true, 0, "sabotage: exact",
+                       NULL));
+  if (off > 0)
+    assert_false(refused(in.d, in.n, copy, n, NULL, (size_t)off - 1, false, 0,
+                         "sabotage: before it", NULL));
+  assert_true(refused(in.d, in.n, copy, n, NULL, (size_t)off, true, 0, "sabotage: exact", NULL));
+  free(copy);
+  tw_result_free(r);
   wb_free(&in);
 }
 
@@ -230,8 +219,7 @@ static void test_check(void **state) {
 static void test_check_every_byte(void **state) {
   (void)state;
   wb in = {0};
-  build_main(&in, true, 0);
-  tw_result *r = rewrite_ok(in.d, in.n, NULL);
+  tw_result *r = rewrite_main(&in);
   size_t n = 0;
   const uint8_t *out = tw_result_output(r, &n);
   check_every_byte(in.d, in.n, out, n, NULL, false, "rewritten");
@@ -286,6 +274,7 @@ int main(void) {
       cmocka_unit_test(test_verify_custom_section),
       cmocka_unit_test(test_verify_export),
       cmocka_unit_test(test_check),
+      cmocka_unit_test(test_refused_can_fail),
       cmocka_unit_test(test_check_every_byte),
       cmocka_unit_test(test_check_every_byte_unchanged),
   };
