@@ -66,6 +66,7 @@ size_t tw_plat_fpending(FILE *f);
 typedef struct tw_temp {
   int fd;
   char *name;
+  unsigned mode; /* the mode it gets; set-id bits only at the replace */
 } tw_temp;
 
 /* Created in dir with the given mode; err says "cannot create output". */

@@ -185,18 +185,23 @@ static int make_named(tw_temp *t) {
 static int link_anonymous(tw_temp *t) { return tw_fast_link_anonymous(t->fd, t->name); }
 
 bool tw_plat_temp_create(tw_temp *t, const char *dir, unsigned mode, tw_err *err) {
-  t->fd = -1, t->name = NULL;
+  t->fd = -1, t->name = NULL, t->mode = mode;
   t->fd = tw_fast_temp_anonymous(dir);
   if (t->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
     return path_fail(err, "cannot create output");
   if (t->fd < 0 && !try_names(t, dir, make_named, "cannot create output", err)) return false;
-  if (fchmod(t->fd, (mode_t)mode) != 0) return path_fail(err, "cannot write output");
+  /* The set-user-ID and set-group-ID bits wait for tw_plat_temp_replace:
+   * without CAP_FSETID, the kernel clears them at the first write. */
+  if (fchmod(t->fd, (mode_t)mode & ~(mode_t)(S_ISUID | S_ISGID)) != 0)
+    return path_fail(err, "cannot write output");
   return true;
 }
 
 bool tw_plat_temp_replace(tw_temp *t, const char *dir, const char *path, tw_err *err) {
   if (!t->name && !try_names(t, dir, link_anonymous, "cannot link output into place", err))
     return false;
+  if ((t->mode & (S_ISUID | S_ISGID)) && fchmod(t->fd, (mode_t)t->mode) != 0)
+    return path_fail(err, "cannot write output");
   const int fd = t->fd;
   t->fd = -1;
   if (close(fd) != 0) return path_fail(err, "cannot write output");

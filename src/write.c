@@ -328,7 +328,7 @@ static bool replace(char *file, const struct stat *st, bool do_fsync, tw_err *er
            false;
   char *dir = dir_of(file);
   if (!dir) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
-  tw_temp t = {-1, NULL};
+  tw_temp t = {-1, NULL, 0};
   tw_plat_hold_signals();
   bool ok = tw_plat_temp_create(&t, dir, output_mode(st, st != NULL), err) &&
             write_fn(t.fd, ctx, err);
