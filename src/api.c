@@ -233,6 +233,10 @@ static bool options_ok(tw_result *r, const tw_options *opts) {
 static bool plan(tw_result *r, const tw_options *o) {
   tw_edit *e = &r->edit;
   const bool host = o->init_once || o->stub_wasi || o->strip_debug;
+  /* A module with nothing to rewrite is copied whatever its contents hold
+   * (prepare parses only its framing and exports strictly); the host
+   * features rewrite every module, so they need all of it. */
+  if (host && !tw_module_refuse_content(&r->m, &r->err)) return false;
   if (!tw_edit_init(e, &r->m, &r->err)) return false;
   r->have_edit = true;
   if (host && !tw_plan_refuse_relocatable(&r->m, &r->err)) return false;
@@ -278,8 +282,8 @@ static bool prepare(tw_result *r, const uint8_t *data, size_t size, const tw_opt
   r->input_size = size;
   if (r->in.src && r->input == r->in.data) read_start(r);
   if (looks_like_text(r->input, size) && !assemble_text(r, opts, r->input, size)) return false;
-  if (!tw_module_parse_source(&r->m, r->input, r->input_size,
-                              r->input == r->in.data ? r->in.src : NULL, &r->err))
+  if (!tw_module_parse_framing(&r->m, r->input, r->input_size,
+                               r->input == r->in.data ? r->in.src : NULL, &r->err))
     return false;
   r->have_module = true;
   return plan(r, opts) && tw_report_build(r);

@@ -441,6 +441,32 @@ static bool parse_section_body(tw_module *m, const tw_section *s, uint32_t **fun
   }
 }
 
+/* A section's contents: the export section's errors are the module's (a
+ * plan starts from the exports); another section's first error is kept in
+ * content_error, and no section's contents are decoded after it (the counts
+ * of what was decoded are reset: tw_module_refuse_content guards anything
+ * that would need them).
+ * Running out of memory or failing to read is never kept. */
+static bool parse_contents(tw_module *m, const tw_section *s, uint32_t **func_types,
+                           tw_err *err) {
+  if (s->id == TW_SEC_EXPORT) return parse_section_body(m, s, func_types, err);
+  if (m->content_error.code != TW_OK) return true;
+  tw_err e = {0};
+  const char *gap = m->wabt_gap;
+  if (parse_section_body(m, s, func_types, &e)) return true;
+  m->wabt_gap = gap; /* what a section that failed seemed to use is not known */
+  if (e.code != TW_ERR_MALFORMED && e.code != TW_ERR_UNSUPPORTED) {
+    *err = e;
+    return false;
+  }
+  m->content_error = e;
+  /* Nothing decoded so far is known to be whole (a type's last entry, the
+   * count of functions an import section got to): the module has, as far
+   * as anything may read, no types, imports, functions, bodies or globals. */
+  m->ntypes = m->nimports = m->nfunc_imports = m->nfuncs = m->nbodies = m->nglobals = 0;
+  return true;
+}
+
 static const char magic[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
 
 static bool parse_header(const uint8_t *data, size_t size, tw_err *err) {
@@ -481,8 +507,8 @@ static bool need_contents(const tw_module *m, const tw_section *s, tw_err *err) 
   }
 }
 
-bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
-                            struct tw_source *src, tw_err *err) {
+bool tw_module_parse_framing(tw_module *m, const uint8_t *data, size_t size,
+                             struct tw_source *src, tw_err *err) {
   memset(m, 0, sizeof *m);
   m->src = src;
   m->data = data;
@@ -535,21 +561,35 @@ bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
       break;
     default: break;
     }
-    if (!need_contents(m, &s, err) || !parse_section_body(m, &s, &func_types, err)) goto fail;
+    if (!need_contents(m, &s, err) || !parse_contents(m, &s, &func_types, err)) goto fail;
   }
   const uint32_t ndefined = m->nfuncs - m->nfunc_imports;
-  if (ndefined != m->nbodies) {
-    tw_err_set(err, TW_ERR_MALFORMED,
+  if (m->content_error.code == TW_OK && ndefined != m->nbodies)
+    tw_err_set(&m->content_error, TW_ERR_MALFORMED,
                m->sec_code >= 0 ? m->sections[m->sec_code].start : size,
                "function and code section have inconsistent lengths (%u functions, %u bodies)",
                ndefined, m->nbodies);
-    goto fail;
-  }
   m->func_types = func_types;
   return true;
 fail:
+  /* The first error wins: one in an earlier section's contents. */
+  if (m->content_error.code != TW_OK) *err = m->content_error;
   free(func_types);
   tw_module_free(m);
+  return false;
+}
+
+bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
+                            struct tw_source *src, tw_err *err) {
+  if (!tw_module_parse_framing(m, data, size, src, err)) return false;
+  if (tw_module_refuse_content(m, err)) return true;
+  tw_module_free(m);
+  return false;
+}
+
+bool tw_module_refuse_content(const tw_module *m, tw_err *err) {
+  if (m->content_error.code == TW_OK) return true;
+  tw_err_set(err, m->content_error.code, m->content_error.offset, "%s", m->content_error.message);
   return false;
 }
 

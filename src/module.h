@@ -95,7 +95,20 @@ typedef struct tw_module {
   /* The first construct libwabt 1.0.32 cannot read (GC types, typed
    * references, ...), or NULL: --verify=full then cannot verify. */
   const char *wabt_gap;
+
+  /* The first error in a section's contents other than the export
+   * section's (code TW_OK when there is none). The framing and the exports
+   * are all a module with nothing to rewrite needs: such a module is copied
+   * whatever its other sections hold. After this error the later sections'
+   * contents are not decoded, and nothing but the exports and the framing
+   * may be read; a planner that has something to rewrite refuses the module
+   * with it (tw_module_refuse_content). */
+  tw_err content_error;
 } tw_module;
+
+/* Is the module's content decoded in full? If not, err gets the first
+ * error in it, and false is returned. */
+bool tw_module_refuse_content(const tw_module *m, tw_err *err);
 
 /* A custom section whose name is `prefix` (whole) or starts with it. */
 bool tw_section_named(const tw_module *m, const tw_section *s, const char *prefix, bool whole);
@@ -108,6 +121,11 @@ bool tw_module_parse(tw_module *m, const uint8_t *data, size_t size, tw_err *err
  * walks them, the name section's subsection headers), nothing else. */
 bool tw_module_parse_source(tw_module *m, const uint8_t *data, size_t size,
                             struct tw_source *src, tw_err *err);
+/* The same, but false only for a malformed framing or export section: the
+ * first error in another section's contents is kept in content_error, for
+ * a module that turns out to have nothing to rewrite (copied as it is). */
+bool tw_module_parse_framing(tw_module *m, const uint8_t *data, size_t size,
+                             struct tw_source *src, tw_err *err);
 /* Make input bytes [off, off+len) readable at m->data + off, before reading
  * anything the parser did not: a no-op for a module in memory. false when a
  * read failed or came short (the file changed): the bytes it could not read

@@ -115,6 +115,9 @@ static bool select_abi(tw_edit *e, const tw_module *m, const tw_map *names,
   const long init = find_export(names, m, (const uint8_t *)"__wasm_init_task", 16);
   const long async = find_export(names, m, (const uint8_t *)"__wasm_init_async_task", 22);
   const bool has_hook = hook >= 0, has_init = init >= 0 || async >= 0;
+  /* With a hook there is something to rewrite: all of the module must then
+   * be well formed (without one it is copied, its contents unread). */
+  if ((has_hook || has_init) && !tw_module_refuse_content(m, err)) return false;
   tw_abi abi = opts->abi;
   if (abi == TW_ABI_AUTO) {
     if (has_hook && has_init) {

@@ -482,6 +482,7 @@ static void index_item(tw_world *w, uint32_t i) {
 }
 
 static bool rehash_items(tw_world *w) {
+  w->rebuilds++;
   tw_map_free(&w->item_map);
   if (!tw_map_init(&w->item_map, (size_t)w->items_cap)) return false;
   for (uint32_t i = 0; i < w->nitems; i++) index_item(w, i);
@@ -502,6 +503,7 @@ static void index_iface(tw_world *w, uint32_t i) {
 }
 
 static bool rehash_ifaces(tw_world *w) {
+  w->rebuilds++;
   tw_map_free(&w->iface_map);
   tw_map_free(&w->canon_map);
   if (!tw_map_init(&w->iface_map, w->ifaces_cap) || !tw_map_init(&w->canon_map, w->ifaces_cap))

@@ -49,6 +49,7 @@ typedef struct tw_world {
   tw_map item_map;       /* (iface, kind, name) -> item */
   tw_map iface_map;      /* name -> iface */
   tw_map canon_map;      /* canonical name -> iface (the first one) */
+  uint32_t rebuilds;     /* maps rebuilt as they grew: O(log n) for n names */
 } tw_world;
 
 /* Decodes every custom section whose name begins with `component-type` and

@@ -69,11 +69,13 @@ output_has() {
 }
 
 output_lacks() {
-  local opt=() out
-  [ "$1" != -F ] || { opt=(-F); shift; }
-  local pat=$1; shift
-  out=$("$@") || return 2
-  ! grep -q "${opt[@]}" -e "$pat" <<< "$out"
+  local rc=0
+  output_has "$@" || rc=$?
+  case $rc in
+    0) return 1 ;;
+    1) return 0 ;;
+    *) return "$rc" ;;
+  esac
 }
 
 blessing() {

@@ -7,6 +7,10 @@
 #     (the historical 0x03 encoding) is copied byte for byte, exit 0, also by
 #     the linker wrapper; --init-once guards it without reading the world.
 #     Control: the same section beside a hook is refused;
+#   - a module without a hook whose other sections' contents are malformed
+#     (an unknown type form or import kind, a function without a body) is
+#     copied byte for byte. Control: beside a hook, or with --init-once, it
+#     is refused at the offset of the error;
 #   - a shared library (wasm-tools component link's lib-c, with a dylink.0
 #     section) exporting __wasm_task_hook is refused: exit 1, no output, a
 #     message saying why and what to do; a -shared link passes through; a
@@ -76,6 +80,56 @@ FLAGS=--init-once ld $m.wasm ld-$m.once.wasm 2> ld-$m.once.err && cmp -s $m.once
 st=$?
 [ "$st" = 1 ] && [ ! -e bad.out.wasm ] && grep -q 'historical (0x03) world encoding' bad.err &&
   ok "control: the same section beside a hook is refused" || fail "control: exit $st: $(cat bad.err)"
+
+# ---- no hook, malformed contents: copied ---------------------------------------
+# Only the framing and the export section are read until there is something
+# to rewrite: a type section with an unknown form (0x77), an import of an
+# unknown kind (0x09), a function without a body. Control: each beside a
+# hook export (function 0) is refused at the byte the parse stops at, and
+# --init-once, which rewrites any module, refuses it too.
+printf '\x00asm\x01\x00\x00\x00' > head.bin
+hook_export() { printf '\x07\x14\x01\x10__wasm_task_hook\x00\x00'; }
+mod() { # NAME BYTES...: the header, then the sections given in printf form
+  local name=$1; shift
+  { cat head.bin; printf "$@"; } > "$name.wasm"
+  { cat head.bin; printf "$@"; hook_export; } > "$name-hook.wasm"
+}
+mod bad-type-form '\x01\x02\x01\x77'
+mod bad-import-kind '\x02\x06\x01\x01m\x01n\x09'
+mod bad-no-body '\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00'
+for m in bad-type-form:0xb:'malformed type form 0x77' \
+         bad-import-kind:0xf:'malformed import kind 0x09' \
+         bad-no-body:0x28:'function and code section have inconsistent lengths'; do
+  IFS=: read -r m at msg <<< "$m"
+  "$tw" $m.wasm -o $m.out.wasm 2> $m.err && cmp -s $m.wasm $m.out.wasm &&
+    ok "$m, no hook: copied byte for byte" || fail "$m, no hook: exit $?: $(cat $m.err)"
+  "$tw" --check $m.wasm $m.wasm 2> $m.check.err && ok "$m, no hook: --check takes the copy" ||
+    fail "$m --check: $(cat $m.check.err)"
+  "$tw" $m-hook.wasm -o $m-hook.out.wasm 2> $m-hook.err
+  st=$?
+  [ "$st" = 1 ] && [ ! -e $m-hook.out.wasm ] &&
+    grep -qx "wasm-taskwrap: $m-hook.wasm:$at: error: $msg.*" $m-hook.err &&
+    ok "control: $m beside a hook is refused at $at" || fail "control $m: exit $st: $(cat $m-hook.err)"
+  "$tw" --init-once $m.wasm -o $m.once.wasm 2> $m.once.err
+  st=$?
+  [ "$st" = 1 ] && [ ! -e $m.once.wasm ] && grep -q "$msg" $m.once.err &&
+    ok "control: $m, --init-once: refused" || fail "control $m --init-once: exit $st: $(cat $m.once.err)"
+done
+# A function import, then an import of an unknown kind, before a function,
+# its body and a name section naming a function out of range: nothing of
+# what the parse got to may count (the counted import once made the
+# functions look renumbered, the name section was dropped as one that
+# cannot be, and the copy became a rewrite that its check refused).
+{ cat head.bin
+  printf '\x01\x04\x01\x60\x00\x00\x02\x0c\x02\x01m\x01f\x00\x00\x01m\x01n\x09\x03\x02\x01\x00'
+  printf '\x0a\x04\x01\x02\x00\x0b\x00\x0b\x04name\x01\x04\x01\x05\x01f'; } > bad-import-named.wasm
+"$tw" bad-import-named.wasm -o bad-import-named.out.wasm 2> bad-import-named.err &&
+  cmp -s bad-import-named.wasm bad-import-named.out.wasm && [ ! -s bad-import-named.err ] &&
+  ok "bad import kind, a body and a name section, no hook: copied byte for byte, no warning" ||
+  fail "bad-import-named: exit $?: $(cat bad-import-named.err)"
+ld bad-type-form.wasm ld-bad-type-form.wasm 2> ld-bad.err && cmp -s bad-type-form.wasm ld-bad-type-form.wasm &&
+  ok "wasm-taskwrap-ld: a malformed module without a hook passes through" ||
+  fail "wasm-taskwrap-ld, bad-type-form: $(cat ld-bad.err)"
 
 # ---- shared libraries ------------------------------------------------------------
 for lib in lib-c lib-c-no-realloc; do

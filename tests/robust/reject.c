@@ -15,10 +15,13 @@
  *   by name, split by where libwabt's error offset falls: in a part
  *   wasm-taskwrap copies as bytes (function bodies, the table, memory, tag,
  *   global, start, element, data count and data sections, custom section
- *   contents): "accepted by design"; in a part its reader decodes (header,
- *   section framing, type, import, function and export sections, the code
- *   section's framing, custom section names): "decoded-but-accepted (reader
- *   bugs)". Both pass for now; accepted by both modes is a failure.
+ *   contents; and, in a module without a hook, which is copied whatever
+ *   its contents hold, the type, import and function sections and the code
+ *   section's framing): "accepted by design"; in a part its reader decodes
+ *   (header, section framing, the export section, custom section names; and
+ *   the rest just named when the module exports a hook): "decoded-but-
+ *   accepted (reader bugs)". Both pass for now; accepted by both modes is a
+ *   failure.
  * --invalid: binary assert_invalid modules. No crash with TW_VERIFY_FAST
  *   (any status, but a refusal must come with a proper error); TW_VERIFY_FULL
  *   must refuse each, except with TW_ERR_UNSUPPORTED "cannot verify fully: "
@@ -41,6 +44,7 @@
 /* fork, pipe, waitpid, strdup: POSIX, outside strict C11. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,8 +109,13 @@ static const char *section_name(uint8_t id) {
 /* Describes where byte `off` of the module lies and whether wasm-taskwrap's
  * reader decodes that part (W_DECODED) or copies it as bytes (W_COPIED). An
  * offset at or past the end of the module, or in framing that cannot be
- * followed, counts as decoded: section framing is always decoded. */
-static int locate(const uint8_t *p, size_t n, uint64_t off, char *desc, size_t cap) {
+ * followed, counts as decoded: section framing and the export section are
+ * always decoded. The type, import and function sections and the code
+ * section's framing are decoded only when the module is `rewritten` (it
+ * exports a hook): a module with nothing to rewrite is copied whatever they
+ * hold. */
+static int locate(const uint8_t *p, size_t n, uint64_t off, bool rewritten, char *desc,
+                  size_t cap) {
   if (off < 8) return snprintf(desc, cap, "module header"), W_DECODED;
   size_t pos = 8;
   while (pos < n) {
@@ -136,13 +145,14 @@ static int locate(const uint8_t *p, size_t n, uint64_t off, char *desc, size_t c
       if (id == 10) {
         size_t q = body;
         uint32_t count = 0, blen = 0;
+        const int framing = rewritten ? W_DECODED : W_COPIED;
         if (!tw_test_leb_u32(p, end, &q, &count) || off < q)
-          return snprintf(desc, cap, "code section count"), W_DECODED;
+          return snprintf(desc, cap, "code section count"), framing;
         for (uint32_t i = 0; i < count && q < end; i++) {
           const size_t bstart = q;
           if (!tw_test_leb_u32(p, end, &q, &blen) || off < q) {
             snprintf(desc, cap, "code section, size of body %u", i);
-            return W_DECODED;
+            return framing;
           }
           if (off <= q + blen) {
             snprintf(desc, cap, "code section, body %u at 0x%zx", i, bstart);
@@ -150,10 +160,11 @@ static int locate(const uint8_t *p, size_t n, uint64_t off, char *desc, size_t c
           }
           q += blen;
         }
-        return snprintf(desc, cap, "code section framing"), W_DECODED;
+        return snprintf(desc, cap, "code section framing"), framing;
       }
       snprintf(desc, cap, "%s section", section_name(id));
-      return (id >= 1 && id <= 3) || id == 7 || id > 13 ? W_DECODED : W_COPIED;
+      if (id >= 1 && id <= 3) return rewritten ? W_DECODED : W_COPIED;
+      return id == 7 || id > 13 ? W_DECODED : W_COPIED;
     }
     pos = end;
   }
@@ -180,8 +191,9 @@ static void hex(char *out, size_t cap, const uint8_t *p, size_t n, size_t at, si
 
 /* NULL when r is a proper refusal with status st of an input of `size`
  * bytes; otherwise what is wrong with it. (A verification failure's offset
- * is in the output, which is the input itself when nothing needed rewriting:
- * so far no module here exports a hook, so the same bound holds.) */
+ * is in the output, which is the input itself when nothing needed rewriting;
+ * the modules here that export a hook are refused before any output, so the
+ * same bound holds.) */
 static const char *bad_refusal(const tw_result *r, tw_status st, size_t size) {
   size_t outn = 1;
   if (!r) return "no result";
@@ -292,7 +304,8 @@ static void check(const char *name, const char *path, const char *expected, outc
   /* Malformed, accepted by fast, refused by full: where is the problem? */
   char where[160];
   const uint64_t at = tw_result_error_offset(full);
-  const int kind = locate(data, size, at, where, sizeof where);
+  const bool rewritten = tw_result_abi(fast) != TW_ABI_NONE;
+  const int kind = locate(data, size, at, rewritten, where, sizeof where);
   o->cat = kind == W_COPIED ? C_DESIGN : C_READER_BUG;
   SAY(" [%s]: %s (expected \"%s\")", where, tw_result_error_message(full), expected);
   if (o->cat == C_READER_BUG) hex(o->line, sizeof o->line, data, size, (size_t)at, 48);

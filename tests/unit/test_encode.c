@@ -8,6 +8,7 @@
 
 #include "bodies.h"
 #include "edit.h"
+#include "stubs.h"
 
 typedef struct erow {
   const char *what;
@@ -225,6 +226,41 @@ static void test_encode_refuses(void **state) {
   }
 }
 
+/* A stub is encoded without a scan of the added functions: one scan per
+ * stub made stubbing n imports cost O(n^2). Here the edit's function list
+ * cannot be read at all (NULL, with the largest count), and the stub still
+ * comes out as tw_stub_encode makes it, calling the output import, which is
+ * numbered last among the output's imports (edit.h). */
+static void test_stub_without_a_scan(void **state) {
+  (void)state;
+  tw_edit e;
+  memset(&e, 0, sizeof e);
+  e.fns = NULL;
+  e.nfns = UINT32_MAX;
+  e.nimports_added = 1;
+  e.out_nimports = 7;
+  e.global_of[TW_GLOBAL_GUARD] = TW_NONE;
+  e.global_of[TW_GLOBAL_EXIT] = 3;
+  e.global_of[TW_GLOBAL_CLOCK] = 4;
+  e.global_of[TW_GLOBAL_RANDOM] = 5;
+  tw_fn f;
+  memset(&f, 0, sizeof f);
+  f.kind = TW_FN_STUB;
+  f.stub = TW_STUB_FD_WRITE;
+  tw_buf got = {0}, want = {0};
+  tw_encode_stub(&got, &e, &f);
+  const tw_stub_env env = {6, 3, 4, 5};
+  tw_stub_encode(&want, TW_STUB_FD_WRITE, &env);
+  assert_false(got.failed || want.failed);
+  assert_int_equal(got.len, want.len);
+  assert_memory_equal(got.data, want.data, want.len);
+  bool calls_output = false;
+  for (size_t i = 0; i + 1 < got.len; i++) calls_output |= got.data[i] == 0x10 && got.data[i + 1] == 6;
+  assert_true(calls_output);
+  tw_buf_free(&got);
+  tw_buf_free(&want);
+}
+
 /* The encoder appends: what is already in the buffer stays. */
 static void test_encode_appends(void **state) {
   (void)state;
@@ -265,6 +301,7 @@ int main(void) {
       cmocka_unit_test(test_encode_many_params),
       cmocka_unit_test(test_encode_refuses),
       cmocka_unit_test(test_encode_appends),
+      cmocka_unit_test(test_stub_without_a_scan),
       cmocka_unit_test(test_buf_leb),
   };
   return cmocka_run_group_tests_name("encode", tests, NULL, NULL);

@@ -335,6 +335,9 @@ static void test_many_interfaces(void **state) {
   if (!tw_world_decode(&m, &w, &err)) fail_msg("refused at 0x%llx: %s", (unsigned long long)err.offset, err.message);
   assert_int_equal(w->nifaces, N);
   assert_int_equal(w->nitems, N);
+  /* Linear in the names: each map is rebuilt only when its array doubles
+   * (about log2(N) times each), never once per name (N times each). */
+  assert_in_range(w->rebuilds, 1, 4 * 14);
   char name[64];
   for (uint32_t k = 0; k < N; k++) {
     snprintf(name, sizeof name, "t:u/i%u@1.%u.0#f", k / 2, k % 2);
