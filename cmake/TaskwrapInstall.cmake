@@ -7,6 +7,9 @@
 #   share/man/man1/  wasm-taskwrap.1, wasm-taskwrap-ld.1
 #   share/doc/wasm-taskwrap/  LICENSE and the documents the manual pages name
 #              (docs/usage.md, docs/abi.md, docs/output-layout.md)
+# Windows (the mingw cross build) installs the same tree, .exe programs in
+# bin/: the CMake package and the .pc file serve MinGW and MSYS2 builds that
+# link libtaskwrap.a, and the manual pages go along as the documents do.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 set_target_properties(taskwrap PROPERTIES PUBLIC_HEADER include/taskwrap.h)

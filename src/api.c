@@ -1,14 +1,13 @@
 /* The public entry points of include/taskwrap.h: parse, plan into the one
  * edit, emit segments, verify; --check runs the same planners and then the
  * verifier on a given output. */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L /* strnlen */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "edit.h"
@@ -19,6 +18,7 @@
 #include "options.h"
 #include "out.h"
 #include "plan.h"
+#include "platform.h"
 #include "report.h"
 #include "source.h"
 #include "stubs.h"
@@ -135,8 +135,12 @@ static bool assemble_text(tw_result *r, const tw_options *opts, const uint8_t *d
   }
   r->err_line = d.line;
   r->err_column = d.column;
-  if (st == TW_WABT_UNAVAILABLE)
-    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0, "text input needs libwabt, and this build has none");
+  if (st == TW_WABT_UNAVAILABLE) {
+    r->was_text = true; /* text, though never assembled */
+    tw_err_set(&r->err, TW_ERR_UNSUPPORTED, 0,
+               "this build has no libwabt: text input is assembled with libwabt; "
+               "give the binary module (wat2wasm makes it)");
+  }
   else if (st == TW_WABT_NOMEM)
     tw_err_set(&r->err, TW_ERR_NOMEM, 0, "%s", d.message);
   else if (st == TW_WABT_CRASHED)
@@ -589,6 +593,7 @@ static bool write_to(int fd, void *ctx, tw_err *err) {
 
 tw_status tw_result_write(tw_result *r, const char *path) {
   if (!r || r->err.code != TW_OK || r->checked || !path) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
+  if (!tw_input_release(&r->in, path, &r->err)) return r->write_error = true, r->err.code;
   if (!tw_write_atomic(path, r->opts.fsync, &r->err, write_to, r)) return r->write_error = true, r->err.code;
   return TW_OK;
 }
@@ -610,11 +615,10 @@ static bool write_text(int fd, tw_result *r, bool own_file, tw_err *err) {
   const uint8_t *bin = flatten(r, &n);
   if (!bin) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
   tw_wabt_diag d = {0};
-  const off_t before = lseek(fd, 0, SEEK_CUR);
+  const long long before = tw_plat_tell(fd);
   tw_wabt_status st = tw_wabt_wasm_to_wat_fd(bin, n, 1, fd, tw_write_stop, &d);
   if (st == TW_WABT_CRASHED &&
-      (own_file ? ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0
-                : before >= 0 && lseek(fd, 0, SEEK_CUR) == before))
+      (own_file ? tw_plat_empty(fd) : before >= 0 && tw_plat_tell(fd) == before))
     st = tw_wabt_wasm_to_wat_fd(bin, n, 0, fd, tw_write_stop, &d);
   switch (st) {
   case TW_WABT_OK: return true;

@@ -1,13 +1,9 @@
 /* wasm-taskwrap: command-line interface. */
-#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "io.h"
 #include "options.h"
@@ -123,7 +119,17 @@ static int output_option(int argc, char **argv, int *i, const char **value) {
  * redirection wants (a file opened with >> is appended to, a { ...; } > f
  * group keeps what comes before and after), never replaced. */
 static int output_fd(const char *output) {
-  return strcmp(output, "-") == 0 ? STDOUT_FILENO : tw_output_descriptor(output);
+  return strcmp(output, "-") == 0 ? TW_STDOUT : tw_output_descriptor(output);
+}
+
+/* What was asked of libwabt in a build without it (TW_WITH_WABT=OFF, every
+ * Windows build): a usage error, like an option this build lacks. */
+static const char *needs_wabt(const cli *c) {
+  if (tw_have_wabt()) return NULL;
+  if (c->text) return "-t (--wat) writes text with libwabt's writer; write the binary and use wasm2wat";
+  if (c->opts.verify == TW_VERIFY_FULL)
+    return "--verify=full validates with libwabt; --verify=fast checks what wasm-taskwrap wrote";
+  return NULL;
 }
 
 static int parse_args(cli *c, int argc, char **argv) {
@@ -169,6 +175,8 @@ static int parse_args(cli *c, int argc, char **argv) {
     }
   }
   if (!c->input) return usage_error("%s", "no input file");
+  const char *missing = needs_wabt(c);
+  if (missing) return usage_error("this build has no libwabt: %s", missing);
   if (c->check) {
     if (!c->checked) return usage_error("%s", "--check needs INPUT and OUTPUT");
     if (c->output || c->dry_run || c->text || c->plan || c->json)
@@ -180,7 +188,8 @@ static int parse_args(cli *c, int argc, char **argv) {
   if (!c->dry_run && !c->output)
     return usage_error("%s", "no output: pass -o FILE (or -o - for standard output), or --dry-run");
   if (c->dry_run && c->output) return usage_error("%s", "--dry-run writes nothing; drop -o");
-  if (c->output && output_fd(c->output) >= 0 && !c->text && isatty(output_fd(c->output)))
+  if (c->output && output_fd(c->output) >= 0 && !c->text &&
+      tw_plat_is_terminal(output_fd(c->output)))
     return usage_error("%s", "refusing to write a binary module to a terminal; redirect it or use -o FILE");
   return -1;
 }
@@ -196,12 +205,13 @@ static const char *display_name(const char *path) {
  * library would replace the input correctly; the command line refuses, so
  * that a typo never costs the input.) */
 static int output_is_input(const cli *c, const tw_result *res, int out_fd) {
-  const int in_fd = strcmp(c->input, "-") == 0 ? STDIN_FILENO : tw_result_input_fd(res);
+  const int in_fd = strcmp(c->input, "-") == 0 ? TW_STDIN : tw_result_input_fd(res);
   if (out_fd >= 0 && out_fd == in_fd) return 1;
-  struct stat a, b;
-  if (in_fd >= 0 ? fstat(in_fd, &a) != 0 : stat(c->input, &a) != 0) return 0;
-  if (out_fd >= 0 ? fstat(out_fd, &b) != 0 : stat(c->output, &b) != 0) return 0;
-  return S_ISREG(a.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  /* The platform's identity of a file (Windows: volume and file index). */
+  tw_file_state a, b;
+  if (!(in_fd >= 0 ? tw_plat_fd_state(in_fd, &a) : tw_plat_path_state(c->input, &a))) return 0;
+  if (!(out_fd >= 0 ? tw_plat_fd_state(out_fd, &b) : tw_plat_path_state(c->output, &b))) return 0;
+  return a.regular && a.dev == b.dev && a.ino == b.ino;
 }
 
 static void report_error(const char *name, const tw_result *res);
@@ -261,7 +271,7 @@ static int close_stdout(int rc) {
   if (!failed_before && (!failed || (errno == EBADF && !pending))) return rc;
   if (rc != EXIT_OK) return rc; /* already reported */
   fprintf(stderr, "wasm-taskwrap: <stdout>: error: cannot write: %s\n",
-          failed && !failed_before ? strerror(errno) : "a write failed");
+          failed && !failed_before ? tw_plat_strerror(errno) : "a write failed");
   return EXIT_BAD;
 }
 
@@ -272,6 +282,8 @@ int main(int argc, char **argv) {
    * matters for a SIGXFSZ sent from outside: it does nothing (it is not
    * held back and delivered, as the other terminating signals are). */
   tw_plat_ignore_fsize();
+  tw_plat_args(&argc, &argv);
+  tw_plat_binary_stdio();
   cli c;
   int rc = parse_args(&c, argc, argv);
   if (rc < 0) rc = run(&c);
@@ -317,8 +329,10 @@ static int run(cli *cp) {
   const tw_status st = tw_rewrite_file(c.input, &c.opts, &res);
   if (st != TW_OK) {
     report_error(name, res);
+    /* Text input without libwabt: what this build lacks, as for -t. */
+    const int usage = !tw_have_wabt() && tw_result_input_was_text(res);
     tw_result_free(res);
-    return EXIT_BAD;
+    return usage ? EXIT_USAGE : EXIT_BAD;
   }
   if (c.output && output_is_input(&c, res, output_fd(c.output))) {
     fprintf(stderr,
@@ -335,14 +349,14 @@ static int run(cli *cp) {
   if (c.dry_run || c.plan || c.json) {
     const char *plan = c.json ? tw_result_plan_json(res) : tw_result_plan_text(res);
     /* With the module on stdout, the plan goes to stderr. */
-    FILE *to = (c.output && output_fd(c.output) == STDOUT_FILENO) ? stderr : stdout;
+    FILE *to = (c.output && output_fd(c.output) == TW_STDOUT) ? stderr : stdout;
     if (!plan) {
       fprintf(stderr, "wasm-taskwrap: %s: error: out of memory\n", name);
       rc = EXIT_BAD;
     } else if (fputs(plan, to) < 0 || fflush(to) != 0 || ferror(to)) {
       /* A plan cut short fails the run, and no module is written after it. */
       fprintf(stderr, "wasm-taskwrap: %s: error: cannot write the plan: %s\n",
-              to == stdout ? "<stdout>" : "<stderr>", strerror(errno));
+              to == stdout ? "<stdout>" : "<stderr>", tw_plat_strerror(errno));
       rc = EXIT_BAD;
     }
   }

@@ -16,7 +16,9 @@ typedef struct tw_err {
   char message[320];
 } tw_err;
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__) /* C99's printf (__USE_MINGW_ANSI_STDIO), not msvcrt's */
+#define TW_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__)
 #define TW_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define TW_PRINTF(a, b)

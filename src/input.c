@@ -14,12 +14,10 @@
  * completely, but only while its first bytes can still start a module (a
  * binary header and well-framed section headers, or the text format's
  * opening), and never beyond TW_STREAM_MAX bytes. */
-#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "io.h"
@@ -120,6 +118,10 @@ bool tw_source_read(struct tw_source *s, size_t off, void *dst, size_t n) {
   if (off > s->size || n > s->size - off) {
     s->shrank = true;
     return false;
+  }
+  if (s->fd < 0) { /* released: every byte is in memory */
+    memcpy(dst, s->base + off, n);
+    return true;
   }
   memset(dst, 0, n); /* what a failed read leaves */
   read_at(s, dst, off, n);
@@ -305,10 +307,10 @@ static bool read_stream(tw_input *in, int fd, tw_err *err) {
     }
     size_t room = in->buf_cap - len;
     if (room > STREAM_READ) room = STREAM_READ;
-    const ssize_t n = read(fd, (uint8_t *)in->buf + len, room);
+    const long long n = tw_plat_read(fd, (uint8_t *)in->buf + len, room);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      tw_err_set(err, TW_ERR_IO, 0, "cannot read %s: %s", in->what, strerror(errno));
+      tw_err_set(err, TW_ERR_IO, 0, "cannot read %s: %s", in->what, tw_plat_strerror(errno));
       return false;
     }
     if (n == 0) break;
@@ -335,15 +337,15 @@ bool tw_input_open(tw_input *in, const char *path, tw_input_mode mode, const cha
   in->fd = -1;
   in->what = what;
   const bool std_in = strcmp(path, "-") == 0;
-  const int fd = std_in ? STDIN_FILENO : tw_plat_open_read(path);
+  const int fd = std_in ? TW_STDIN : tw_plat_open_read(path);
   if (fd < 0) {
-    tw_err_set(err, TW_ERR_IO, 0, "cannot open %s: %s", what, strerror(errno));
+    tw_err_set(err, TW_ERR_IO, 0, "cannot open %s: %s", what, tw_plat_strerror(errno));
     return false;
   }
   tw_file_state st;
   if (!tw_plat_fd_state(fd, &st)) {
-    tw_err_set(err, TW_ERR_IO, 0, "cannot read %s: %s", what, strerror(errno));
-    if (!std_in) close(fd);
+    tw_err_set(err, TW_ERR_IO, 0, "cannot read %s: %s", what, tw_plat_strerror(errno));
+    if (!std_in) tw_plat_close(fd);
     return false;
   }
   /* (A regular file of size 0 may still have bytes to read: /proc's.) */
@@ -353,14 +355,14 @@ bool tw_input_open(tw_input *in, const char *path, tw_input_mode mode, const cha
     /* Standard input may be a file: it must not change while it is read. */
     if (ok && st.regular && (!tw_plat_fd_state(fd, &after) || !tw_file_state_same(&st, &after))) {
       tw_err_set(err, TW_ERR_CHANGED, 0, "%s changed while it was being read", what);
-      if (!std_in) close(fd);
+      if (!std_in) tw_plat_close(fd);
       return false;
     }
-    if (!std_in) close(fd);
+    if (!std_in) tw_plat_close(fd);
     return ok;
   }
   if (!open_source(in, fd, &st, mode, err)) {
-    close(fd);
+    tw_plat_close(fd);
     return false;
   }
   /* --check compares every byte: all of it, then, and unchanged. */
@@ -375,14 +377,27 @@ bool tw_input_check(const tw_input *in, const char *doing, tw_err *err) {
   const struct tw_source *s = in->src;
   if (!s) return true;
   tw_file_state now;
-  if (s->shrank || !tw_plat_fd_state(s->fd, &now) || !tw_file_state_same(&s->st, &now)) {
+  if (s->shrank ||
+      (s->fd >= 0 && (!tw_plat_fd_state(s->fd, &now) || !tw_file_state_same(&s->st, &now)))) {
     tw_err_set(err, TW_ERR_CHANGED, 0, "%s changed while it was being %s", in->what, doing);
     return false;
   }
   if (s->read_errno) {
-    tw_err_set(err, TW_ERR_IO, 0, "cannot read %s: %s", in->what, strerror(s->read_errno));
+    tw_err_set(err, TW_ERR_IO, 0, "cannot read %s: %s", in->what, tw_plat_strerror(s->read_errno));
     return false;
   }
+  return true;
+}
+
+bool tw_input_release(tw_input *in, const char *path, tw_err *err) {
+  tw_file_state named;
+  if (!TW_PLAT_WINDOWS || !in->src || in->src->fd < 0 || !tw_plat_path_state(path, &named) ||
+      named.dev != in->src->st.dev || named.ino != in->src->st.ino)
+    return true;
+  tw_source_need(in->src, 0, in->size);
+  if (!tw_input_check(in, "read", err)) return false;
+  tw_plat_close(in->fd);
+  in->fd = in->src->fd = -1;
   return true;
 }
 
@@ -390,7 +405,7 @@ void tw_input_close(tw_input *in) {
   if (!in) return;
   source_free(in->src);
   if (in->buf) tw_plat_unreserve(in->buf, in->buf_cap);
-  if (in->fd >= 0) close(in->fd);
+  if (in->fd >= 0) tw_plat_close(in->fd);
   memset(in, 0, sizeof *in);
   in->fd = -1;
 }

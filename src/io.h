@@ -48,6 +48,12 @@ bool tw_input_open(tw_input *in, const char *path, tw_input_mode mode, const cha
  * read error). Always true for what was read into memory at once. */
 bool tw_input_check(const tw_input *in, const char *doing, tw_err *err);
 void tw_input_close(tw_input *in);
+/* Windows cannot rename a file over one that is open (wine, and Windows
+ * without POSIX renames): when path names the input file, it is read in
+ * whole, checked (tw_input_check) and closed, its bytes kept, so that the
+ * output may replace it (wasm-taskwrap-ld rewrites in place). Elsewhere,
+ * and for another path, nothing is done. False with err set on failure. */
+bool tw_input_release(tw_input *in, const char *path, tw_err *err);
 
 /* The module fields the text format may start with after its "(" (api.c
  * and the stream reader tell text input by them). */

@@ -17,13 +17,11 @@
  * (-o -, a name of a descriptor such as /dev/stdout) or not a regular file
  * (/dev/null), and runs that write nothing (--version, --help) pass
  * through untouched, and no other file is ever touched. */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* strdup, strtok_r */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "io.h"
 #include "options.h"
@@ -55,64 +53,160 @@ static void push(strs *s, char *p) {
  * their names relative to the working directory; a loop ends here. */
 enum { ARGFILE_DEPTH = 20 };
 
-static void add_arg(strs *out, char *word, int depth);
+/* How an @argfile's words are quoted: as lld reads them, by its
+ * --rsp-quoting (the last one on the command line), else the host's way:
+ * Windows rules on Windows, POSIX (GNU) rules elsewhere. */
+typedef enum { QUOTING_POSIX, QUOTING_WINDOWS } quoting;
+static quoting rsp_quoting = TW_PLAT_WINDOWS ? QUOTING_WINDOWS : QUOTING_POSIX;
 
-/* An @argfile's words, quoted the POSIX way (--rsp-quoting=posix, what
- * wasm-component-ld writes): white space separates; '...' is literal;
- * "..." and bare words take backslash escapes. False when it cannot be
- * read (the linker reports it). */
-static bool read_argfile(const char *path, strs *out, int depth) {
-  FILE *f = fopen(path, "r");
-  if (!f) return false;
-  char *buf = NULL;
-  size_t len = 0, cap = 0;
-  int c, quote = 0, in_word = 0;
-  while ((c = fgetc(f)) != EOF) {
-    if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-      if (in_word) {
-        buf[len] = 0;
-        add_arg(out, buf, depth + 1);
-        buf = NULL, len = cap = 0, in_word = 0;
-      }
+static void add_arg(strs *out, char *arg, int depth);
+
+/* A word being built (malloc'ed as it grows). */
+typedef struct word {
+  char *buf;
+  size_t len, cap;
+} word;
+
+static void put_char(word *w, char c) {
+  if (w->len + 2 > w->cap) {
+    w->cap = w->cap ? w->cap * 2 : 16;
+    w->buf = realloc(w->buf, w->cap);
+    if (!w->buf) {
+      perror(self_name);
+      exit(1);
+    }
+  }
+  w->buf[w->len++] = c;
+  w->buf[w->len] = 0;
+}
+
+/* A word that is there even while empty (after a quote). */
+static void begin_word(word *w) {
+  if (!w->buf) put_char(w, 0), w->len = 0;
+}
+
+/* The word, even an empty one, goes out; a fresh one begins. */
+static void end_word(word *w, strs *out, int depth) {
+  begin_word(w);
+  add_arg(out, w->buf, depth + 1);
+  *w = (word){0};
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* POSIX quoting (--rsp-quoting=posix, what wasm-component-ld writes):
+ * white space separates; '...' is literal; "..." and bare words take
+ * backslash escapes. */
+static void split_posix(const char *p, size_t n, strs *out, int depth) {
+  word w = {0};
+  int quote = 0, in_word = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i];
+    if (!quote && is_blank(c)) {
+      if (in_word) end_word(&w, out, depth), in_word = 0;
       continue;
     }
     in_word = 1;
     if (quote != '\'' && c == '\\') {
-      const int d = fgetc(f);
-      if (d == EOF) break;
-      c = d;
+      if (++i == n) break; /* a last lone backslash: nothing */
+      c = p[i];
     } else if ((c == '\'' || c == '"') && (!quote || quote == c)) {
       quote = quote ? 0 : c;
-      if (!buf) buf = calloc(1, cap = 16);
+      begin_word(&w);
       continue;
     }
-    if (len + 2 > cap) {
-      cap = cap ? cap * 2 : 16;
-      buf = realloc(buf, cap);
-      if (!buf) break;
-    }
-    buf[len++] = (char)c;
+    put_char(&w, c);
   }
-  if (in_word && buf) {
-    buf[len] = 0;
-    add_arg(out, buf, depth + 1);
+  if (in_word && w.buf) end_word(&w, out, depth);
+  free(w.buf);
+}
+
+/* Backslashes at p[*i]: as LLVM's Windows tokenizer (and CommandLineToArgvW)
+ * reads them, 2n before a '"' are n and the quote still quotes; 2n+1 are n
+ * and a literal '"'; before anything else they are themselves. *i ends on
+ * the last character taken. */
+static void backslashes(const char *p, size_t n, size_t *i, word *w) {
+  size_t k = 0;
+  while (*i + k < n && p[*i + k] == '\\') k++;
+  const bool quote_follows = *i + k < n && p[*i + k] == '"';
+  for (size_t j = 0; j < (quote_follows ? k / 2 : k); j++) put_char(w, '\\');
+  if (quote_follows && k % 2) {
+    put_char(w, '"');
+    *i += k;
   } else {
-    free(buf);
+    *i += k - 1;
   }
+}
+
+/* Windows quoting (--rsp-quoting=windows, lld's default on Windows): white
+ * space separates; "..." quotes, and "" inside it is a literal '"';
+ * backslashes as backslashes() reads them; '\'' is an ordinary character. */
+static void split_windows(const char *p, size_t n, strs *out, int depth) {
+  word w = {0};
+  enum { INIT, UNQUOTED, QUOTED } st = INIT;
+  for (size_t i = 0; i < n; i++) {
+    const char c = p[i];
+    if (st != QUOTED && is_blank(c)) {
+      if (st == UNQUOTED) end_word(&w, out, depth);
+      st = INIT;
+    } else if (c == '"' && st == QUOTED && i + 1 < n && p[i + 1] == '"') {
+      put_char(&w, '"'), i++;
+    } else if (c == '"') {
+      st = st == QUOTED ? UNQUOTED : QUOTED;
+    } else if (c == '\\') {
+      backslashes(p, n, &i, &w);
+      if (st == INIT) st = UNQUOTED;
+    } else {
+      put_char(&w, c);
+      if (st == INIT) st = UNQUOTED;
+    }
+  }
+  if (st != INIT) end_word(&w, out, depth);
+  free(w.buf);
+}
+
+/* An @argfile's words (a UTF-8 byte order mark skipped, as LLVM does).
+ * False when it cannot be read (the linker reports it). */
+static bool read_argfile(const char *path, strs *out, int depth) {
+  FILE *f = tw_plat_fopen(path, "rb");
+  if (!f) return false;
+  word all = {0};
+  int c;
+  while ((c = fgetc(f)) != EOF) put_char(&all, (char)c);
   fclose(f);
+  const char *p = all.buf ? all.buf : "";
+  size_t n = all.len;
+  if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3, n -= 3;
+  if (rsp_quoting == QUOTING_WINDOWS) split_windows(p, n, out, depth);
+  else split_posix(p, n, out, depth);
+  free(all.buf);
   return true;
 }
 
 /* A word (malloc'ed, taken): an @argfile's words in its place, else the
  * word itself (also an @argfile that cannot be read, as LLVM keeps it). */
-static void add_arg(strs *out, char *word, int depth) {
-  if (word[0] == '@' && depth < ARGFILE_DEPTH && read_argfile(word + 1, out, depth)) free(word);
-  else push(out, word);
+static void add_arg(strs *out, char *arg, int depth) {
+  if (arg[0] == '@' && depth < ARGFILE_DEPTH && read_argfile(arg + 1, out, depth)) free(arg);
+  else push(out, arg);
+}
+
+/* lld's --rsp-quoting=STYLE (or -rsp-quoting, or the value as the next
+ * argument), the last one counting, from the arguments as given. */
+static void find_quoting(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = NULL;
+    if (a[0] == '-' && a[1] == '-') a++;
+    if (strncmp(a, "-rsp-quoting=", 13) == 0) v = a + 13;
+    else if (strcmp(a, "-rsp-quoting") == 0 && i + 1 < argc) v = argv[++i];
+    if (v && strcmp(v, "windows") == 0) rsp_quoting = QUOTING_WINDOWS;
+    else if (v && strcmp(v, "posix") == 0) rsp_quoting = QUOTING_POSIX;
+  }
 }
 
 /* Every argument, with @argfiles expanded (for reading only: the linker
  * gets the arguments as they were). */
 static void expand(int argc, char **argv, strs *out) {
+  find_quoting(argc, argv);
   for (int i = 1; i < argc; i++) add_arg(out, strdup(argv[i]), 0);
 }
 
@@ -174,26 +268,59 @@ static int is_self(const char *path) { return tw_plat_is_self(path, argv0); }
  * "executable" to access(2), and execv fails on it). */
 static bool runnable(const char *path) { return tw_plat_runnable(path); }
 
+/* The last directory separator of path, or NULL. */
+static const char *last_sep(const char *path) {
+  const char *last = NULL;
+  for (const char *p = path; *p; p++)
+    if (strchr(TW_DIR_SEPS, *p)) last = p;
+  return last;
+}
+
+/* File names compare as the system does: without case on Windows. */
+static bool same_name(const char *a, const char *b) {
+  if (!TW_PLAT_WINDOWS) return strcmp(a, b) == 0;
+  for (; *a && *b; a++, b++) {
+    const int x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a, y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+    if (x != y) return false;
+  }
+  return *a == *b;
+}
+
+/* A program's file name: on Windows, a name without an extension gets
+ * ".exe" (as PATHEXT would have it; a name given with its extension is
+ * taken as it is). malloc'ed. */
+static char *program_name(const char *name) {
+  const char *base = last_sep(name);
+  base = base ? base + 1 : name;
+  const bool add = TW_PLAT_WINDOWS && !strchr(base, '.');
+  const size_t n = strlen(name) + sizeof TW_EXE_SUFFIX;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s%s", name, add ? TW_EXE_SUFFIX : "");
+  return p;
+}
+
 /* The first of names on PATH, searched as wasm-component-ld searches it:
  * directory by directory, each name in turn, skipping this program. An
  * empty entry (leading, trailing, or "::") is the working directory, as
- * POSIX's PATH has it. *which is the index of the name found; NULL if
- * none. */
+ * POSIX's PATH has it; on Windows (';' between entries) an empty entry is
+ * skipped, as cmd.exe and PowerShell skip it. *which is the index of the
+ * name found; NULL if none. */
 static char *search_path(const char *const *names, int nnames, int *which) {
-  const char *path = getenv("PATH");
+  const char *path = tw_plat_getenv("PATH");
   char *found = NULL;
   for (const char *dir = path; dir && !found;) {
-    const char *colon = strchr(dir, ':');
-    const size_t len = colon ? (size_t)(colon - dir) : strlen(dir);
-    for (int k = 0; k < nnames && !found; k++) {
+    const char *end = strchr(dir, TW_PATH_LIST_SEP);
+    const size_t len = end ? (size_t)(end - dir) : strlen(dir);
+    for (int k = 0; k < nnames && !found && (len || !TW_PLAT_WINDOWS); k++) {
       const size_t n = len + strlen(names[k]) + 3;
       char *cand = malloc(n);
       if (!cand) break;
-      snprintf(cand, n, "%.*s/%s", (int)(len ? len : 1), len ? dir : ".", names[k]);
+      snprintf(cand, n, "%.*s%c%s", (int)(len ? len : 1), len ? dir : ".", TW_DIR_SEPS[0],
+               names[k]);
       if (runnable(cand) && !is_self(cand)) found = cand, *which = k;
       else free(cand);
     }
-    dir = colon ? colon + 1 : NULL;
+    dir = end ? end + 1 : NULL;
   }
   return found;
 }
@@ -201,19 +328,19 @@ static char *search_path(const char *const *names, int nnames, int *which) {
 /* rust-lld is lld's generic driver: it links WebAssembly only when told
  * (-flavor wasm), however it was found. */
 static bool is_rust_lld(const char *path) {
-  const char *base = strrchr(path, '/');
+  const char *base = last_sep(path);
   base = base ? base + 1 : path;
-  return strcmp(base, "rust-lld") == 0 || strcmp(base, "rust-lld.exe") == 0;
+  return same_name(base, "rust-lld") || same_name(base, "rust-lld.exe");
 }
 
 /* The real linker (malloc'ed), or NULL after a message. TASKWRAP_WASM_LD
  * is a path, or a bare name looked up on PATH (as a shell would, this
- * program skipped); without it, wasm-ld or else rust-lld on PATH (so where
- * rustc puts its own rust-lld first on PATH, a system wasm-ld further on is
- * not taken). */
+ * program skipped); on Windows either may leave out ".exe". Without it,
+ * wasm-ld or else rust-lld on PATH (so where rustc puts its own rust-lld
+ * first on PATH, a system wasm-ld further on is not taken). */
 static char *find_linker(void) {
-  static const char *const names[] = {"wasm-ld", "rust-lld"};
-  const char *env = getenv("TASKWRAP_WASM_LD");
+  static const char *const names[] = {"wasm-ld" TW_EXE_SUFFIX, "rust-lld" TW_EXE_SUFFIX};
+  const char *env = tw_plat_getenv("TASKWRAP_WASM_LD");
   int which = 0;
   if (!env || !*env) {
     char *found = search_path(names, 2, &which);
@@ -223,21 +350,28 @@ static char *find_linker(void) {
               self_name);
     return found;
   }
-  if (!strchr(env, '/')) {
-    char *found = search_path(&env, 1, &which);
+  char *name = program_name(env);
+  if (!name) return perror(self_name), NULL;
+  if (!last_sep(env)) {
+    const char *given = name;
+    char *found = search_path(&given, 1, &which);
     if (!found)
       fprintf(stderr, "%s: error: TASKWRAP_WASM_LD: no '%s' on PATH (but %s itself)\n", self_name,
               env, self_name);
+    free(name);
     return found;
   }
-  if (is_self(env)) {
+  /* A path: as given, or with ".exe" when only that is there. */
+  if (!runnable(name) || runnable(env)) strcpy(name, env);
+  if (is_self(name)) {
     fprintf(stderr,
             "%s: error: TASKWRAP_WASM_LD (%s) is %s itself, which would run itself: set it "
             "to the real wasm-ld\n",
             self_name, env, self_name);
+    free(name);
     return NULL;
   }
-  return strdup(env);
+  return name;
 }
 
 /* Set in the linker's environment. The linker runs this program again
@@ -265,7 +399,7 @@ static int run_linker(int argc, char **argv) {
  * rewrite options only, parsed as wasm-taskwrap parses them). Returns 0 and
  * a message on a bad flag. The words live in a copy kept in *keep. */
 static int parse_flags(tw_option_parser *p, strs *keep, char *msg, size_t cap) {
-  const char *env = getenv("TASKWRAP_FLAGS");
+  const char *env = tw_plat_getenv("TASKWRAP_FLAGS");
   char *copy = strdup(env ? env : ""), *save = NULL;
   strs w = {0};
   push(keep, copy);
@@ -277,6 +411,9 @@ static int parse_flags(tw_option_parser *p, strs *keep, char *msg, size_t cap) {
     ok = r == 1;
   }
   const char *conflict = ok ? tw_options_conflict(p->opts) : NULL;
+  if (ok && !conflict && !tw_have_wabt() && p->opts->verify == TW_VERIFY_FULL)
+    conflict = "this build has no libwabt: --verify=full validates with libwabt; "
+               "--verify=fast checks what wasm-taskwrap wrote";
   if (conflict) snprintf(msg, cap, "%s", conflict), ok = 0;
   free(w.v);
   return ok;
@@ -287,10 +424,7 @@ static int parse_flags(tw_option_parser *p, strs *keep, char *msg, size_t cap) {
  * ld's unlink_if_ordinary): a module left there would be newer than its
  * objects, so a build system would take it as up to date, the next build
  * would not link again, and the module would ship without its wrappers. */
-static void remove_output(const char *path) {
-  struct stat st;
-  if (lstat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) unlink(path);
-}
+static void remove_output(const char *path) { tw_plat_remove_ordinary(path); }
 
 /* wasm-taskwrap's message: at an offset in the module, or about the file. */
 static void report(const char *output, const tw_result *res) {
@@ -324,10 +458,11 @@ static int rewrite(const char *output, const tw_options *o) {
 }
 
 int main(int argc, char **argv) {
+  tw_plat_args(&argc, &argv);
   argv0 = argv[0];
-  const char *nested = getenv(nested_env);
+  const char *nested = tw_plat_getenv(nested_env);
   if (nested && *nested) {
-    const char *env = getenv("TASKWRAP_WASM_LD");
+    const char *env = tw_plat_getenv("TASKWRAP_WASM_LD");
     fprintf(stderr,
             "%s: error: run again by the linker it runs (TASKWRAP_WASM_LD=%s): that linker "
             "leads back to %s; set TASKWRAP_WASM_LD to the real wasm-ld\n",

@@ -1,5 +1,4 @@
 /* Rewrite options (options.h). */
-#define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,8 +106,10 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
     const char *colon = v ? strrchr(v, ':') : NULL;
     if (!colon || colon == v || colon[1] == 0) return fail(msg, cap, "%s needs MODULE:NAME", a);
     free(p->output_module);
-    p->output_module = strndup(v, (size_t)(colon - v));
+    p->output_module = malloc((size_t)(colon - v) + 1); /* strndup: not in C11 */
     if (!p->output_module) return fail(msg, cap, "%s", "out of memory");
+    memcpy(p->output_module, v, (size_t)(colon - v));
+    p->output_module[colon - v] = 0;
     o->stub_output_module = p->output_module;
     o->stub_output_name = colon + 1;
     const char *problem = tw_output_import_problem(o->stub_output_module, o->stub_output_name);

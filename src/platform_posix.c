@@ -10,14 +10,17 @@
 #define _DARWIN_C_SOURCE 1 /* macOS: the same */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +42,24 @@
 #ifndef MAP_NORESERVE /* address space is never reserved up front there */
 #define MAP_NORESERVE 0
 #endif
+
+/* ---- names and the process ---------------------------------------------------- */
+
+void tw_plat_args(int *argc, char ***argv) { (void)argc, (void)argv; }
+
+void tw_plat_binary_stdio(void) {}
+
+const char *tw_plat_getenv(const char *name) { return getenv(name); }
+
+bool tw_plat_is_terminal(int fd) { return isatty(fd) == 1; }
+
+bool tw_plat_glob_match(const char *pattern, const char *name) {
+  return fnmatch(pattern, name, 0) == 0;
+}
+
+const char *tw_plat_strerror(int e) { return strerror(e); }
+
+const char *tw_plat_signal_name(int sig) { return strsignal(sig); }
 
 /* ---- memory --------------------------------------------------------------------- */
 
@@ -114,8 +135,29 @@ long long tw_plat_pread(int fd, void *dst, size_t n, uint64_t off) {
   return (long long)pread(fd, dst, n, (off_t)off);
 }
 
+FILE *tw_plat_fopen(const char *path, const char *mode) { return fopen(path, mode); }
+
+long long tw_plat_read(int fd, void *dst, size_t n) { return (long long)read(fd, dst, n); }
+
+long long tw_plat_write(int fd, const void *src, size_t n) {
+  return (long long)write(fd, src, n);
+}
+
+int tw_plat_close(int fd) { return close(fd); }
+
+bool tw_plat_fsync(int fd) { return fsync(fd) == 0; }
+
+long long tw_plat_tell(int fd) { return (long long)lseek(fd, 0, SEEK_CUR); }
+
+bool tw_plat_empty(int fd) { return ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0; }
+
 long long tw_plat_copy_range(int in_fd, uint64_t *off, int out_fd, size_t n) {
   return tw_fast_copy_range(in_fd, off, out_fd, n);
+}
+
+void tw_plat_remove_ordinary(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) unlink(path);
 }
 
 /* Do two directory names lead to the same directory? */
@@ -123,8 +165,6 @@ bool tw_same_dir(const char *a, const char *b) {
   char ra[PATH_MAX], rb[PATH_MAX];
   return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
 }
-
-bool tw_plat_is_fd_dir(const char *dir) { return tw_fast_is_fd_dir(dir); }
 
 size_t tw_plat_fpending(FILE *f) {
 #if defined(TW_HAVE_FPENDING)
@@ -137,12 +177,170 @@ size_t tw_plat_fpending(FILE *f) {
 #endif
 }
 
-/* ---- temporary files ------------------------------------------------------------ */
+/* ---- the output ------------------------------------------------------------------ */
 
 static bool path_fail(tw_err *err, const char *what) {
   tw_err_set(err, TW_ERR_IO, 0, "%s: %s", what, strerror(errno));
   return false;
 }
+
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return strdup(".");
+  if (slash == path) return strdup("/");
+  return strndup(path, (size_t)(slash - path));
+}
+
+/* N when path is a name in this process's descriptor table
+ * (tw_fast_is_fd_dir: /proc/self/fd/N on Linux, where /dev/fd/N,
+ * /dev/stdout and /dev/stderr lead; /dev/fd/N elsewhere); else -1. */
+static int own_descriptor(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash[1] < '0' || slash[1] > '9') return -1;
+  char *end;
+  const long n = strtol(slash + 1, &end, 10);
+  if (*end || n > INT_MAX) return -1;
+  char *dir = dir_of(path);
+  const bool ours = dir && tw_fast_is_fd_dir(dir);
+  free(dir);
+  return ours ? (int)n : -1;
+}
+
+/* The file a path names, symbolic links followed by name, so that its
+ * directory is known (a dangling link names the file it would create);
+ * NULL with err set on failure. *own is set to the first of this process's
+ * descriptors the links pass through, or -1. */
+static char *follow_links(const char *path, int *own, tw_err *err) {
+  char *cur = strdup(path);
+  *own = -1;
+  for (int hops = 0; cur && hops < 40; hops++) {
+    if (*own < 0) *own = own_descriptor(cur);
+    struct stat st;
+    if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) return cur;
+    char target[PATH_MAX];
+    const ssize_t n = readlink(cur, target, sizeof target - 1);
+    if (n < 0) {
+      path_fail(err, "cannot read the output's symbolic link");
+      free(cur);
+      return NULL;
+    }
+    target[n] = 0;
+    char *next = NULL;
+    const char *slash = strrchr(cur, '/');
+    if (target[0] == '/' || !slash) {
+      next = strdup(target);
+    } else { /* relative to the link's own directory */
+      const size_t dir = (size_t)(slash - cur) + 1;
+      next = malloc(dir + (size_t)n + 1);
+      if (next) memcpy(next, cur, dir), memcpy(next + dir, target, (size_t)n + 1);
+    }
+    free(cur);
+    cur = next;
+  }
+  if (cur) {
+    errno = ELOOP;
+    path_fail(err, "cannot follow the output's symbolic links");
+    free(cur);
+  } else {
+    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory");
+  }
+  return NULL;
+}
+
+int tw_plat_output_descriptor(const char *path) {
+  tw_err err = {0};
+  int own = -1;
+  char *file = follow_links(path, &own, &err);
+  if (!file) return -1;
+  free(file);
+  return own;
+}
+
+/* A device, a FIFO or a socket, opened by the name given (the kernel
+ * follows its links, /proc's included); one of our own descriptors is
+ * duplicated instead, since a socket cannot be opened by a /proc name. */
+static int open_special(const char *path, int own, const struct stat *st, tw_err *err) {
+  struct stat o;
+  if (own >= 0 && fstat(own, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino) {
+    const int fd = fcntl(own, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) path_fail(err, "cannot open output");
+    return fd;
+  }
+  if (S_ISSOCK(st->st_mode)) {
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof a.sun_path) {
+      errno = ENAMETOOLONG;
+      return path_fail(err, "cannot connect to the output socket"), -1;
+    }
+    strcpy(a.sun_path, path);
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0) return fd;
+    path_fail(err, "cannot connect to the output socket");
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  const int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) path_fail(err, "cannot open output");
+  return fd;
+}
+
+/* The mode a replaced file keeps, or a new file's 0666 & ~umask. */
+static mode_t output_mode(const struct stat *st, bool exists) {
+  if (exists) return st->st_mode & 07777;
+  const mode_t mask = umask(0);
+  umask(mask);
+  return 0666 & ~mask;
+}
+
+/* A regular file to replace (st, or NULL for a new one): file must still
+ * be the file the name led to. */
+static bool replaced(tw_output *o, char *file, const struct stat *st, tw_err *err) {
+  struct stat named;
+  if (st && (stat(file, &named) != 0 || named.st_dev != st->st_dev || named.st_ino != st->st_ino))
+    return tw_err_set(err, TW_ERR_IO, 0,
+                      "cannot replace output: its links lead to a file that has no name "
+                      "(deleted, or another process's descriptor)"),
+           false;
+  if (!(o->dir = dir_of(file))) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
+  o->file = file;
+  o->mode = (unsigned)output_mode(st, st != NULL);
+  return true;
+}
+
+bool tw_plat_output_open(tw_output *o, const char *path, tw_err *err) {
+  o->fd = -1, o->file = NULL, o->dir = NULL, o->mode = 0;
+  if (!*path) {
+    errno = ENOENT;
+    return path_fail(err, "cannot write output");
+  }
+  /* What the name leads to, as the kernel follows it. */
+  struct stat st;
+  const bool exists = stat(path, &st) == 0;
+  if (!exists && errno != ENOENT) return path_fail(err, "cannot write output");
+  if (exists && S_ISDIR(st.st_mode)) {
+    errno = EISDIR;
+    return path_fail(err, "cannot write output");
+  }
+  int own;
+  char *file = follow_links(path, &own, err);
+  if (!file) return false;
+  /* Nothing that is not a regular file is ever replaced. */
+  if (exists && !S_ISREG(st.st_mode)) {
+    free(file);
+    return (o->fd = open_special(path, own, &st, err)) >= 0;
+  }
+  if (replaced(o, file, exists ? &st : NULL, err)) return true;
+  free(file);
+  return false;
+}
+
+void tw_plat_output_free(tw_output *o) {
+  free(o->file);
+  free(o->dir);
+  o->file = o->dir = NULL;
+}
+
+/* ---- temporary files ------------------------------------------------------------ */
 
 /* "DIR/.twXXXXXX" with a fresh suffix each call: short, so that it fits
  * wherever the destination's own name does (NAME_MAX), and hidden. */

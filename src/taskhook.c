@@ -2,7 +2,6 @@
  * docs/abi.md, "Export roles" under the ABI of docs/abi.md, "Choosing the
  * ABI", and planning the wrappers into the edit. Lookups go through hash
  * tables so that the cost stays linear in the number of exports. */
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "name.h"
 #include "opcodes.h"
 #include "plan.h"
+#include "platform.h"
 #include "recognise.h"
 #include "section.h"
 #include "taskwrap.h"
@@ -284,10 +284,10 @@ static bool filtered(const tw_module *m, const tw_export *x, tw_role r, const tw
   memcpy(buf, name, len);
   buf[len] = 0;
   for (size_t k = 0; k < o->exclude_count; k++)
-    if (fnmatch(o->exclude[k], buf, 0) == 0) return true;
+    if (tw_plat_glob_match(o->exclude[k], buf)) return true;
   if (o->only_count == 0) return false;
   for (size_t k = 0; k < o->only_count; k++)
-    if (fnmatch(o->only[k], buf, 0) == 0) return false;
+    if (tw_plat_glob_match(o->only[k], buf)) return false;
   return true;
 }
 

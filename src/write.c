@@ -38,19 +38,17 @@
  * it is that write's error, "File too large", like a full file system: it
  * is blocked around each write and taken back. Only a SIGXFSZ sent from
  * outside, while its action is the default, is held back like the others;
- * where it is ignored (wasm-taskwrap ignores it), it does nothing. */
-#define _DEFAULT_SOURCE 1  /* glibc and musl: POSIX 2008 and strndup */
-#define _DARWIN_C_SOURCE 1 /* macOS: the same */
+ * where it is ignored (wasm-taskwrap ignores it), it does nothing.
+ *
+ * What a name leads to and the temporary file are the platform layer's
+ * (platform.h, "the output" and "tw_temp"): the above is its POSIX code.
+ * On Windows there are no links to follow by hand and no descriptor
+ * names; NUL, CON and pipes are written into, and the console's control
+ * events stand for the signals (platform_win32.c). */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "io.h"
@@ -74,7 +72,7 @@ typedef struct writer {
 } writer;
 
 static bool io_fail(writer *w, const char *what) {
-  tw_err_set(w->err, TW_ERR_IO, 0, "%s: %s", what, strerror(errno));
+  tw_err_set(w->err, TW_ERR_IO, 0, "%s: %s", what, tw_plat_strerror(errno));
   return false;
 }
 
@@ -88,14 +86,14 @@ static bool too_large(writer *w, const char *what) {
 static bool interrupted(writer *w) {
   const int sig = tw_plat_pending_signal();
   if (sig == 0) return false;
-  tw_err_set(w->err, TW_ERR_IO, 0, "interrupted by signal %d (%s)", sig, strsignal(sig));
+  tw_err_set(w->err, TW_ERR_IO, 0, "interrupted by signal %d (%s)", sig, tw_plat_signal_name(sig));
   return true;
 }
 
 static bool write_all(writer *w, const uint8_t *p, size_t n) {
   while (n > 0) {
     if (interrupted(w)) return false;
-    const ssize_t k = write(w->fd, p, n < BOUNCE ? n : BOUNCE);
+    const long long k = tw_plat_write(w->fd, p, n < BOUNCE ? n : BOUNCE);
     if (k < 0) {
       if (errno == EINTR) continue;
       if (errno == EFBIG) return too_large(w, "cannot write output");
@@ -194,179 +192,46 @@ int tw_write_stop(void) { return tw_plat_pending_signal() != 0; }
 /* ---- into a file ----------------------------------------------------------------- */
 
 static bool path_fail(tw_err *err, const char *what) {
-  tw_err_set(err, TW_ERR_IO, 0, "%s: %s", what, strerror(errno));
+  tw_err_set(err, TW_ERR_IO, 0, "%s: %s", what, tw_plat_strerror(errno));
   return false;
 }
 
-static char *dir_of(const char *path) {
-  const char *slash = strrchr(path, '/');
-  if (!slash) return strdup(".");
-  if (slash == path) return strdup("/");
-  return strndup(path, (size_t)(slash - path));
-}
+int tw_output_descriptor(const char *path) { return tw_plat_output_descriptor(path); }
 
-/* N when path is a name in this process's descriptor table (platform.h,
- * tw_plat_is_fd_dir: /proc/self/fd/N on Linux, where /dev/fd/N,
- * /dev/stdout and /dev/stderr lead; /dev/fd/N elsewhere); else -1. */
-static int own_descriptor(const char *path) {
-  const char *slash = strrchr(path, '/');
-  if (!slash || slash[1] < '0' || slash[1] > '9') return -1;
-  char *end;
-  const long n = strtol(slash + 1, &end, 10);
-  if (*end || n > INT_MAX) return -1;
-  char *dir = dir_of(path);
-  const bool ours = dir && tw_plat_is_fd_dir(dir);
-  free(dir);
-  return ours ? (int)n : -1;
-}
-
-/* The file a path names, symbolic links followed by name, so that its
- * directory is known (a dangling link names the file it would create);
- * NULL with err set on failure. *own is set to the first of this process's
- * descriptors the links pass through, or -1. */
-static char *follow_links(const char *path, int *own, tw_err *err) {
-  char *cur = strdup(path);
-  *own = -1;
-  for (int hops = 0; cur && hops < 40; hops++) {
-    if (*own < 0) *own = own_descriptor(cur);
-    struct stat st;
-    if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) return cur;
-    char target[PATH_MAX];
-    const ssize_t n = readlink(cur, target, sizeof target - 1);
-    if (n < 0) {
-      path_fail(err, "cannot read the output's symbolic link");
-      free(cur);
-      return NULL;
-    }
-    target[n] = 0;
-    char *next = NULL;
-    const char *slash = strrchr(cur, '/');
-    if (target[0] == '/' || !slash) {
-      next = strdup(target);
-    } else { /* relative to the link's own directory */
-      const size_t dir = (size_t)(slash - cur) + 1;
-      next = malloc(dir + (size_t)n + 1);
-      if (next) memcpy(next, cur, dir), memcpy(next + dir, target, (size_t)n + 1);
-    }
-    free(cur);
-    cur = next;
-  }
-  if (cur) {
-    errno = ELOOP;
-    path_fail(err, "cannot follow the output's symbolic links");
-    free(cur);
-  } else {
-    tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory");
-  }
-  return NULL;
-}
-
-int tw_output_descriptor(const char *path) {
-  tw_err err = {0};
-  int own = -1;
-  char *file = follow_links(path, &own, &err);
-  if (!file) return -1;
-  free(file);
-  return own;
-}
-
-/* A device, a FIFO or a socket, opened by the name given (the kernel
- * follows its links, /proc's included); one of our own descriptors is
- * duplicated instead, since a socket cannot be opened by a /proc name. */
-static int open_special(const char *path, int own, const struct stat *st, tw_err *err) {
-  struct stat o;
-  if (own >= 0 && fstat(own, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino) {
-    const int fd = fcntl(own, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) path_fail(err, "cannot open output");
-    return fd;
-  }
-  if (S_ISSOCK(st->st_mode)) {
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof a.sun_path) {
-      errno = ENAMETOOLONG;
-      return path_fail(err, "cannot connect to the output socket"), -1;
-    }
-    strcpy(a.sun_path, path);
-    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0) return fd;
-    path_fail(err, "cannot connect to the output socket");
-    if (fd >= 0) close(fd);
-    return -1;
-  }
-  const int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) path_fail(err, "cannot open output");
-  return fd;
-}
-
-/* The mode a replaced file keeps, or a new file's 0666 & ~umask. */
-static mode_t output_mode(const struct stat *st, bool exists) {
-  if (exists) return st->st_mode & 07777;
-  const mode_t mask = umask(0);
-  umask(mask);
-  return 0666 & ~mask;
-}
-
-/* Written into as it is: nothing is held back (an open that waits for a
- * FIFO's reader, a write to a stalled one, end as signals end them). */
-static bool write_into(const char *path, int own, const struct stat *st, tw_err *err,
-                       bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx) {
-  const int fd = open_special(path, own, st, err);
-  bool ok = fd >= 0 && write_fn(fd, ctx, err);
-  if (fd >= 0 && close(fd) != 0 && ok) ok = path_fail(err, "cannot write output");
-  return ok;
-}
-
-/* A regular file (st, or NULL for a new one) replaced through a temporary
- * file, with the signals held back. */
-static bool replace(char *file, const struct stat *st, bool do_fsync, tw_err *err,
+/* A regular file (o->file, or a free name) replaced through a temporary
+ * file in its directory, with the signals held back. */
+static bool replace(const tw_output *o, bool do_fsync, tw_err *err,
                     bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx) {
-  struct stat named;
-  if (st && (stat(file, &named) != 0 || named.st_dev != st->st_dev || named.st_ino != st->st_ino))
-    return tw_err_set(err, TW_ERR_IO, 0,
-                      "cannot replace output: its links lead to a file that has no name "
-                      "(deleted, or another process's descriptor)"),
-           false;
-  char *dir = dir_of(file);
-  if (!dir) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
-  tw_temp t = {-1, NULL, 0};
+  tw_temp t = {-1, NULL, 0, do_fsync};
   tw_plat_hold_signals();
-  bool ok = tw_plat_temp_create(&t, dir, output_mode(st, st != NULL), err) &&
-            write_fn(t.fd, ctx, err);
-  if (ok && do_fsync && fsync(t.fd) != 0) ok = path_fail(err, "cannot write output");
+  bool ok = tw_plat_temp_create(&t, o->dir, o->mode, err) && write_fn(t.fd, ctx, err);
+  if (ok && do_fsync && !tw_plat_fsync(t.fd)) ok = path_fail(err, "cannot write output");
   if (ok && tw_plat_pending_signal()) {
     tw_err_set(err, TW_ERR_IO, 0, "interrupted by signal %d", tw_plat_pending_signal());
     ok = false;
   }
   /* The rename is the last step: nothing can fail after the destination
    * is replaced. */
-  if (ok) ok = tw_plat_temp_replace(&t, dir, file, err);
+  if (ok) ok = tw_plat_temp_replace(&t, o->dir, o->file, err);
   tw_plat_temp_discard(&t); /* a named temporary file never outlives a failure */
   tw_plat_release_signals();
-  free(dir);
   return ok;
 }
 
+/* What is not a regular file is written into as it is: nothing is held
+ * back (an open that waits for a FIFO's reader, a write to a stalled one,
+ * end as signals end them). */
 bool tw_write_atomic(const char *path, bool do_fsync, tw_err *err,
                      bool (*write_fn)(int fd, void *ctx, tw_err *err), void *ctx) {
-  if (!*path) {
-    errno = ENOENT;
-    return path_fail(err, "cannot write output");
+  tw_output o;
+  if (!tw_plat_output_open(&o, path, err)) return false;
+  bool ok;
+  if (o.fd >= 0) {
+    ok = write_fn(o.fd, ctx, err);
+    if (tw_plat_close(o.fd) != 0 && ok) ok = path_fail(err, "cannot write output");
+  } else {
+    ok = replace(&o, do_fsync, err, write_fn, ctx);
   }
-  /* What the name leads to, as the kernel follows it. */
-  struct stat st;
-  const bool exists = stat(path, &st) == 0;
-  if (!exists && errno != ENOENT) return path_fail(err, "cannot write output");
-  if (exists && S_ISDIR(st.st_mode)) {
-    errno = EISDIR;
-    return path_fail(err, "cannot write output");
-  }
-  int own;
-  char *file = follow_links(path, &own, err);
-  if (!file) return false;
-  /* Nothing that is not a regular file is ever replaced. */
-  const bool ok = exists && !S_ISREG(st.st_mode)
-                      ? write_into(path, own, &st, err, write_fn, ctx)
-                      : replace(file, exists ? &st : NULL, do_fsync, err, write_fn, ctx);
-  free(file);
+  tw_plat_output_free(&o);
   return ok;
 }

@@ -53,6 +53,7 @@ packages=(
   libclang-rt-14-dev                 # libFuzzer and the sanitizer runtimes for clang
   python3 python3-venv               # test scripts; the venv of the pinned tools below
   lintian dpkg-dev file              # the .deb tests: lintian; dpkg-shlibdeps for cpack
+  gcc-mingw-w64-x86-64 wine64        # the Windows build (tests/windows), run under wine
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2015  # COND && ok || fail: ok returns 0
+# win-files: the output file on Windows (wasm-taskwrap.exe under wine),
+# against the Linux tool's output and messages for the same command:
+#   - -o onto an existing, larger file: replaced, contents the Linux output;
+#   - -o onto a read-only file (attrib shows R): replaced, and read-only
+#     still, as the POSIX build replaces a file of mode 0444;
+#   - a failed run (not a module; a bad hook) leaves no output file, an
+#     existing one as it was, and no .tw* temporary in the directory;
+#   - -o into a directory that does not exist: exit 1, the Linux message
+#     (the path spelt with \ as well as /);
+#   - -o onto the input, by another spelling (.\NAME): refused, input intact;
+#   - -o NUL: exit 0, nothing written anywhere;
+#   - names with spaces and outside ASCII (Latin and CJK), relative and as
+#     Z:\ paths, as input, output and in a message.
+#   files.sh FIXTURES_DIR WORKDIR
+# env: TW_WIN_CLI, TW_REF, WAT2WASM, and wine.sh's.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../lib.sh"
+. "$here/wine.sh"
+fixtures=$(cd "$1" && pwd) work=$2
+: "${TW_WIN_CLI:?}" "${TW_REF:?}" "${WAT2WASM:?}"
+rm -rf "$work"
+mkdir -p "$work/lin" "$work/win"
+cd "$work"
+
+"$WAT2WASM" --debug-names "$fixtures/example.wat" -o example.wasm
+"$WAT2WASM" "$fixtures/bad-callback-type.wat" -o badhook.wasm
+echo "not a module" > notwasm.wasm
+"$TW_REF" example.wasm -o expected.wasm
+! cmp -s example.wasm expected.wasm || die "the example is not rewritten: no test"
+
+# lin ARGS... / win ARGS...: the tool in lin/ or win/; its status in $rc,
+# its standard error in lin.err or win.err, standard output in *.out.
+lin() { rc=0; (cd lin && "$TW_REF" "$@") > lin.out 2> lin.err || rc=$?; }
+win() { rc=0; (cd win && wrun "$TW_WIN_CLI" "$@") > win.out 2> win.err || rc=$?; }
+# temporaries DIR: the .tw* files left in DIR.
+# shellcheck disable=SC2010  # our own names
+temporaries() { ls -A "$1" | grep '^\.tw' || true; }
+put() { # FILE...: the inputs into both directories
+  for f in "$@"; do cp "$f" lin/; cp "$f" win/; done
+}
+put example.wasm badhook.wasm notwasm.wasm
+
+# ---- onto an existing file, larger than the output
+head -c 1000000 /dev/zero | tr '\0' x > win/existing.wasm
+win example.wasm -o existing.wasm
+if [ "$rc" = 0 ] && cmp -s expected.wasm win/existing.wasm && [ -z "$(temporaries win)" ]; then
+  ok "-o onto an existing file: replaced"
+else
+  fail "-o onto an existing file: exit $rc, $(stat -c %s win/existing.wasm) bytes: $(cat win.err)"
+fi
+
+# ---- onto a read-only file
+echo "old contents" > win/ro.wasm
+chmod a-w win/ro.wasm
+rc=0; (cd win && wrun cmd /c attrib ro.wasm) > attrib.out 2>&1 || rc=$?
+if [ "$rc" = 0 ] && grep -q -E '^[A-Z ]*R[A-Z ]* .*ro\.wasm' attrib.out; then
+  ok "attrib shows ro.wasm read-only"
+else
+  fail "attrib does not show ro.wasm read-only (exit $rc): $(cat attrib.out)"
+fi
+win example.wasm -o ro.wasm
+# Replaced, and read-only still: as the POSIX build replaces a file of mode
+# 0444 (src/platform_win32.c says so); wine shows the attribute as a mode
+# without write bits.
+if [ "$rc" = 0 ] && cmp -s expected.wasm win/ro.wasm && [ "$(stat -c %A win/ro.wasm | tr -d -c w)" = "" ]; then
+  ok "-o onto a read-only file: replaced, read-only still"
+else
+  fail "-o onto a read-only file: exit $rc, mode $(stat -c %A win/ro.wasm), contents $(head -c 20 win/ro.wasm | od -An -c | head -n 1): $(cat win.err)"
+fi
+[ -z "$(temporaries win)" ] || fail "a temporary left after the read-only case: $(temporaries win)"
+chmod u+w win/ro.wasm
+
+# ---- failures leave nothing, and an existing output as it was
+for bad in notwasm badhook; do
+  lin "$bad.wasm" -o "$bad.out.wasm"
+  lrc=$rc
+  win "$bad.wasm" -o "$bad.out.wasm"
+  if [ "$rc" = 1 ] && [ "$lrc" = 1 ] && cmp -s lin.err win.err && [ ! -e "win/$bad.out.wasm" ] &&
+    [ -z "$(temporaries win)" ]; then
+    ok "$bad: exit 1 with the Linux message, no output, no temporary"
+  else
+    fail "$bad: exit $rc (Linux $lrc), output $(ls win/"$bad".out.wasm 2>&1), temporaries $(temporaries win)"
+    diff lin.err win.err | cat -A || true
+  fi
+  echo "earlier output" > "win/$bad.kept.wasm"
+  win "$bad.wasm" -o "$bad.kept.wasm"
+  if [ "$rc" = 1 ] && [ "$(cat "win/$bad.kept.wasm")" = "earlier output" ] && [ -z "$(temporaries win)" ]; then
+    ok "$bad: an existing output left as it was"
+  else
+    fail "$bad: exit $rc, the existing output now $(head -c 20 "win/$bad.kept.wasm" | od -An -c | head -n 1)"
+  fi
+done
+
+# ---- into a directory that does not exist; \ as well as /
+for sep in / '\'; do
+  lin example.wasm -o nodir/out.wasm
+  lrc=$rc
+  win example.wasm -o "nodir${sep}out.wasm"
+  sed -i 's|nodir\\out|nodir/out|' win.err
+  if [ "$rc" = 1 ] && [ "$lrc" = 1 ] && cmp -s lin.err win.err && [ ! -e win/nodir ]; then
+    ok "-o nodir${sep}out.wasm: exit 1, $(cat win.err)"
+  else
+    fail "-o nodir${sep}out.wasm: exit $rc (Linux $lrc)"; diff lin.err win.err | cat -A || true
+  fi
+done
+
+# ---- onto the input by another spelling
+cp example.wasm win/self.wasm
+cp example.wasm lin/self.wasm
+lin self.wasm -o ./self.wasm
+lrc=$rc
+win self.wasm -o '.\self.wasm'
+sed -i 's|\.\\self|./self|' win.err
+if [ "$rc" = 1 ] && [ "$lrc" = 1 ] && cmp -s lin.err win.err && cmp -s example.wasm win/self.wasm; then
+  ok "-o .\\self.wasm onto self.wasm: refused as on Linux, the input intact"
+else
+  fail "-o .\\self.wasm onto self.wasm: exit $rc (Linux $lrc), input $(cmp -s example.wasm win/self.wasm && echo intact || echo changed)"
+  diff lin.err win.err | cat -A || true
+fi
+
+# ---- -o NUL
+before=$(ls -A win)
+win example.wasm -o NUL
+if [ "$rc" = 0 ] && [ ! -s win.err ] && [ ! -s win.out ] && [ "$(ls -A win)" = "$before" ]; then
+  ok "-o NUL: exit 0, nothing written"
+else
+  fail "-o NUL: exit $rc, new files: $(comm -13 <(echo "$before") <(ls -A win)): $(cat win.err)"
+fi
+
+# ---- spaces and names outside ASCII
+mkdir -p "win/with spaces" "lin/with spaces"
+for n in 'ünïcødé módule' '模块 名'; do
+  cp example.wasm "win/with spaces/$n.wasm"
+  win "with spaces/$n.wasm" -o "with spaces/out $n.wasm"
+  if [ "$rc" = 0 ] && cmp -s expected.wasm "win/with spaces/out $n.wasm" && [ ! -s win.err ]; then
+    ok "\"with spaces/$n.wasm\" -o \"with spaces/out $n.wasm\""
+  else
+    fail "\"with spaces/$n.wasm\" -o \"with spaces/out $n.wasm\": exit $rc: $(cat win.err); $(ls win/with\ spaces)"
+  fi
+  rm -f "win/with spaces/out $n.wasm"
+  abs=$(winpath "$PWD/win/with spaces")
+  win "$abs\\$n.wasm" -o "$abs\\out $n.wasm"
+  if [ "$rc" = 0 ] && cmp -s expected.wasm "win/with spaces/out $n.wasm"; then
+    ok "\"$abs\\$n.wasm\" -o \"$abs\\out $n.wasm\""
+  else
+    fail "\"$abs\\$n.wasm\" -o \"$abs\\out $n.wasm\": exit $rc: $(cat win.err)"
+  fi
+  # In a message: the name as given, in UTF-8 as on Linux.
+  cp notwasm.wasm "win/with spaces/bad $n.wasm"
+  cp notwasm.wasm "lin/with spaces/bad $n.wasm"
+  lin "with spaces/bad $n.wasm" -o x.wasm
+  win "with spaces/bad $n.wasm" -o x.wasm
+  if [ "$rc" = 1 ] && cmp -s lin.err win.err; then
+    ok "a message naming \"with spaces/bad $n.wasm\" as on Linux"
+  else
+    fail "a message naming \"with spaces/bad $n.wasm\": exit $rc"; diff lin.err win.err | cat -A || true
+  fi
+done
+[ -z "$(temporaries win)" ] && [ -z "$(temporaries "win/with spaces")" ] ||
+  fail "temporaries left: $(temporaries win) $(temporaries "win/with spaces")"
+
+# Sabotage: the checks above see a leftover temporary and a changed byte.
+touch win/.twSABOTAGE
+[ -n "$(temporaries win)" ] && ok "sabotage: a .tw* temporary is seen" ||
+  fail "sabotage: a .tw* temporary goes unseen"
+rm win/.twSABOTAGE
+cp expected.wasm sabotage.wasm
+flip_byte sabotage.wasm 8
+! cmp -s expected.wasm sabotage.wasm && ok "sabotage: a changed byte is seen" ||
+  fail "sabotage: a changed byte goes unseen"
+summary
