@@ -323,6 +323,15 @@ static int run(cli *cp) {
   cli c = *cp;
   int rc = EXIT_OK;
   if (c.check) return run_check(&c);
+  /* A descriptor the output names (-, /dev/fd/N) must be open before the
+   * input is opened, which would otherwise take its number and be called
+   * the output. */
+  const int out_fd = c.output ? output_fd(c.output) : -1;
+  if (out_fd >= 0 && !tw_plat_fd_is_open(out_fd)) {
+    fprintf(stderr, "wasm-taskwrap: %s: error: cannot write output: %s\n", output_name(&c),
+            tw_plat_strerror(EBADF));
+    return EXIT_BAD;
+  }
   const char *name = display_name(c.input);
   c.opts.input_name = name;
   tw_result *res = NULL;

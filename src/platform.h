@@ -54,6 +54,8 @@ void tw_plat_binary_stdio(void);
 const char *tw_plat_getenv(const char *name);
 /* Is fd a terminal (Windows: a console, not the NUL device)? */
 bool tw_plat_is_terminal(int fd);
+/* Is descriptor fd open (a number the next open cannot take)? */
+bool tw_plat_fd_is_open(int fd);
 /* strerror's text, in glibc's words wherever the C library's differ
  * (msvcrt's ENOMEM is "Not enough space"). */
 const char *tw_plat_strerror(int e);

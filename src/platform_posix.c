@@ -53,6 +53,8 @@ const char *tw_plat_getenv(const char *name) { return getenv(name); }
 
 bool tw_plat_is_terminal(int fd) { return isatty(fd) == 1; }
 
+bool tw_plat_fd_is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
+
 bool tw_plat_glob_match(const char *pattern, const char *name) {
   return fnmatch(pattern, name, 0) == 0;
 }

@@ -148,6 +148,8 @@ bool tw_plat_is_terminal(int fd) {
          GetConsoleMode(h, &mode);
 }
 
+bool tw_plat_fd_is_open(int fd) { return handle_of(fd) != INVALID_HANDLE_VALUE; }
+
 const char *tw_plat_strerror(int e) {
   switch (e) {
   case ENOMEM: return "Cannot allocate memory";

@@ -169,6 +169,14 @@ using Work = tw_wabt_status (*)(const void* ctx, std::vector<uint8_t>* out, tw_w
 // the parent, not a death by SIGXFSZ that would read as a libwabt crash.
 void become_worker(pid_t parent) { tw_plat_worker_start(static_cast<long>(parent)); }
 
+// The signals a process raises itself: an assertion's abort, a fault. Any
+// other came from outside (kill -9, the OOM killer) and says nothing of the
+// module.
+bool raised_by_worker(int sig) {
+  return sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL ||
+         sig == SIGTRAP || sig == SIGSYS;
+}
+
 // Run `work` in a forked child and bring its status, diagnostic and output
 // back through a pipe. Found by fuzzing: libwabt 1.0.32 has assertions that
 // fire on some modules (a bare call_ref, out-of-range local names, ...); in
@@ -240,10 +248,15 @@ tw_wabt_status isolated(Work work, const void* ctx, std::vector<uint8_t>* out,
   if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0 || msg.size() < header) {
     if (diag) {
       std::memset(diag, 0, sizeof *diag);
-      if (WIFSIGNALED(wst))
+      if (WIFSIGNALED(wst) && raised_by_worker(WTERMSIG(wst)))
         std::snprintf(diag->message, sizeof diag->message,
                       "libwabt 1.0.32 aborted on this module (signal %d, a libwabt bug)",
                       WTERMSIG(wst));
+      else if (WIFSIGNALED(wst))
+        std::snprintf(diag->message, sizeof diag->message,
+                      "libwabt's worker process was killed by signal %d (%s), not by the "
+                      "module (out of memory, or a kill from outside)",
+                      WTERMSIG(wst), tw_plat_signal_name(WTERMSIG(wst)));
       else
         std::snprintf(diag->message, sizeof diag->message, "libwabt's worker process failed");
     }

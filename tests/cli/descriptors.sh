@@ -6,10 +6,12 @@
 #   standard output is: the module is written through the descriptor, at its
 #   offset (a { ...; } > f group keeps what comes before and after it, >>
 #   appends), and --plan goes to standard error;
-# - an output that turns out to be the input once the input is open (/dev/fd/N
-#   of the descriptor the input was opened on, a link to it, /dev/stdout
-#   with standard output closed, /dev/stdin for "-"): exit 1, "the output is
-#   the input file", the input untouched;
+# - an output that turns out to be the input once the input is open
+#   (/dev/fd/N of the input's descriptor, /dev/stdin for "-", >> the input,
+#   its own name): exit 1, "the output is the input file", the input
+#   untouched; an output descriptor that is not open (/dev/fd/3 with 3
+#   closed, a link to it, -o - or /dev/stdout with standard output closed):
+#   exit 1, "Bad file descriptor", before the input can take its number;
 # - a signal that the caller blocked and left pending stops no write;
 # - a SIGXFSZ from outside does nothing (the tool ignores it; a write past
 #   the file size limit is cli-files').
@@ -56,27 +58,37 @@ echo old > named.wasm
   ok "a file by its own name is replaced" || fail "-o named.wasm: $(cat err.txt)"
 
 # --- the output is the input ------------------------------------------------------
-# The input is opened on the lowest free descriptor: 3 when 3 is closed,
-# 1 when standard output is closed.
-refused() { # WHAT: the last run: exit 1, the message, in.wasm as it was (each
-  # run starts from a fresh copy)
-  [ "$st" = 1 ] && grep -q 'error: the output is the input file' err.txt && cmp -s in.wasm small.wasm &&
+refused() { # WHAT [MESSAGE]: the last run: exit 1, the message, in.wasm as it
+  # was (each run starts from a fresh copy)
+  local msg=${2:-'error: the output is the input file'}
+  [ "$st" = 1 ] && grep -q "$msg" err.txt && cmp -s in.wasm small.wasm &&
     ok "$1: refused, the input untouched" ||
     fail "$1: exit $st, input $(cmp -s in.wasm small.wasm && echo untouched || echo CHANGED): $(cat err.txt)"
 }
+# A descriptor the output names that is not open is refused before the
+# input is opened: the input, opened on the lowest free descriptor (3 when 3
+# is closed, 1 when standard output is), would otherwise take its number.
+ebadf='error: cannot write output: Bad file descriptor'
 cp small.wasm in.wasm
 ( exec 3>&- 4>&-; exec "$cli" in.wasm -o /dev/fd/3 ) 2> err.txt
-st=$?; refused "-o /dev/fd/3, 3 the input's descriptor"
+st=$?; refused "-o /dev/fd/3, 3 not open" "$ebadf"
 ln -sf /dev/fd/3 to-fd3.wasm
 cp small.wasm in.wasm
 ( exec 3>&- 4>&-; exec "$cli" in.wasm -o to-fd3.wasm ) 2> err.txt
-st=$?; refused "-o LINK to /dev/fd/3"
+st=$?; refused "-o LINK to /dev/fd/3, 3 not open" "$ebadf"
 cp small.wasm in.wasm
 ( exec 3>&- 4>&-; exec "$cli" in.wasm -o /proc/self/fd/3 ) 2> err.txt
-st=$?; refused "-o /proc/self/fd/3"
+st=$?; refused "-o /proc/self/fd/3, 3 not open" "$ebadf"
 cp small.wasm in.wasm
 ( exec "$cli" in.wasm -o /dev/stdout >&- ) 2> err.txt
-st=$?; refused "-o /dev/stdout, standard output closed"
+st=$?; refused "-o /dev/stdout, standard output closed" "$ebadf"
+cp small.wasm in.wasm
+( exec "$cli" in.wasm -o - >&- ) 2> err.txt
+st=$?; refused "-o -, standard output closed" "$ebadf"
+# The input's own descriptor, named: the output is the input.
+cp small.wasm in.wasm
+( exec 3< in.wasm; exec "$cli" /dev/fd/3 -o /dev/fd/3 ) 2> err.txt
+st=$?; refused "/dev/fd/3 -o /dev/fd/3, 3 open on the input"
 cp small.wasm in.wasm
 ( exec "$cli" - -o /dev/stdin < in.wasm ) 2> err.txt
 st=$?; refused "- -o /dev/stdin < in.wasm"

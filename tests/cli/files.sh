@@ -314,6 +314,30 @@ mkfifo text-fifo
 ./reaper text-fifo "$cli" text.wasm -t -o text-fifo > reaper.txt 2>&1 &&
   ok "kill -9 of the tool ends libwabt's worker ($(cat reaper.txt))" || fail "$(cat reaper.txt)"
 
+# libwabt's worker ended by a signal from outside (kill -9, the OOM killer)
+# is not blamed on the module or on libwabt; control: one that aborts
+# (SIGABRT, as libwabt's assertions do) is reported as a libwabt bug. The
+# shim has the worker send itself the signal as it starts.
+for sig in KILL TERM ABRT; do
+  rm -f out-worker.wasm
+  ( ulimit -c 0
+    exec env TW_SHIM_WORKER="$(kill -l "$sig")" LD_PRELOAD="$PWD/shim.so" \
+      ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+      "$cli" --verify=full small.wasm -o out-worker.wasm ) 2> "err-worker-$sig.txt"
+  echo $? > "st-worker-$sig"
+done
+for sig in KILL TERM; do
+  n=$(kill -l "$sig")
+  [ "$(cat "st-worker-$sig")" = 1 ] && [ ! -e out-worker.wasm ] &&
+    grep -q "libwabt's worker process was killed by signal $n (.*), not by the module" "err-worker-$sig.txt" &&
+    ! grep -q 'libwabt bug' "err-worker-$sig.txt" &&
+    ok "--verify=full, libwabt's worker killed by SIG$sig: exit 1, said so, no output" ||
+    fail "worker killed by SIG$sig: exit $(cat "st-worker-$sig"): $(cat "err-worker-$sig.txt")"
+done
+[ "$(cat st-worker-ABRT)" = 1 ] && grep -q 'aborted on this module (signal 6, a libwabt bug)' err-worker-ABRT.txt &&
+  ok "control: a worker that aborts is reported as libwabt's bug" ||
+  fail "control, SIGABRT: exit $(cat st-worker-ABRT): $(cat err-worker-ABRT.txt)"
+
 # -t streams the text from libwabt's worker process: SIGINT while it runs
 # ends the worker too, and leaves the old output and no file.
 echo old > out-text.wat

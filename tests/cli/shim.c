@@ -9,7 +9,11 @@
  *                          being made), before the write;
  *   TW_SHIM_AT=poll        at its first poll (the wait for libwabt's worker
  *                          while -t writes text), before the poll.
- * Only the process that was started acts (not libwabt's worker, a fork). */
+ *   TW_SHIM_WORKER=N       a child forked by the started process (libwabt's
+ *                          worker) sends itself signal N as it starts: a
+ *                          kill from outside, or an abort, at a known point.
+ * Only the process that was started acts (not libwabt's worker, a fork),
+ * but for TW_SHIM_WORKER. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -94,4 +98,12 @@ int poll(struct pollfd *fds, nfds_t n, int timeout) {
   raise_at("poll");
   int (*real)(struct pollfd *, nfds_t, int) = dlsym(RTLD_NEXT, "poll");
   return real(fds, n, timeout);
+}
+
+pid_t fork(void) {
+  pid_t (*real)(void) = dlsym(RTLD_NEXT, "fork");
+  const pid_t pid = real();
+  const char *sig = getenv("TW_SHIM_WORKER");
+  if (pid == 0 && sig && getppid() == started) kill(getpid(), atoi(sig));
+  return pid;
 }
