@@ -114,8 +114,8 @@ lintian_unexpected() {
   grep -E '^[EW]: ' "$1" | grep -vE "^W: [^ ]+: ($lintian_allowed)( |$)" || true
 }
 # without PACKAGE FIELD: FIELD with PACKAGE's relation taken out.
-without() {
-  tr ',' '\n' <<< "$2" | grep -v "^[[:space:]]*$1\([[:space:]:(]\|$\)" | paste -sd, -
+without() { # (empty when PKG was the only one: grep then selects nothing)
+  { tr ',' '\n' <<< "$2" | grep -v "^[[:space:]]*$1\([[:space:]:(]\|$\)" || true; } | paste -sd, -
 }
 
 deb_dir=$WORK/deb
