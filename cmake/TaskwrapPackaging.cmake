@@ -69,7 +69,7 @@ This package holds the wasm-taskwrap and wasm-taskwrap-ld commands, the
 static C library with its header, a CMake package (find_package(taskwrap))
 and a pkg-config file.")
 # Depends: the shared libraries the executables link, as dpkg-shlibdeps
-# finds them (libc6, libstdc++6, libgcc-s1).
+# finds them (libc6: the commands carry the C++ runtime inside).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libtaskwrap.a and taskwrap.pc name libwabt's static archive by its path:
 # linking the library needs the package that has it; the commands do not.

@@ -1,9 +1,11 @@
 /* Segments to a file, a pipe, a device or a buffer.
  *
- * Where both ends are files, input ranges are copied by the kernel
- * (tw_plat_copy_range: copy_file_range on Linux); where it refuses or
- * cannot, or for pipes, they go through a
- * bounded buffer with pread/write. New bytes are written from the pool.
+ * Where both ends are files, input ranges that keep their place within a
+ * page (output offset minus input offset a multiple of KERNEL_COPY_ALIGN) are
+ * copied by the kernel (tw_plat_copy_range: copy_file_range on Linux); the
+ * others, and all of them where the kernel refuses or cannot, or for pipes,
+ * go through a bounded buffer with pread/write. New bytes are written from
+ * the pool.
  *
  * Replacing a regular file is atomic: an anonymous temporary file
  * (O_TMPFILE) in the destination's directory, linked under a short
@@ -56,13 +58,24 @@
 #include "platform.h"
 #include "taskwrap.h"
 
-/* Shorter input ranges are taken from memory (io.h). */
-enum { BOUNCE = 1 << 20, KERNEL_COPY_MIN = TW_WRITE_FROM_MEMORY_MAX, KERNEL_COPY_CHUNK = 8 << 20 };
+/* Shorter input ranges are taken from memory (io.h). The buffer: 256 KiB,
+ * fewer pages to fault in than 1 MiB when it carries the unaligned input
+ * ranges of a small module, and as fast on a large one (bench/floor.md). */
+enum { BOUNCE = 256 << 10, KERNEL_COPY_MIN = TW_WRITE_FROM_MEMORY_MAX, KERNEL_COPY_CHUNK = 8 << 20 };
+/* The kernel copies a range whose output offset differs from its input
+ * offset by a multiple of this (4 KiB: the page and block size of the
+ * common systems). At any other shift each source page lands across two
+ * output pages: on Linux 6.18's ext4, copy_file_range then took half as
+ * much CPU time again as the aligned copy of the same bytes, more than
+ * pread and write through the buffer (bench/floor.md, "The kernel copy");
+ * nor can a file system that shares blocks (reflink) share them there. */
+enum { KERNEL_COPY_ALIGN = 4096 };
 
 /* ---- the writer --------------------------------------------------------------- */
 
 typedef struct writer {
   int fd;
+  uint64_t at;          /* output bytes so far, buffered ones included */
   const uint8_t *input; /* the input's bytes (a mapping or a buffer) */
   int in_fd;            /* the input file, or -1 */
   bool kernel_copy;     /* copy_file_range still worth trying */
@@ -112,6 +125,7 @@ static bool flush(writer *w) {
 }
 
 static bool put(writer *w, const uint8_t *p, size_t n) {
+  w->at += n;
   if (w->len + n > BOUNCE && !flush(w)) return false;
   if (n >= BOUNCE) return write_all(w, p, n);
   memcpy(w->buf + w->len, p, n);
@@ -129,6 +143,7 @@ static bool kernel_copy(writer *w, uint64_t *off, uint64_t *n, bool *fallback) {
     const long long k = tw_plat_copy_range(w->in_fd, off, w->fd, chunk);
     if (k > 0) {
       *n -= (uint64_t)k;
+      w->at += (uint64_t)k;
       continue;
     }
     if (k < 0 && errno == EINTR) continue;
@@ -144,13 +159,13 @@ static bool kernel_copy(writer *w, uint64_t *off, uint64_t *n, bool *fallback) {
   return true;
 }
 
-/* An input range: by the kernel when it can, else through the buffer: a
- * short one from memory (a range between patched indices, whose bytes the
- * rewrite has decoded anyway), a long one read with pread so that the
- * input's pages are not mapped in. */
+/* An input range: by the kernel when it can and the range keeps its place
+ * within a page, else through the buffer: a short one from memory (a range
+ * between patched indices, whose bytes the rewrite has decoded anyway), a
+ * long one read with pread so that the input's pages are not mapped in. */
 static bool put_input(writer *w, uint64_t off, uint64_t n) {
   if (n < KERNEL_COPY_MIN) return put(w, w->input + off, (size_t)n);
-  if (w->in_fd >= 0 && w->kernel_copy) {
+  if (w->in_fd >= 0 && w->kernel_copy && (w->at - off) % KERNEL_COPY_ALIGN == 0) {
     bool fallback = false;
     if (!flush(w)) return false;
     if (kernel_copy(w, &off, &n, &fallback)) return true;
@@ -165,14 +180,14 @@ static bool put_input(writer *w, uint64_t off, uint64_t n) {
     if (k < 0 && errno == EINTR) continue;
     if (k == 0) errno = EIO;
     if (k <= 0) return io_fail(w, k == 0 ? "the input shrank" : "cannot read input");
-    w->len += (size_t)k, off += (uint64_t)k, n -= (uint64_t)k;
+    w->len += (size_t)k, w->at += (uint64_t)k, off += (uint64_t)k, n -= (uint64_t)k;
   }
   return true;
 }
 
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err) {
-  writer w = {out_fd, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err};
+  writer w = {out_fd, 0, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err};
   if (!w.buf) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
   tw_plat_fsize_begin();
   bool ok = true;
