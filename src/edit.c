@@ -7,6 +7,8 @@
 #include "cursor.h"
 #include "edit.h"
 #include "err.h"
+#include "funcidx.h"
+#include "module.h"
 #include "opcodes.h"
 #include "section.h"
 #include "world.h"
@@ -142,6 +144,31 @@ static bool names_renumberable(const tw_module *m) {
   return true;
 }
 
+static bool any_index(void *ctx, size_t pos, size_t len, uint32_t func) {
+  (void)ctx, (void)pos, (void)len, (void)func;
+  return true;
+}
+
+/* Globals are appended after the module's own, so each of those must be
+ * whole: an initialiser closed by its end inside the section. (libwabt
+ * 1.0.32 accepts a last initialiser cut off by the section's end; the
+ * appended globals would be read as its rest. Found by fuzzing.) */
+static bool globals_whole(const tw_module *m, tw_err *err) {
+  for (size_t i = 0; i < m->nsections; i++) {
+    const tw_section *s = &m->sections[i];
+    if (s->id != TW_SEC_GLOBAL) continue;
+    tw_module_need(m, s->body, s->end - s->body);
+    tw_cursor c = tw_cursor_make(m->data, s->body, s->end, err);
+    uint32_t n = 0;
+    if (!tw_read_u32(&c, &n, "global section") || !tw_walk_globals(&c, n, any_index, NULL))
+      return false;
+    if (c.pos == c.end) return true;
+    TW_MALFORMED(err, c.pos, "global section: %zu bytes after its last global", c.end - c.pos);
+    return false;
+  }
+  return true;
+}
+
 bool tw_edit_finalise(tw_edit *e, tw_err *err) {
   const tw_module *m = e->m;
   const size_t n = (size_t)m->nfuncs + e->nfns;
@@ -164,6 +191,7 @@ bool tw_edit_finalise(tw_edit *e, tw_err *err) {
       return false;
     }
   }
+  if (e->nglobals > 0 && !globals_whole(m, err)) return false;
   for (size_t i = 0; i < m->nsections; i++) {
     const tw_section *s = &m->sections[i];
     e->has_dwarf |= tw_section_named(m, s, ".debug_", false);
