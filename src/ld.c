@@ -8,10 +8,12 @@
  * else the first wasm-ld (not this program) or `rust-lld -flavor wasm` on
  * PATH, directory by directory. A TASKWRAP_WASM_LD that is this program, or
  * a linker that runs it again, is refused.
- * Exit status: the linker's when the link fails; 1 with wasm-taskwrap's
- * message when the flags are wrong (nothing is linked) or the rewrite fails
- * (the linker's output is then removed, as ld removes the output of a
- * failed link); 0 otherwise.
+ * Exit status: the linker's when the link fails; 127 when it cannot be
+ * run (on Windows a batch file is refused: is_batch); 1 with wasm-taskwrap's
+ * message when the flags are wrong or an @argfile cannot be decoded
+ * (nothing is linked), or the rewrite fails (the linker's output is then
+ * removed, as ld removes the output of a failed link, or said to be left);
+ * 0 otherwise.
  * Only a regular file that the linker wrote in this run is rewritten:
  * relocatable (-r) and shared (-shared) links, an output that is a stream
  * (-o -, a name of a descriptor such as /dev/stdout) or not a regular file
@@ -165,21 +167,87 @@ static void split_windows(const char *p, size_t n, strs *out, int depth) {
   free(w.buf);
 }
 
-/* An @argfile's words (a UTF-8 byte order mark skipped, as LLVM does).
- * False when it cannot be read (the linker reports it). */
+/* The first @argfile that cannot be decoded, said before anything is
+ * linked (empty while there is none). */
+static char argfile_error[600];
+
+/* Code point c as UTF-8. */
+static void put_utf8(word *w, unsigned long c) {
+  if (c < 0x80) {
+    put_char(w, (char)c);
+  } else if (c < 0x800) {
+    put_char(w, (char)(0xc0 | c >> 6));
+    put_char(w, (char)(0x80 | (c & 0x3f)));
+  } else if (c < 0x10000) {
+    put_char(w, (char)(0xe0 | c >> 12));
+    put_char(w, (char)(0x80 | (c >> 6 & 0x3f)));
+    put_char(w, (char)(0x80 | (c & 0x3f)));
+  } else {
+    put_char(w, (char)(0xf0 | c >> 18));
+    put_char(w, (char)(0x80 | (c >> 12 & 0x3f)));
+    put_char(w, (char)(0x80 | (c >> 6 & 0x3f)));
+    put_char(w, (char)(0x80 | (c & 0x3f)));
+  }
+}
+
+/* UTF-16 text p[0, n) after its byte order mark, big-endian or not, as
+ * UTF-8 into *out, as LLVM's convertUTF16ToUTF8String converts it (strict:
+ * an odd length or an unpaired surrogate fails). Returns NULL, or what is
+ * wrong with *at set to its offset in p. */
+static const char *utf16_to_utf8(const unsigned char *p, size_t n, bool big, word *out,
+                                 size_t *at) {
+  if (n % 2) return *at = n - 1, "an odd number of bytes";
+  for (size_t i = 0; i < n; i += 2) {
+    unsigned long c = big ? (unsigned long)p[i] << 8 | p[i + 1]
+                          : (unsigned long)p[i + 1] << 8 | p[i];
+    if (c >= 0xdc00 && c <= 0xdfff) return *at = i, "an unpaired low surrogate";
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const unsigned long lo = i + 3 < n ? (big ? (unsigned long)p[i + 2] << 8 | p[i + 3]
+                                                : (unsigned long)p[i + 3] << 8 | p[i + 2])
+                                         : 0;
+      if (lo < 0xdc00 || lo > 0xdfff) return *at = i, "an unpaired high surrogate";
+      c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+      i += 2;
+    }
+    put_utf8(out, c);
+  }
+  begin_word(out);
+  return NULL;
+}
+
+/* An @argfile's words. As LLVM's ExpandResponseFiles reads one, on every
+ * host: a UTF-16 byte order mark (FF FE little-endian, FE FF big-endian,
+ * what PowerShell 5's Out-File writes) makes it UTF-16, converted to UTF-8
+ * first; a UTF-8 one is skipped. False when it cannot be read (the linker
+ * reports it); UTF-16 that cannot be converted, which lld cannot read
+ * either, is noted in argfile_error. */
 static bool read_argfile(const char *path, strs *out, int depth) {
   FILE *f = tw_plat_fopen(path, "rb");
   if (!f) return false;
-  word all = {0};
+  word all = {0}, utf8 = {0};
   int c;
   while ((c = fgetc(f)) != EOF) put_char(&all, (char)c);
   fclose(f);
   const char *p = all.buf ? all.buf : "";
   size_t n = all.len;
-  if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3, n -= 3;
+  const bool le = n >= 2 && memcmp(p, "\xff\xfe", 2) == 0;
+  const bool be = n >= 2 && memcmp(p, "\xfe\xff", 2) == 0;
+  if (le || be) {
+    size_t at = 0;
+    const char *why = utf16_to_utf8((const unsigned char *)p + 2, n - 2, be, &utf8, &at);
+    if (why && !argfile_error[0])
+      snprintf(argfile_error, sizeof argfile_error,
+               "%s:0x%llx: error: @argfile not UTF-16 though it starts with a UTF-16 byte order "
+               "mark (%s); lld cannot read it either: save it as UTF-8",
+               path, (unsigned long long)at + 2, why);
+    p = why ? "" : utf8.buf, n = why ? 0 : utf8.len;
+  } else if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+    p += 3, n -= 3;
+  }
   if (rsp_quoting == QUOTING_WINDOWS) split_windows(p, n, out, depth);
   else split_posix(p, n, out, depth);
   free(all.buf);
+  free(utf8.buf);
   return true;
 }
 
@@ -299,28 +367,47 @@ static char *program_name(const char *name) {
   return p;
 }
 
+/* The next entry of PATH at *rest (malloc'ed); *rest moves past its
+ * separator, or becomes NULL after the last entry. On Windows a '"' opens
+ * or closes a quoted stretch, in which ';' is part of the entry, and is
+ * itself dropped ("C:\Program Files\LLVM\bin" in quotes is that
+ * directory), as Rust's std::env::split_paths reads PATH for
+ * wasm-component-ld; on POSIX an entry is everything up to the next ':'. */
+static char *path_entry(const char **rest) {
+  const char *p = *rest;
+  word w = {0};
+  bool quoted = false;
+  for (; *p && (quoted || *p != TW_PATH_LIST_SEP); p++) {
+    if (TW_PLAT_WINDOWS && *p == '"') quoted = !quoted;
+    else put_char(&w, *p);
+  }
+  *rest = *p ? p + 1 : NULL;
+  begin_word(&w);
+  return w.buf;
+}
+
 /* The first of names on PATH, searched as wasm-component-ld searches it:
  * directory by directory, each name in turn, skipping this program. An
  * empty entry (leading, trailing, or "::") is the working directory, as
- * POSIX's PATH has it; on Windows (';' between entries) an empty entry is
- * skipped, as cmd.exe and PowerShell skip it. *which is the index of the
- * name found; NULL if none. */
+ * POSIX's PATH has it; on Windows (';' between entries, quoted ones read
+ * as path_entry reads them) an empty entry is skipped, as cmd.exe and
+ * PowerShell skip it. *which is the index of the name found; NULL if
+ * none. */
 static char *search_path(const char *const *names, int nnames, int *which) {
-  const char *path = tw_plat_getenv("PATH");
+  const char *rest = tw_plat_getenv("PATH");
   char *found = NULL;
-  for (const char *dir = path; dir && !found;) {
-    const char *end = strchr(dir, TW_PATH_LIST_SEP);
-    const size_t len = end ? (size_t)(end - dir) : strlen(dir);
+  while (rest && !found) {
+    char *dir = path_entry(&rest);
+    const size_t len = strlen(dir);
     for (int k = 0; k < nnames && !found && (len || !TW_PLAT_WINDOWS); k++) {
       const size_t n = len + strlen(names[k]) + 3;
       char *cand = malloc(n);
       if (!cand) break;
-      snprintf(cand, n, "%.*s%c%s", (int)(len ? len : 1), len ? dir : ".", TW_DIR_SEPS[0],
-               names[k]);
+      snprintf(cand, n, "%s%c%s", len ? dir : ".", TW_DIR_SEPS[0], names[k]);
       if (runnable(cand) && !is_self(cand)) found = cand, *which = k;
       else free(cand);
     }
-    dir = end ? end + 1 : NULL;
+    free(dir);
   }
   return found;
 }
@@ -374,6 +461,34 @@ static char *find_linker(void) {
   return name;
 }
 
+/* Does name (its last part) end in ".suffix", in any case? */
+static bool ends_with_ext(const char *name, size_t n, const char *suffix) {
+  const size_t k = strlen(suffix);
+  if (n < k) return false;
+  for (size_t i = 0; i < k; i++) {
+    const char c = name[n - k + i];
+    if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != suffix[i]) return false;
+  }
+  return true;
+}
+
+/* A batch file (.bat, .cmd): CreateProcessW runs it through cmd.exe, which
+ * reads the command line again by its own rules (%VAR% expanded, & and |
+ * obeyed) whatever the quoting, so the link's arguments could run other
+ * commands. Windows drops a name's trailing dots and spaces (and a
+ * "::$DATA" stream suffix), so "ld.bat. " is ld.bat too. */
+static bool is_batch(const char *path) {
+  const char *base = last_sep(path);
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  for (bool more = true; more;) {
+    while (n && (base[n - 1] == '.' || base[n - 1] == ' ')) n--;
+    more = ends_with_ext(base, n, "::$data");
+    if (more) n -= 7;
+  }
+  return ends_with_ext(base, n, ".bat") || ends_with_ext(base, n, ".cmd");
+}
+
 /* Set in the linker's environment. The linker runs this program again
  * only through a loop (TASKWRAP_WASM_LD, or a wasm-ld on PATH, that is a
  * script around it), which would never end: such a nested run is refused. */
@@ -383,6 +498,14 @@ static int run_linker(int argc, char **argv) {
   strs cmd = {0};
   char *path = find_linker();
   if (!path) return 1;
+  if (TW_PLAT_WINDOWS && is_batch(path)) {
+    fprintf(stderr,
+            "%s: error: cannot run %s: a batch file cannot be the linker: cmd.exe would re-read "
+            "its arguments; name the linker's .exe\n",
+            self_name, path);
+    free(path);
+    return 127;
+  }
   push(&cmd, path);
   if (is_rust_lld(path)) {
     push(&cmd, "-flavor");
@@ -423,8 +546,16 @@ static int parse_flags(tw_option_parser *p, strs *keep, char *msg, size_t cap) {
  * output when a link fails (only a regular file or a symbolic link, as GNU
  * ld's unlink_if_ordinary): a module left there would be newer than its
  * objects, so a build system would take it as up to date, the next build
- * would not link again, and the module would ship without its wrappers. */
-static void remove_output(const char *path) { tw_plat_remove_ordinary(path); }
+ * would not link again, and the module would ship without its wrappers.
+ * One that cannot be removed (its directory read-only; on Windows, open in
+ * another process without delete sharing) is said, for the same reason. */
+static void remove_output(const char *path) {
+  if (!tw_plat_remove_ordinary(path))
+    fprintf(stderr,
+            "%s: error: cannot remove %s after the failed rewrite: %s; delete it before the "
+            "next build\n",
+            self_name, path, tw_plat_strerror(errno));
+}
 
 /* wasm-taskwrap's message: at an offset in the module, or about the file. */
 static void report(const char *output, const tw_result *res) {
@@ -484,6 +615,10 @@ int main(int argc, char **argv) {
   /* What the link writes, and that file as it was before. */
   strs args = {0};
   expand(argc, argv, &args);
+  if (status == 0 && argfile_error[0]) {
+    fprintf(stderr, "%s: %s\n", self_name, argfile_error);
+    status = 1;
+  }
   const link_info li = scan(&args);
   const file_state before = li.passthrough ? (file_state){0} : state_of(li.output);
   if (status == 0) status = run_linker(argc, argv);

@@ -57,7 +57,8 @@ bool tw_plat_is_terminal(int fd);
 /* Is descriptor fd open (a number the next open cannot take)? */
 bool tw_plat_fd_is_open(int fd);
 /* strerror's text, in glibc's words wherever the C library's differ
- * (msvcrt's ENOMEM is "Not enough space"). */
+ * (msvcrt's ENOMEM is "Not enough space"). On Windows EBUSY stands for a
+ * sharing or lock violation, and reads "File in use by another process". */
 const char *tw_plat_strerror(int e);
 /* Does name match the glob pattern, as fnmatch(pattern, name, 0) says
  * (POSIX's own; on Windows the same rules, byte by byte, in the C locale)? */
@@ -112,8 +113,10 @@ long long tw_plat_copy_range(int in_fd, uint64_t *off, int out_fd, size_t n);
 /* Bytes written to f and not yet flushed (what fclose would still write). */
 size_t tw_plat_fpending(FILE *f);
 /* Remove path if it is a regular file or a symbolic link (GNU ld's
- * unlink_if_ordinary), never anything else. */
-void tw_plat_remove_ordinary(const char *path);
+ * unlink_if_ordinary), never anything else. False and errno when such a
+ * file is there and cannot be removed; true otherwise (removed, or nothing
+ * of the kind was there). */
+bool tw_plat_remove_ordinary(const char *path);
 
 /* ---- the output: written into, or replaced --------------------------------- */
 
@@ -122,8 +125,9 @@ void tw_plat_remove_ordinary(const char *path);
  * this process's descriptors by name) is written into through fd; a regular
  * file, or a name that is free, is replaced through a temporary file in
  * dir: file is the name replaced (POSIX: symbolic links followed by name,
- * so that its directory is known), mode the mode it keeps (POSIX's bits;
- * Windows: 0444 for a read-only file), or a new file's. */
+ * so that its directory is known; Windows: the final path of an existing
+ * file, links followed), mode the mode it keeps (POSIX's bits; Windows:
+ * 0444 for a read-only file), or a new file's. */
 typedef struct tw_output {
   int fd;        /* written into, or -1: replaced */
   char *file;

@@ -157,9 +157,10 @@ long long tw_plat_copy_range(int in_fd, uint64_t *off, int out_fd, size_t n) {
   return tw_fast_copy_range(in_fd, off, out_fd, n);
 }
 
-void tw_plat_remove_ordinary(const char *path) {
+bool tw_plat_remove_ordinary(const char *path) {
   struct stat st;
-  if (lstat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) unlink(path);
+  if (lstat(path, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) return true;
+  return unlink(path) == 0 || errno == ENOENT;
 }
 
 /* Do two directory names lead to the same directory? */

@@ -7,11 +7,12 @@
  * made here); everything is binary, standard streams included.
  *
  * An output is replaced as on POSIX: a temporary file beside it (.twXXXXXX,
- * CREATE_NEW), renamed over it with MoveFileExW. Windows refuses to
- * replace a read-only file, so the attribute is cleared for the rename and
- * given to the new file, which then reads as the POSIX build's does after
- * it replaced a file of mode 0444. What is not a disk file (NUL, CON, a
- * pipe: GetFileType) is written into. Windows has no signals: the
+ * CREATE_NEW), renamed over it with MoveFileExW; a link to it is followed
+ * (GetFinalPathNameByHandleW) and kept. Windows refuses to replace a
+ * read-only file, so the attribute is cleared for the rename and given to
+ * the new file, which then reads as the POSIX build's does after it
+ * replaced a file of mode 0444 (hidden and system are given too). What is
+ * not a disk file (NUL, CON, a pipe: GetFileType) is written into. Windows has no signals: the
  * console's control events are held instead (tw_plat_hold_signals). */
 #ifndef _WIN32_WINNT
 #define _WIN32_WINNT 0x0602 /* Windows 8: FileIdInfo */
@@ -47,9 +48,9 @@ static void set_errno(DWORD e) {
   case ERROR_BAD_NETPATH:
   case ERROR_BAD_NET_NAME:
   case ERROR_INVALID_NAME: errno = ENOENT; break;
-  case ERROR_ACCESS_DENIED:
-  case ERROR_SHARING_VIOLATION:
-  case ERROR_LOCK_VIOLATION: errno = EACCES; break;
+  case ERROR_ACCESS_DENIED: errno = EACCES; break;
+  case ERROR_SHARING_VIOLATION: /* another process has it open, or locked */
+  case ERROR_LOCK_VIOLATION: errno = EBUSY; break;
   case ERROR_FILE_EXISTS:
   case ERROR_ALREADY_EXISTS: errno = EEXIST; break;
   case ERROR_NOT_ENOUGH_MEMORY:
@@ -156,6 +157,9 @@ const char *tw_plat_strerror(int e) {
   case ENAMETOOLONG: return "File name too long";
   case EXDEV: return "Invalid cross-device link";
   case EIO: return "Input/output error";
+  case EISDIR: return "Is a directory";
+  /* Only a sharing or lock violation is EBUSY here (set_errno). */
+  case EBUSY: return "File in use by another process";
   default: return strerror(e);
   }
 }
@@ -354,14 +358,23 @@ size_t tw_plat_fpending(FILE *f) { return fflush(f) == 0 ? 0 : 1; }
 
 /* A file or a symbolic link; a read-only one too, as unlink(2) removes one
  * whatever its mode. */
-void tw_plat_remove_ordinary(const char *path) {
+bool tw_plat_remove_ordinary(const char *path) {
   wchar_t *w = wide(path);
-  const DWORD attrs = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+  if (!w) return false;
+  const DWORD attrs = GetFileAttributesW(w);
+  bool ok = true;
   if (attrs != INVALID_FILE_ATTRIBUTES && !(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
-    if (attrs & FILE_ATTRIBUTE_READONLY) SetFileAttributesW(w, attrs & ~FILE_ATTRIBUTE_READONLY);
-    DeleteFileW(w);
+    const bool ro = attrs & FILE_ATTRIBUTE_READONLY;
+    if (ro) SetFileAttributesW(w, attrs & ~FILE_ATTRIBUTE_READONLY);
+    ok = DeleteFileW(w) || GetLastError() == ERROR_FILE_NOT_FOUND;
+    if (!ok) {
+      const DWORD e = GetLastError();
+      if (ro) SetFileAttributesW(w, attrs); /* left as it was */
+      set_errno(e);
+    }
   }
   free(w);
+  return ok;
 }
 
 /* ---- the output ------------------------------------------------------------------- */
@@ -404,12 +417,54 @@ static bool into_handle(tw_output *o, HANDLE h, tw_err *err) {
   return path_fail(err, "cannot open output");
 }
 
+/* A DOS device's name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, CONIN$,
+ * CONOUT$), in any case and directory, also with an extension or trailing
+ * dots or spaces ("con.wasm", "NUL. "): Windows opens the device for it,
+ * and a file of that name cannot be made. */
+static bool is_dos_device(const char *path) {
+  const char *base = path[0] && path[1] == ':' ? path + 2 : path;
+  for (const char *p = base; *p; p++)
+    if (is_sep(*p)) base = p + 1;
+  size_t n = strcspn(base, ".:");
+  while (n && base[n - 1] == ' ') n--;
+  char name[8];
+  if (n == 0 || n >= sizeof name) return false;
+  for (size_t i = 0; i < n; i++) name[i] = (char)tolower((unsigned char)base[i]);
+  name[n] = 0;
+  static const char *const devices[] = {"con", "prn", "aux", "nul", "conin$", "conout$"};
+  for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+    if (strcmp(name, devices[i]) == 0) return true;
+  return n == 4 && (memcmp(name, "com", 3) == 0 || memcmp(name, "lpt", 3) == 0) &&
+         name[3] >= '1' && name[3] <= '9';
+}
+
+/* The file an existing name leads to, symbolic links and junctions
+ * followed (GetFinalPathNameByHandleW: "\\?\C:\DIR\NAME"), so that its
+ * target is replaced and the link kept, as on POSIX; *attrs its
+ * attributes. NULL when that cannot be asked (the name given then). */
+static char *final_path(const wchar_t *w, DWORD *attrs) {
+  const HANDLE h = CreateFileW(w, FILE_READ_ATTRIBUTES, SHARE_ALL, NULL, OPEN_EXISTING,
+                               FILE_FLAG_BACKUP_SEMANTICS, NULL);
+  if (h == INVALID_HANDLE_VALUE) return NULL;
+  FILE_BASIC_INFO b;
+  const DWORD n = GetFinalPathNameByHandleW(h, NULL, 0, VOLUME_NAME_DOS);
+  wchar_t *buf = n ? malloc(n * sizeof *buf) : NULL;
+  const DWORD got = buf ? GetFinalPathNameByHandleW(h, buf, n, VOLUME_NAME_DOS) : 0;
+  const bool ok =
+      got > 0 && got < n && GetFileInformationByHandleEx(h, FileBasicInfo, &b, sizeof b);
+  CloseHandle(h);
+  char *file = ok ? narrow(buf) : NULL;
+  free(buf);
+  if (file) *attrs = b.FileAttributes;
+  return file;
+}
+
 bool tw_plat_output_open(tw_output *o, const char *path, tw_err *err) {
   o->fd = -1, o->file = NULL, o->dir = NULL, o->mode = 0666;
   if (!*path) return errno = ENOENT, path_fail(err, "cannot write output");
   wchar_t *w = wide(path);
   if (!w) return path_fail(err, "cannot write output");
-  const DWORD attrs = GetFileAttributesW(w);
+  DWORD attrs = GetFileAttributesW(w);
   if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY)) {
     free(w);
     return errno = EISDIR, path_fail(err, "cannot write output");
@@ -419,20 +474,23 @@ bool tw_plat_output_open(tw_output *o, const char *path, tw_err *err) {
   const HANDLE h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                                OPEN_EXISTING, 0, NULL);
   const DWORD e = GetLastError();
-  free(w);
   if (h != INVALID_HANDLE_VALUE) {
     const DWORD type = GetFileType(h);
-    if (type == FILE_TYPE_CHAR || type == FILE_TYPE_PIPE) return into_handle(o, h, err);
+    if (type == FILE_TYPE_CHAR || type == FILE_TYPE_PIPE) return free(w), into_handle(o, h, err);
     CloseHandle(h);
-  } else if (attrs == INVALID_FILE_ATTRIBUTES && e != ERROR_FILE_NOT_FOUND &&
-             e != ERROR_PATH_NOT_FOUND) {
+  } else if (is_dos_device(path) || (attrs == INVALID_FILE_ATTRIBUTES &&
+                                     e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND)) {
+    /* A device that does not open is never replaced by a file. */
+    free(w);
     set_errno(e);
-    return path_fail(err, "cannot write output");
+    return path_fail(err, is_dos_device(path) ? "cannot open output" : "cannot write output");
   }
+  o->file = attrs != INVALID_FILE_ATTRIBUTES ? final_path(w, &attrs) : NULL;
+  free(w);
+  if (!o->file) o->file = _strdup(path);
   /* A file to replace (or to create): read-only stays read-only. */
   if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_READONLY)) o->mode = 0444;
-  o->file = _strdup(path);
-  o->dir = dir_of(path);
+  o->dir = o->file ? dir_of(o->file) : NULL;
   if (o->file && o->dir) return true;
   tw_plat_output_free(o);
   return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
@@ -485,9 +543,8 @@ bool tw_plat_temp_create(tw_temp *t, const char *dir, unsigned mode, tw_err *err
 }
 
 /* Renamed over path; a read-only destination has its attribute cleared
- * for the rename (and back if it fails). */
-static bool move_over(const wchar_t *from, const wchar_t *to, bool write_through) {
-  const DWORD dest = GetFileAttributesW(to);
+ * for the rename (and back if it fails). dest: its attributes. */
+static bool move_over(const wchar_t *from, const wchar_t *to, DWORD dest, bool write_through) {
   const bool ro = dest != INVALID_FILE_ATTRIBUTES && (dest & FILE_ATTRIBUTE_READONLY);
   const DWORD rest = dest & ~(DWORD)FILE_ATTRIBUTE_READONLY;
   if (ro && !SetFileAttributesW(to, rest ? rest : FILE_ATTRIBUTE_NORMAL)) return false;
@@ -507,12 +564,18 @@ bool tw_plat_temp_replace(tw_temp *t, const char *dir, const char *path, tw_err 
   wchar_t *from = wide(t->name), *to = wide(path);
   bool ok = from && to;
   if (!ok) tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory");
-  /* No write bit: the new file is read-only, as the one it replaces was. */
-  if (ok && !(t->mode & 0222) && !SetFileAttributesW(from, FILE_ATTRIBUTE_READONLY)) {
+  /* No write bit: the new file is read-only, as the one it replaces was;
+   * it is hidden or a system file as that one was, too. Given before the
+   * move, which is the last step. */
+  const DWORD dest = ok ? GetFileAttributesW(to) : INVALID_FILE_ATTRIBUTES;
+  DWORD give = t->mode & 0222 ? 0 : FILE_ATTRIBUTE_READONLY;
+  if (dest != INVALID_FILE_ATTRIBUTES)
+    give |= dest & (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM);
+  if (ok && give && !SetFileAttributesW(from, give)) {
     set_errno(GetLastError());
     ok = path_fail(err, "cannot write output");
   }
-  if (ok && !move_over(from, to, t->write_through)) {
+  if (ok && !move_over(from, to, dest, t->write_through)) {
     set_errno(GetLastError());
     ok = path_fail(err, "cannot rename output into place");
   }
@@ -682,6 +745,9 @@ int tw_plat_run(char *const argv[], const char *env_name, const char *env_value,
   bool started = app && cmd && name && value && SetEnvironmentVariableW(name, value) &&
                  CreateProcessW(app, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
   if (!started) set_errno(GetLastError());
+  /* A directory fails as execv(2) fails on one. */
+  const DWORD attrs = started || !app ? INVALID_FILE_ATTRIBUTES : GetFileAttributesW(app);
+  if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY)) errno = EISDIR;
   free(app), free(cmd), free(name), free(value);
   if (!started) {
     fprintf(stderr, "%s: error: cannot run %s: %s\n", who, argv[0], tw_plat_strerror(errno));

@@ -8,7 +8,9 @@
 # (also a write past the file size limit) fails the link with
 # wasm-taskwrap's message and removes the linker's output, as ld does; bad
 # TASKWRAP_FLAGS fail before anything is linked; an @argfile is read, also
-# one named in another; wasm-ld is found on PATH past the wrapper itself
+# one named in another, also one in UTF-16 (either byte order, with its
+# byte order mark), and one of broken UTF-16 fails before anything is
+# linked; an output that cannot be removed after a failed rewrite is said; wasm-ld is found on PATH past the wrapper itself
 # (and past a directory of that name; an empty PATH entry is the working
 # directory), and so is a bare TASKWRAP_WASM_LD; a rust-lld is run with
 # -flavor wasm; a TASKWRAP_WASM_LD that is the wrapper, or that runs it
@@ -104,6 +106,65 @@ printf '%s\n' "-m wasm32 --no-entry --export=run" \
   "$tw" argplain.wasm -o arg.expect.wasm
 TASKWRAP_WASM_LD="$wasm_ld" "$ldw" @args.rsp 2> arg.err && cmp -s "out dir/arg.wasm" arg.expect.wasm &&
   ok "an @argfile (POSIX quoting) is read for the output" || fail "@argfile: $(cat arg.err)"
+
+# UTF-16 @argfiles (PowerShell 5 writes them): converted to UTF-8 before
+# they are split, as lld does on every host; a name with a letter outside
+# the BMP (a surrogate pair in UTF-16).
+for enc in UTF-16LE UTF-16BE; do
+  name="u16 $enc é𝄞.wasm"
+  { if [ "$enc" = UTF-16LE ]; then printf '\377\376'; else printf '\376\377'; fi
+    printf -- "--no-entry --export=run\r\nhook.o -o '%s'\r\n" "$name" | iconv -f UTF-8 -t "$enc"; } > "$enc.rsp"
+  rm -f "$name"
+  "$wasm_ld" "@$enc.rsp" && cmp -s "$name" argplain.wasm && rm "$name" ||
+    fail "sabotage: wasm-ld itself does not read @$enc.rsp for -o '$name'"
+  TASKWRAP_WASM_LD="$wasm_ld" "$ldw" "@$enc.rsp" 2> u16.err && cmp -s "$name" arg.expect.wasm &&
+    ok "an @argfile in $enc is read for the output" || fail "@argfile in $enc: $(cat u16.err)"
+done
+# Broken UTF-16 (an unpaired surrogate, an odd length), which lld cannot
+# convert either: exit 1 before anything is linked.
+printf '\377\376\000\330-\000o\000' > bad16.rsp
+printf '\376\377\000-\000o\000' > odd16.rsp
+for rsp in bad16.rsp:0x2:'an unpaired high surrogate' odd16.rsp:0x6:'an odd number of bytes'; do
+  IFS=: read -r f at why <<< "$rsp"
+  TASKWRAP_WASM_LD=$PWD/touch-ld "$ldw" --no-entry hook.o "@$f" -o bad16.wasm 2> bad16.err
+  st=$?
+  [ "$st" = 1 ] && [ ! -e bad16.wasm ] &&
+    grep -q -F "wasm-taskwrap-ld: $f:$at: error: @argfile not UTF-16 though it starts with a UTF-16 byte order mark ($why)" bad16.err &&
+    ok "@$f: exit 1, nothing linked: $(cat bad16.err)" || fail "@$f: exit $st: $(cat bad16.err)"
+done
+
+# An output that cannot be removed after a failed rewrite (its directory
+# made read-only by the "linker" once it wrote it; as another user where
+# the test runs as root, whom permissions do not stop) is said, exit 1.
+cat > ro-ld <<'SH'
+#!/bin/sh
+for a; do [ "$prev" = -o ] && out=$a; prev=$a; done
+cp "$RO_LD_MODULE" "$out" && { [ -n "$RO_LD_KEEP" ] || chmod a-w "$(dirname "$out")"; }
+SH
+chmod 755 ro-ld
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+  command -v setpriv > /dev/null && as_user=(setpriv --reuid=1234 --regid=1234 --clear-groups)
+fi
+if [ "$(id -u)" != 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+  rm -rf rodir && mkdir rodir && cp bad-plain.wasm rodir/bad.wasm
+  [ "$(id -u)" = 0 ] && chown -R 1234:1234 rodir
+  "${as_user[@]}" env RO_LD_MODULE=rodir/bad.wasm TASKWRAP_WASM_LD="$PWD/ro-ld" "$ldw" -o rodir/out.wasm 2> ro.err
+  st=$?
+  [ "$st" = 1 ] && [ -e rodir/out.wasm ] && grep -q "^wasm-taskwrap-ld: rodir/out.wasm:0x[0-9a-f]*: error: .*__wasm_task_hook" ro.err &&
+    grep -q -F "wasm-taskwrap-ld: error: cannot remove rodir/out.wasm after the failed rewrite: Permission denied; delete it before the next build" ro.err &&
+    ok "an output that cannot be removed after a failed rewrite: exit 1, said" ||
+    fail "unremovable output: exit $st: $(cat ro.err)"
+  chmod u+w rodir
+  # Sabotage: the directory left writable, the output is removed, silently.
+  "${as_user[@]}" env RO_LD_MODULE=rodir/bad.wasm RO_LD_KEEP=1 TASKWRAP_WASM_LD="$PWD/ro-ld" "$ldw" -o rodir/out.wasm 2> ro.err
+  st=$?
+  [ "$st" = 1 ] && [ ! -e rodir/out.wasm ] && ! grep -q 'cannot remove' ro.err &&
+    ok "sabotage: the same failed rewrite in a writable directory removes the output" ||
+    fail "sabotage: writable directory: exit $st, $(ls rodir/out.wasm 2>&1): $(cat ro.err)"
+else
+  skip "an output that cannot be removed: needs a user other than root (setpriv)"
+fi
 
 mkdir -p bin
 ln -sf "$ldw" bin/wasm-ld

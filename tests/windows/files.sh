@@ -10,7 +10,13 @@
 #   - -o into a directory that does not exist: exit 1, the Linux message
 #     (the path spelt with \ as well as /);
 #   - -o onto the input, by another spelling (.\NAME): refused, input intact;
+#   - -o onto a symbolic link (a Unix one, which wine follows): its target
+#     replaced, the link kept, as on Linux; a link to the input refused;
+#   - -o onto a hidden, system and read-only file: all three kept;
 #   - -o NUL: exit 0, nothing written anywhere;
+#   - -o CON, PRN, LPT1, CONOUT$ and device names with an extension or
+#     trailing dots: written into the device, or its open error; never a
+#     rename over the name, never a file of that name;
 #   - names with spaces and outside ASCII (Latin and CJK), relative and as
 #     Z:\ paths, as input, output and in a message.
 #   files.sh FIXTURES_DIR WORKDIR
@@ -120,6 +126,75 @@ else
   fail "-o .\\self.wasm onto self.wasm: exit $rc (Linux $lrc), input $(cmp -s example.wasm win/self.wasm && echo intact || echo changed)"
   diff lin.err win.err | cat -A || true
 fi
+
+# ---- onto a symbolic link: the target replaced, the link kept (Linux
+# does the same); a link to the input is the input
+cp example.wasm win/target.wasm
+ln -s target.wasm win/link.wasm
+win example.wasm -o link.wasm
+if [ "$rc" = 0 ] && [ "$(readlink win/link.wasm)" = target.wasm ] && cmp -s expected.wasm win/target.wasm &&
+  [ -z "$(temporaries win)" ]; then
+  ok "-o onto a symbolic link: its target replaced, the link kept"
+else
+  fail "-o onto a symbolic link: exit $rc, link.wasm $(stat -c %F win/link.wasm), target $(cmp -s expected.wasm win/target.wasm && echo replaced || echo not replaced): $(cat win.err)"
+fi
+for d in lin win; do cp example.wasm "$d/selfl.wasm"; ln -s selfl.wasm "$d/selflink.wasm"; done
+lin selfl.wasm -o selflink.wasm
+lrc=$rc
+win selfl.wasm -o selflink.wasm
+if [ "$rc" = 1 ] && [ "$lrc" = 1 ] && cmp -s lin.err win.err && cmp -s example.wasm win/selfl.wasm &&
+  [ -L win/selflink.wasm ]; then
+  ok "-o onto a link to the input: refused as on Linux, the input intact"
+else
+  fail "-o onto a link to the input: exit $rc (Linux $lrc)"; diff lin.err win.err | cat -A || true
+fi
+# Sabotage: the Linux tool, run the same way, keeps the link too (the
+# behaviour compared with).
+cp example.wasm lin/target.wasm
+ln -s target.wasm lin/link.wasm
+lin example.wasm -o link.wasm
+[ "$rc" = 0 ] && [ -L lin/link.wasm ] && cmp -s expected.wasm lin/target.wasm &&
+  ok "sabotage: the Linux tool keeps the link and replaces its target" ||
+  fail "sabotage: the Linux tool on a link: exit $rc, $(stat -c %F lin/link.wasm)"
+
+# ---- hidden, system and read-only: kept (wine's attrib takes one
+# attribute a call)
+attrs() { # FILE: the attribute letters attrib shows for win/FILE
+  (cd win && wrun cmd /c attrib "$1") 2>&1 | sed 's/ *[A-Z]:\\.*//' | tr -d -c 'ASHR'
+}
+cp example.wasm win/hsr.wasm
+for a in +h +s +r; do (cd win && wrun cmd /c attrib "$a" hsr.wasm) > /dev/null 2>&1; done
+was=$(attrs hsr.wasm)
+[ "$was" = ASHR ] || fail "attrib did not make hsr.wasm hidden, system and read-only: $was"
+win example.wasm -o hsr.wasm
+now=$(attrs hsr.wasm)
+if [ "$rc" = 0 ] && cmp -s expected.wasm win/hsr.wasm && [ "$now" = "$was" ]; then
+  ok "-o onto a hidden, system, read-only file: replaced, still $now"
+else
+  fail "-o onto a hidden, system, read-only file: exit $rc, attributes $was before, $now after: $(cat win.err)"
+fi
+chmod u+w win/hsr.wasm
+
+# ---- DOS device names: written into the device, or its open error; never
+# renamed over (no file of the name appears, and no temporary is left)
+before=$(ls -A win)
+opened=0
+for dev in CON PRN lpt1 'CONOUT$' con.wasm 'Prn. .wasm' 'nul. '; do
+  win example.wasm -o "$dev"
+  if [ "$rc" = 0 ] && [ ! -s win.err ]; then
+    ok "-o '$dev': written into the device"
+  elif [ "$rc" = 1 ] && grep -q -F "wasm-taskwrap: $dev: error: cannot open output: " win.err; then
+    ok "-o '$dev': exit 1, $(cat win.err)"
+    opened=$((opened + 1))
+  else
+    fail "-o '$dev': exit $rc: $(cat win.err)"
+  fi
+  [ "$(ls -A win)" = "$before" ] || fail "-o '$dev' left files: $(comm -13 <(echo "$before") <(ls -A win))"
+done
+# PRN has no printer under wine: at least its open must have failed, so
+# that the error path is the one tested.
+[ "$opened" -gt 0 ] && ok "$opened device names could not be opened, and said so" ||
+  fail "every device name opened: the open error path is untested"
 
 # ---- -o NUL
 before=$(ls -A win)

@@ -15,7 +15,15 @@
 #     --rsp-quoting=posix, as lld reads them);
 #   - the output is the Linux tool's rewrite of the module (the hook export
 #     gone); a failed link's status is passed on and nothing is rewritten;
-#     no linker on PATH is said.
+#     no linker on PATH is said;
+#   - @argfiles in UTF-16 (little- and big-endian, with their byte order
+#     mark, as PowerShell 5 writes them) are read for -o;
+#   - quoted PATH entries (a space, a ';' inside the quotes) are searched;
+#   - a batch file (.bat, .cmd, any case, trailing dots and spaces) as the
+#     linker is refused, exit 127, and never run; so is a directory ("Is a
+#     directory");
+#   - an output another process holds open without delete sharing, after
+#     a failed rewrite: exit 1, and the wrapper says it could not remove it.
 #   ld.sh FIXTURES_DIR WORKDIR
 # env: TW_WIN_LD (wasm-taskwrap-ld.exe), TW_FAKE_LD, TW_REF, WAT2WASM,
 #      WASM_TOOLS, and wine.sh's.
@@ -51,6 +59,11 @@ link() {
   local dirs=$1 d winpath_=; shift
   IFS=: read -r -a d <<< "$dirs"
   for x in "${d[@]}"; do winpath_+="${winpath_:+;}$(winpath "$PWD/$x")"; done
+  link_raw "$winpath_" "$@"
+}
+# link_raw WINEPATH ARGS...: the same with WINEPATH as it is given.
+link_raw() {
+  local winpath_=$1; shift
   rm -f argv.log
   rc=0
   (cd run && WINEPATH=$winpath_ wrun "$TW_WIN_LD" "$@") > ld.out 2> ld.err || rc=$?
@@ -141,6 +154,93 @@ if [ "$rc" = 1 ] && grep -q -F 'no wasm-ld' ld.err && [ ! -e run/out7.wasm ]; th
 else
   fail "no linker on PATH: exit $rc: $(cat ld.err)"
 fi
+
+# ---- @argfiles in UTF-16 with a byte order mark (PowerShell 5's Out-File
+# and '>' write UTF-16LE): converted to UTF-8 before they are split, as
+# lld converts them on every host; the name has a letter outside the BMP
+# (a surrogate pair) and one outside ASCII.
+for enc in UTF-16LE UTF-16BE; do
+  name="u16 $enc é𝄞.wasm"
+  { if [ "$enc" = UTF-16LE ]; then printf '\377\376'; else printf '\376\377'; fi
+    printf -- '--export=y\r\n-o "%s"\r\n' "$name" | iconv -f UTF-8 -t "$enc"; } > "run/$enc.rsp"
+  link empty:wasmld "@$enc.rsp"
+  if [ "$rc" = 0 ] && cmp expected.wasm "run/$name"; then
+    ok "@argfile in $enc: its -o '$name' rewritten"
+  else
+    fail "@argfile in $enc: exit $rc, '$name' not the Linux rewrite: $(cat ld.err)"
+  fi
+done
+# UTF-16 that cannot be converted (an unpaired surrogate) fails before
+# anything is linked, as lld cannot read it either.
+printf '\377\376\000\330-\000o\000' > run/bad16.rsp
+link empty:wasmld @bad16.rsp
+if [ "$rc" = 1 ] && [ ! -e argv.log ] &&
+  grep -q -F 'wasm-taskwrap-ld: bad16.rsp:0x2: error: @argfile not UTF-16' ld.err; then
+  ok "an @argfile of broken UTF-16: exit 1, nothing linked: $(cat ld.err)"
+else
+  fail "an @argfile of broken UTF-16: exit $rc, linker run: $([ -e argv.log ] && echo yes || echo no): $(cat ld.err)"
+fi
+
+# ---- quoted PATH entries: quotes dropped, a ';' inside them part of the
+# directory's name (Rust's std::env::split_paths, which wasm-component-ld
+# uses); a quoted stretch may also be in the middle of an entry.
+mkdir -p "q dir" "semi;colon"
+cp wasmld/wasm-ld.exe "q dir/"
+cp wasmld/wasm-ld.exe "semi;colon/"
+empty=$(winpath "$PWD/empty")
+for run in "q dir|$empty;\"$(winpath "$PWD/q dir")\"" \
+           "semi;colon|\"$(winpath "$PWD/semi;colon")\";$empty" \
+           "semi;colon|$(winpath "$PWD")\\se\"mi;co\"lon;$empty"; do
+  want=${run%%|*} wp=${run#*|}
+  link_raw "$wp" -o qpath.wasm
+  if [ "$rc" = 0 ] && [[ $(lower linker) == *"\\${want}\\wasm-ld.exe" ]] && cmp expected.wasm run/qpath.wasm; then
+    ok "PATH $wp: $(cat linker)"
+  else
+    fail "PATH $wp: exit $rc, linker '$(cat linker)': $(cat ld.err)"
+  fi
+  rm -f run/qpath.wasm
+done
+
+# ---- a batch file as the linker: cmd.exe would read the arguments again
+# (%PATH% expanded, & obeyed); refused before anything runs.
+mkdir -p bat
+printf '@echo ran %%* > %s\r\n' "$(winpath "$PWD/argv.log")" > bat/ld.bat
+cp bat/ld.bat bat/LD.CMD
+cp bat/ld.bat bat/dots.bat
+for l in "$(winpath "$PWD/bat/ld.bat")" "$(winpath "$PWD/bat/LD.CMD")" "$(winpath "$PWD/bat/dots.bat"). ." \
+         LD.Cmd; do
+  TASKWRAP_WASM_LD=$l link bat -o bat.wasm '%PATH%' '&' 'echo' 'x'
+  if [ "$rc" = 127 ] && [ ! -e argv.log ] && [ ! -e run/bat.wasm ] &&
+    grep -q -F ": a batch file cannot be the linker: cmd.exe would re-read its arguments; name the linker's .exe" ld.err; then
+    ok "TASKWRAP_WASM_LD=$l: refused, exit 127, not run"
+  else
+    fail "TASKWRAP_WASM_LD=$l: exit $rc, run: $(cat argv.log 2>/dev/null): $(cat ld.err)"
+  fi
+done
+# Sabotage: cmd.exe does run that batch file, %PATH% expanded.
+rm -f argv.log
+(cd run && wrun cmd /c "$(winpath "$PWD/../bat/ld.bat")" '%PATH%') > /dev/null 2>&1 || true
+grep -q -i 'ran .*system32' argv.log 2> /dev/null && ok "sabotage: the batch file runs, %PATH% expanded, under cmd.exe" ||
+  fail "sabotage: the batch file did not run under cmd.exe: $(cat argv.log 2>/dev/null)"
+# A directory as the linker.
+TASKWRAP_WASM_LD=$(winpath "$PWD/bat") link empty -o dir.wasm
+[ "$rc" = 127 ] && grep -q -F "$(winpath "$PWD/bat"): Is a directory" ld.err &&
+  ok "TASKWRAP_WASM_LD a directory: exit 127, $(cat ld.err)" || fail "a directory as the linker: exit $rc: $(cat ld.err)"
+
+# ---- an output held open by another process (without delete sharing)
+# after a failed rewrite: the rename fails, and so does the removal, which
+# is said; exit 1. The holder ends with the wrapper (fake-ld.c).
+FAKE_LD_HOLD=1 link wasmld -o held.wasm
+if [ "$rc" = 1 ] && [ -e run/held.wasm ] &&
+  grep -q -F "wasm-taskwrap-ld: error: cannot remove held.wasm after the failed rewrite: File in use by another process; delete it before the next build" ld.err; then
+  ok "an output held open: exit 1, $(tail -n 1 ld.err)"
+else
+  fail "an output held open: exit $rc, $(ls run/held.wasm 2>&1): $(cat ld.err)"
+fi
+# Sabotage: not held, the same link is rewritten.
+link wasmld -o held2.wasm
+[ "$rc" = 0 ] && cmp -s expected.wasm run/held2.wasm && ok "sabotage: not held, the output is rewritten" ||
+  fail "sabotage: an output not held: exit $rc: $(cat ld.err)"
 
 # Sabotage: an argument lost or changed on the way is seen by the diff.
 given "${hard[@]}"
