@@ -29,6 +29,7 @@
 # env WAT2WASM, WASM_VALIDATE, XXD, WASM_TOOLS: the tools (default: from PATH).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/fixture.sh"
 WAT2WASM=${WAT2WASM:-wat2wasm} WASM_VALIDATE=${WASM_VALIDATE:-wasm-validate} XXD=${XXD:-xxd}
 WASM_TOOLS=${WASM_TOOLS:-wasm-tools}
 
@@ -41,26 +42,10 @@ mkdir -p "$work"
 cd "$work"
 rm -f "$name".*
 
-# The fixture's own settings.
-comment=';;'
-[ "$ext" = hex ] && comment='#'
-args=$(sed -n "s/^$comment ARGS: //p" "$src_dir/$file" | head -n 1)
-watflags=$(sed -n "s/^$comment WAT2WASM: //p" "$src_dir/$file" | head -n 1)
-outfmt=$(sed -n "s/^$comment OUTPUT: //p" "$src_dir/$file" | head -n 1)
-
-case "$ext" in
-  wat) "$WAT2WASM" --enable-all $watflags "$src_dir/$file" -o "$name.wasm" ;;
-  hex) sed -e 's/#.*//' "$src_dir/$file" | "$XXD" -r -p > "$name.wasm" ;;
-  *) die "$name: unknown fixture type .$ext" ;;
-esac
-while read -r embed; do
-  [ -n "$embed" ] || continue
-  wit=${embed%% *} rest=${embed#* }
-  # shellcheck disable=SC2086  # the world options are a word list
-  "$WASM_TOOLS" component embed "$src_dir/$wit" $rest "$name.wasm" -o "$name.embedded.wasm" ||
-    die "$name: component embed $embed failed"
-  mv "$name.embedded.wasm" "$name.wasm"
-done < <(sed -n "s/^$comment EMBED: //p" "$src_dir/$file")
+# The fixture's own settings, and its module.
+args=$(fixture_setting "$src_dir/$file" ARGS)
+outfmt=$(fixture_setting "$src_dir/$file" OUTPUT)
+fixture_module "$src_dir/$file" "$name" || die "$name: cannot make its module"
 
 
 status=0

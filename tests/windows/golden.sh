@@ -22,31 +22,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib.sh"
 . "$here/wine.sh"
+. "$here/../golden/fixture.sh"
 fixtures=$(cd "$1" && pwd) work=$2
 : "${TW_WIN_CLI:?}" "${TW_REF:?}" "${WAT2WASM:?}" "${XXD:?}" "${WASM_TOOLS:?}"
 [ -x "$TW_REF" ] || die "no Linux reference tool at $TW_REF (build it first: TW_REFERENCE_TOOL)"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
-
-# build NAME FILE: FIXTURE's module as NAME.wasm (run-golden.sh's recipe).
-build() {
-  local name=$1 file=$2 ext=${2##*.} comment=';;' watflags embed wit rest
-  [ "$ext" = hex ] && comment='#'
-  watflags=$(sed -n "s/^$comment WAT2WASM: //p" "$file" | head -n 1)
-  # shellcheck disable=SC2086  # the flags are a word list
-  case "$ext" in
-    wat) "$WAT2WASM" --enable-all $watflags "$file" -o "$name.wasm" ;;
-    hex) sed -e 's/#.*//' "$file" | "$XXD" -r -p > "$name.wasm" ;;
-  esac
-  while read -r embed; do
-    [ -n "$embed" ] || continue
-    wit=${embed%% *} rest=${embed#* }
-    # shellcheck disable=SC2086  # the world options are a word list
-    "$WASM_TOOLS" component embed "$fixtures/$wit" $rest "$name.wasm" -o "$name.e.wasm"
-    mv "$name.e.wasm" "$name.wasm"
-  done < <(sed -n "s/^$comment EMBED: //p" "$file")
-}
 
 # run DIR TOOL... : the golden runner's command in DIR, on DIR/NAME.wasm;
 # DIR/status, DIR/plan, DIR/stderr.
@@ -84,11 +66,9 @@ compared=0 identical=0 differently=() sample_out="" sample_err=""
 for file in "$fixtures"/*.wat "$fixtures"/*.hex; do
   case "$file" in *.out.wat | *.out.hex) continue ;; esac
   name=$(basename "${file%.*}")
-  comment=';;'
-  [ "${file##*.}" = hex ] && comment='#'
-  args=$(sed -n "s/^$comment ARGS: //p" "$file" | head -n 1)
+  args=$(fixture_setting "$file" ARGS)
   mkdir -p "lin/$name" "win/$name"
-  build "lin/$name/$name" "$file" || { fail "$name: cannot build the module"; continue; }
+  fixture_module "$file" "lin/$name/$name" || { fail "$name: cannot build the module"; continue; }
   cp "lin/$name/$name.wasm" "win/$name/"
 
   run_in "lin/$name" "$TW_REF"
