@@ -363,6 +363,13 @@ static const uint8_t *flatten(tw_result *r, size_t *n) {
   return r->flat;
 }
 
+/* Text output and --verify=full hand the whole module to libwabt: a module
+ * copied for having nothing to rewrite must then be well formed too, and
+ * its first error is told in our words, at its offset (prepare). */
+static bool whole_module(tw_result *r) {
+  return !r->have_module || tw_module_refuse_content(&r->m, &r->err);
+}
+
 static bool rewrite(tw_result *r, const uint8_t *data, size_t size, const tw_options *opts) {
   if (!prepare(r, data, size, opts)) return false;
   if (!r->edit.changes) {
@@ -375,6 +382,7 @@ static bool rewrite(tw_result *r, const uint8_t *data, size_t size, const tw_opt
    * is reported in its words; then the check of every byte. */
   if (opts->verify == TW_VERIFY_FULL) {
     size_t n = 0;
+    if (!whole_module(r)) return false;
     const uint8_t *bytes = flatten(r, &n);
     if (!bytes) return tw_err_set(&r->err, TW_ERR_NOMEM, 0, "out of memory"), false;
     if (!verify_full(r, bytes, n)) return false;
@@ -428,6 +436,7 @@ tw_status tw_rewrite_file(const char *path, const tw_options *opts, tw_result **
 static bool check(tw_result *r, const uint8_t *data, size_t size, const uint8_t *output,
                   size_t out_size, const tw_options *opts) {
   if (!prepare(r, data, size, opts)) return false;
+  if (opts->verify == TW_VERIFY_FULL && !whole_module(r)) return false;
   if (!output && out_size) return tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "no output bytes"), false;
   if (r->edit.changes)
     return tw_verify_bytes(&r->m, &r->edit, output, out_size, &r->err) &&
@@ -496,6 +505,7 @@ const char *tw_result_error_message(const tw_result *r) {
 
 tw_status tw_result_output_text(tw_result *r, const char **text, size_t *size) {
   if (!r || r->err.code != TW_OK) return r ? r->err.code : TW_ERR_NOMEM;
+  if (!whole_module(r)) return r->err.code;
   if (!r->out_text) {
     size_t n = 0;
     const uint8_t *bin = tw_result_output(r, &n);
@@ -645,6 +655,7 @@ static bool write_text_to_stream(int fd, void *ctx, tw_err *err) {
 tw_status tw_result_write_text(tw_result *r, const char *path) {
   if (!r || !path) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
   if (r->err.code != TW_OK || r->checked) return TW_ERR_INVALID_ARG;
+  if (!whole_module(r)) return r->err.code;
   if (!tw_write_atomic(path, r->opts.fsync, &r->err, write_text_to, r))
     return r->write_error = r->err.code == TW_ERR_IO || r->err.code == TW_ERR_CHANGED, r->err.code;
   return TW_OK;
@@ -652,6 +663,7 @@ tw_status tw_result_write_text(tw_result *r, const char *path) {
 
 tw_status tw_result_write_text_fd(tw_result *r, int fd) {
   if (!r || r->err.code != TW_OK || r->checked) return r ? TW_ERR_INVALID_ARG : TW_ERR_NOMEM;
+  if (!whole_module(r)) return r->err.code;
   if (!write_text_to_stream(fd, r, &r->err))
     return r->write_error = r->err.code == TW_ERR_IO || r->err.code == TW_ERR_CHANGED, r->err.code;
   return TW_OK;
