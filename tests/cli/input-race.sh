@@ -3,10 +3,12 @@
 # that never end.
 #   input-race.sh CLI WORK
 # - The input overwritten in place at the same size, or truncated, right
-#   after it was opened, or while the output is written (to a file or to a
-#   pipe): exit 1 with "input changed while it was being rewritten", never a
-#   signal death, no output file and the old one untouched. An LD_PRELOAD
-#   shim, compiled here, changes the input at one exact call (no timing).
+#   after it was opened, or while the output is written (to a file, where
+#   the kernel copies or, for a range that moved by other than a multiple of
+#   4 KiB, through the buffer with pread and write; or to a pipe): exit 1
+#   with "input changed while it was being rewritten", never a signal death,
+#   no output file and the old one untouched. An LD_PRELOAD shim, compiled
+#   here, changes the input at one exact call (no timing).
 # - --check: an INPUT or OUTPUT truncated as it is opened: exit 1, no signal.
 # - /dev/zero and /dev/urandom as the input, and /dev/zero as --check's
 #   INPUT or OUTPUT: refused at once (exit 1), in little memory.
@@ -23,7 +25,9 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 cat > shim.c <<'C'
 /* SHIM_TARGET: the file to change; SHIM_WHEN: when, once: "fstat" (right
  * after the first fstat of it), "copy" (before the first copy_file_range),
- * "stdout" (before the first write to standard output); SHIM_DO: "overwrite"
+ * "stdout" (before the first write to standard output), "write" (before the
+ * first write to another regular file: the output being made, by read and
+ * write where the kernel does not copy); SHIM_DO: "overwrite"
  * (0xff from byte SHIM_AT to the end: the same size), "truncate" (to SHIM_AT
  * bytes) or "none"; SHIM_LOG: a line is appended when it acted.
  * SHIM_ENDLESS_STDIN=1: once standard input ends, each read of it claims to
@@ -91,6 +95,9 @@ ssize_t write(int fd, const void *p, size_t n) {
   static ssize_t (*real)(int, const void *, size_t);
   if (!real) real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
   if (fd == 1) act("stdout");
+  struct stat st;
+  if (fd > 2 && !acted && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !is_target(&st))
+    act("write");
   return real(fd, p, n);
 }
 
@@ -122,13 +129,23 @@ m = (b'\0asm\1\0\0\0' + sec(1, b'\x02\x60\x01\x7f\x00\x60\x00\x00') +
      sec(7, b'\x02' + name('__wasm_task_hook') + b'\x00\x00' + name('run') + b'\x00\x01') +
      sec(10, b'\x02\x02\x00\x0b\x02\x00\x0b') + sec(0, name('tail') + b't' * 100))
 open('pristine.wasm', 'wb').write(m)
+# The same sections with the export section first: the custom section then
+# moves by what the export section loses (the hook export), not a multiple
+# of 4 KiB, so it is copied through the buffer with pread, not by the kernel.
+m = (b'\0asm\1\0\0\0' + sec(1, b'\x02\x60\x01\x7f\x00\x60\x00\x00') + sec(3, b'\x02\x00\x01') +
+     sec(7, b'\x02' + name('__wasm_task_hook') + b'\x00\x00' + name('run') + b'\x00\x01') +
+     sec(0, name('pad') + b'p' * (256 << 10)) +
+     sec(10, b'\x02\x02\x00\x0b\x02\x00\x0b') + sec(0, name('tail') + b't' * 100))
+open('pristine-shifted.wasm', 'wb').write(m)
 PY
 "$cli" pristine.wasm -o ref.wasm 2> err.txt || die "cannot rewrite the module: $(cat err.txt)"
+"$cli" pristine-shifted.wasm -o ref-shifted.wasm 2> err.txt ||
+  die "cannot rewrite the shifted module: $(cat err.txt)"
 
 # A fresh copy of the input, modified long ago: any write to it then moves
 # its modification time, however coarse the file system's timestamps.
 fresh_input() {
-  cp pristine.wasm in.wasm && touch -d @0 in.wasm
+  cp "${pristine:-pristine.wasm}" in.wasm && touch -d @0 in.wasm
 }
 
 # Each race: a fresh copy of the input, an old output, the shim; then
@@ -157,7 +174,7 @@ expect_changed() { # LABEL [STREAM]
   local label=$1
   if [ "$rc" = 1 ] && grep -q 'in.wasm: error: input changed while it was being rewritten' err.txt &&
      [ "$(cat out.wasm)" = "old output" ] && [ -z "$(leftovers)" ] && [ -s shim.log ] &&
-     ! cmp -s in.wasm pristine.wasm; then
+     ! cmp -s in.wasm "${pristine:-pristine.wasm}"; then
     ok "$label: exit 1, input changed, old output untouched, nothing left"
   else
     fail "$label: exit $rc, $(head -c 300 err.txt), output '$(head -c 20 out.wasm | tr -dc '[:print:]')', leftover '$(leftovers)', shim log '$(cat shim.log 2> /dev/null)'"
@@ -174,6 +191,18 @@ race "truncated, while written" copy truncate 100 "$cli" in.wasm -o out.wasm
 expect_changed "truncated while the output is copied"
 race "truncated, -t" fstat truncate 100 "$cli" in.wasm -t -o out.wasm
 expect_changed "-t: truncated right after it was opened"
+# The shifted module: its long range goes through the buffer (pread, then
+# write), and the input changes at the first write of the output.
+pristine=pristine-shifted.wasm
+race "control, buffered" write none 0 "$cli" in.wasm -o out.wasm
+[ "$rc" = 0 ] && cmp -s out.wasm ref-shifted.wasm && [ "$(cat shim.log 2> /dev/null)" = write ] &&
+  ok "control: the shifted module, with the shim at the first write and no change, is its reference" ||
+  fail "control, buffered: exit $rc, $(cat err.txt), log $(cat shim.log 2> /dev/null)"
+race "same size, buffered" write overwrite 8 "$cli" in.wasm -o out.wasm
+expect_changed "overwritten at the same size while the output is written through the buffer"
+race "truncated, buffered" write truncate 100 "$cli" in.wasm -o out.wasm
+expect_changed "truncated while the output is written through the buffer"
+unset pristine
 race "--dry-run" fstat overwrite 8 "$cli" in.wasm --dry-run
 [ "$rc" = 1 ] && grep -q 'input changed while it was being rewritten' err.txt &&
   ok "--dry-run: an input overwritten after it was opened gives no plan" ||
