@@ -344,13 +344,15 @@ static const char *last_sep(const char *path) {
   return last;
 }
 
+/* ASCII's case folded, as Windows compares the names here (not the
+ * locale's tolower: a name's bytes are UTF-8). */
+static char fold(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c; }
+
 /* File names compare as the system does: without case on Windows. */
 static bool same_name(const char *a, const char *b) {
   if (!TW_PLAT_WINDOWS) return strcmp(a, b) == 0;
-  for (; *a && *b; a++, b++) {
-    const int x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a, y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
-    if (x != y) return false;
-  }
+  for (; *a && *b; a++, b++)
+    if (fold(*a) != fold(*b)) return false;
   return *a == *b;
 }
 
@@ -465,10 +467,8 @@ static char *find_linker(void) {
 static bool ends_with_ext(const char *name, size_t n, const char *suffix) {
   const size_t k = strlen(suffix);
   if (n < k) return false;
-  for (size_t i = 0; i < k; i++) {
-    const char c = name[n - k + i];
-    if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != suffix[i]) return false;
-  }
+  for (size_t i = 0; i < k; i++)
+    if (fold(name[n - k + i]) != suffix[i]) return false;
   return true;
 }
 

@@ -12,8 +12,9 @@
  * temporary name (".twXXXXXX", so that a destination whose name is as long
  * as NAME_MAX allows still has one) and renamed over the destination only
  * once it is complete (a named temporary file where the file system has no
- * O_TMPFILE, and on every platform but Linux: platform.h, "tw_temp"). Anything that is not a regular file (a character or block
- * device, a FIFO, a socket) is written into, never replaced; a symbolic link
+ * O_TMPFILE, and on every platform but Linux: platform.h, "tw_temp").
+ * Anything that is not a regular file (a character or block device, a
+ * FIFO, a socket) is written into, never replaced; a symbolic link
  * is followed, and its target replaced. The kernel decides what a name
  * leads to (stat), so /dev/stdout, /dev/fd/N and /proc/self/fd/N on a pipe
  * are written into as the pipe they are; one of this process's own
