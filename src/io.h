@@ -64,6 +64,16 @@ bool tw_text_module_field(const uint8_t *w, size_t n);
  * input file, are copied by the kernel or read with pread. */
 enum { TW_WRITE_FROM_MEMORY_MAX = 64 << 10 };
 
+/* The buffer that carries n bytes of a file through memory (the body-size
+ * walk's window, the writer's buffer): a sixteenth of them, from 64 to
+ * 256 KiB. A small module faults in fewer fresh pages; a large one makes as
+ * few calls as with 256 KiB (bench/floor.md, "Flat per byte"). */
+enum { TW_IO_BUFFER_MIN = 64 << 10, TW_IO_BUFFER_MAX = 256 << 10 };
+static inline size_t tw_io_buffer_size(uint64_t n) {
+  const uint64_t k = n / 16;
+  return k < TW_IO_BUFFER_MIN ? TW_IO_BUFFER_MIN : k > TW_IO_BUFFER_MAX ? TW_IO_BUFFER_MAX : (size_t)k;
+}
+
 /* Write the segments to out_fd; input ranges from in_fd (or, when it is -1,
  * from input). A signal that tw_write_atomic holds back and that is pending
  * stops it (TW_ERR_IO); one the caller had blocked is no reason to stop. A

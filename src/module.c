@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "cursor.h"
+#include "io.h"
 #include "leb.h"
 #include "module.h"
 #include "source.h"
@@ -270,12 +271,12 @@ static bool parse_exports(tw_module *m, tw_cursor *c) {
 /* Each body's size, in order. For a file read on demand the walk goes
  * through a window of the code section that is read and not kept: a
  * rewrite that only appends to the section must not cost its size in
- * memory (bodies are read in when something decodes them). */
-enum { WALK_WINDOW = 256 << 10 };
-
+ * memory (bodies are read in when something decodes them). Its size:
+ * tw_io_buffer_size of the section's (io.h). */
 typedef struct walk {
   uint8_t *buf;       /* NULL: the bytes are in memory */
   size_t at, len;     /* input [at, at+len) is in buf */
+  size_t cap;         /* buf's size */
 } walk;
 
 static bool read_body(tw_module *m, tw_cursor *c, walk *w, size_t *code) {
@@ -283,7 +284,7 @@ static bool read_body(tw_module *m, tw_cursor *c, walk *w, size_t *code) {
   if (!w->buf) return tw_read_bytes(c, code, &len, "function body");
   if (c->pos + LEB_U32_MAX > w->at + w->len && w->at + w->len < c->end) {
     w->at = c->pos;
-    w->len = c->end - c->pos < WALK_WINDOW ? c->end - c->pos : WALK_WINDOW;
+    w->len = c->end - c->pos < w->cap ? c->end - c->pos : w->cap;
     if (!tw_source_read(m->src, w->at, w->buf, w->len))
       return tw_err_set(c->err, TW_ERR_IO, w->at, "cannot read the input at 0x%zx", w->at), false;
   }
@@ -308,8 +309,8 @@ static bool parse_code(tw_module *m, tw_cursor *c) {
   m->code_count_width = c->pos - at;
   m->code_entries = c->pos;
   if (!(m->bodies = tw_alloc_array(n, sizeof(tw_body), c->err, at, entries))) return false;
-  walk w = {NULL, c->pos, 0};
-  if (m->src && n && !(w.buf = malloc(WALK_WINDOW)))
+  walk w = {NULL, c->pos, 0, tw_io_buffer_size(c->end - c->pos)};
+  if (m->src && n && !(w.buf = malloc(w.cap)))
     return tw_err_set(c->err, TW_ERR_NOMEM, at, "out of memory"), false;
   bool ok = true;
   for (uint32_t i = 0; ok && i < n; i++) {

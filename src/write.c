@@ -59,10 +59,10 @@
 #include "platform.h"
 #include "taskwrap.h"
 
-/* Shorter input ranges are taken from memory (io.h). The buffer: 256 KiB,
- * fewer pages to fault in than 1 MiB when it carries the unaligned input
- * ranges of a small module, and as fast on a large one (bench/floor.md). */
-enum { BOUNCE = 256 << 10, KERNEL_COPY_MIN = TW_WRITE_FROM_MEMORY_MAX, KERNEL_COPY_CHUNK = 8 << 20 };
+/* Shorter input ranges are taken from memory (io.h). The buffer's size is
+ * tw_io_buffer_size of the output's: at most 256 KiB, fewer pages to fault
+ * in than 1 MiB, and as fast on a large module (bench/floor.md). */
+enum { KERNEL_COPY_MIN = TW_WRITE_FROM_MEMORY_MAX, KERNEL_COPY_CHUNK = 8 << 20 };
 /* The kernel copies a range whose output offset differs from its input
  * offset by a multiple of this (4 KiB: the page and block size of the
  * common systems). At any other shift each source page lands across two
@@ -81,7 +81,7 @@ typedef struct writer {
   int in_fd;            /* the input file, or -1 */
   bool kernel_copy;     /* copy_file_range still worth trying */
   uint8_t *buf;
-  size_t len;
+  size_t len, cap;      /* cap: the buffer's size */
   tw_err *err;
 } writer;
 
@@ -107,7 +107,7 @@ static bool interrupted(writer *w) {
 static bool write_all(writer *w, const uint8_t *p, size_t n) {
   while (n > 0) {
     if (interrupted(w)) return false;
-    const long long k = tw_plat_write(w->fd, p, n < BOUNCE ? n : BOUNCE);
+    const long long k = tw_plat_write(w->fd, p, n < w->cap ? n : w->cap);
     if (k < 0) {
       if (errno == EINTR) continue;
       if (errno == EFBIG) return too_large(w, "cannot write output");
@@ -127,8 +127,8 @@ static bool flush(writer *w) {
 
 static bool put(writer *w, const uint8_t *p, size_t n) {
   w->at += n;
-  if (w->len + n > BOUNCE && !flush(w)) return false;
-  if (n >= BOUNCE) return write_all(w, p, n);
+  if (w->len + n > w->cap && !flush(w)) return false;
+  if (n >= w->cap) return write_all(w, p, n);
   memcpy(w->buf + w->len, p, n);
   w->len += n;
   return true;
@@ -175,8 +175,8 @@ static bool put_input(writer *w, uint64_t off, uint64_t n) {
   }
   if (w->in_fd < 0) return put(w, w->input + off, (size_t)n);
   while (n > 0) {
-    if (w->len == BOUNCE && !flush(w)) return false;
-    const size_t room = BOUNCE - w->len;
+    if (w->len == w->cap && !flush(w)) return false;
+    const size_t room = w->cap - w->len;
     const long long k = tw_plat_pread(w->in_fd, w->buf + w->len, n < room ? (size_t)n : room, off);
     if (k < 0 && errno == EINTR) continue;
     if (k == 0) errno = EIO;
@@ -188,7 +188,8 @@ static bool put_input(writer *w, uint64_t off, uint64_t n) {
 
 bool tw_write_segments(const tw_out *o, const uint8_t *input, int in_fd, int out_fd,
                        tw_err *err) {
-  writer w = {out_fd, 0, input, in_fd, in_fd >= 0, malloc(BOUNCE), 0, err};
+  const size_t cap = tw_io_buffer_size(o->size);
+  writer w = {out_fd, 0, input, in_fd, in_fd >= 0, malloc(cap), 0, cap, err};
   if (!w.buf) return tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory"), false;
   tw_plat_fsize_begin();
   bool ok = true;
