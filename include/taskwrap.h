@@ -82,6 +82,17 @@ typedef struct tw_options {
   int fsync;            /* non-zero: tw_result_write fsyncs the file before
                            renaming it into place (default: it does not, as
                            cp, ld, wasm-opt and wasm-tools do not) */
+  /* With stub_wasi: what the stubs serve from data embedded in the module
+   * (docs/usage.md, "Baked-in arguments, environment and files"), each in
+   * order. stub_args[0] is argv[0]; stub_env entries are "NAME=VALUE";
+   * stub_dirs entries are "GUEST=HOSTDIR", preopened as descriptors 3, 4, ...
+   * HOSTDIR is read when the module is rewritten (and again by tw_check). */
+  const char *const *stub_args;
+  size_t stub_args_count;
+  const char *const *stub_env;
+  size_t stub_env_count;
+  const char *const *stub_dirs;
+  size_t stub_dirs_count;
 } tw_options;
 
 /* With stub_wasi: the exported mutable i32 global proc_exit stores its code

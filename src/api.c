@@ -218,6 +218,12 @@ static bool options_ok(tw_result *r, const tw_options *opts) {
     tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "an output import needs stub_wasi");
     return false;
   }
+  if (opts->stub_wasi == 0 &&
+      (opts->stub_args_count || opts->stub_env_count || opts->stub_dirs_count)) {
+    tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "embedded arguments, environment or directories "
+                                               "need stub_wasi");
+    return false;
+  }
   if ((opts->stub_output_module == NULL) != (opts->stub_output_name == NULL)) {
     tw_err_set(&r->err, TW_ERR_INVALID_ARG, 0, "the output import needs a module and a name");
     return false;
@@ -249,8 +255,7 @@ static bool plan(tw_result *r, const tw_options *o) {
     tw_result_warn(r, "--abi %s: the module does not export %s; nothing to do", tw_abi_name(o->abi),
                    o->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task");
   if (o->init_once && !tw_plan_init_once(e, &r->err)) return false;
-  if (o->stub_wasi && !tw_plan_stub_wasi(e, o->stub_output_module, o->stub_output_name, &r->err))
-    return false;
+  if (o->stub_wasi && !tw_plan_stub_wasi(e, o, &r->err)) return false;
   if (o->stub_wasi && e->nstubs == 0)
     tw_result_warn(r, "--stub-wasi: the module imports no wasi_snapshot_preview1 function; "
                       "there is nothing to stub");

@@ -11,6 +11,7 @@
 #include "opcodes.h"
 #include "stubs.h"
 #include "taskwrap.h"
+#include "wasifs.h"
 
 static void put_hook(tw_buf *b, uint32_t hook, int32_t code) {
   tw_buf_put_u8(b, OP_I32_CONST);
@@ -123,9 +124,17 @@ void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f) {
  * verifier derives the same references from its own numbering (verify.c,
  * check_numbering and check_globals), never from this. */
 static tw_stub_env stub_env(const tw_edit *e) {
-  const tw_stub_env env = {e->nimports_added ? e->out_nimports - 1 : TW_NONE,
-                           e->global_of[TW_GLOBAL_EXIT], e->global_of[TW_GLOBAL_CLOCK],
-                           e->global_of[TW_GLOBAL_RANDOM]};
+  tw_stub_env env = {.output_func = e->nimports_added ? e->out_nimports - 1 : TW_NONE,
+                     .exit_global = e->global_of[TW_GLOBAL_EXIT],
+                     .clock_global = e->global_of[TW_GLOBAL_CLOCK],
+                     .random_global = e->global_of[TW_GLOBAL_RANDOM]};
+  tw_wasi_stub_env(e->wasi, e->data_segment, &env);
+  if (e->wasi) { /* without embedded data, nothing else is read (no scan) */
+    env.rom_func = e->rom_fn != TW_NONE ? e->out[e->rom_fn] : TW_NONE;
+    env.slot_global = e->global_of[TW_GLOBAL_SLOT];
+  } else {
+    env.rom_func = env.slot_global = TW_NONE;
+  }
   return env;
 }
 
@@ -144,13 +153,19 @@ void tw_encode_exit(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   tw_buf_put_u8(b, OP_END);
 }
 
+void tw_encode_rom(tw_buf *b, const tw_edit *e) {
+  tw_wasi_encode_rom(b, e->wasi);
+}
+
 static const char wasi_module[] = TW_WASI_MODULE;
 
 static void put_str(tw_buf *b, const char *s) { tw_buf_put(b, s, strlen(s)); }
 
 void tw_fn_name(const tw_edit *e, const tw_fn *f, tw_buf *out) {
   const tw_module *m = e->m;
-  if (f->kind == TW_FN_STUB) {
+  if (f->kind == TW_FN_ROM) {
+    put_str(out, TW_WASI_ROM_NAME);
+  } else if (f->kind == TW_FN_STUB) {
     const tw_import *im = &m->imports[f->import_i];
     put_str(out, "taskwrap:");
     put_str(out, wasi_module);

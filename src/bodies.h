@@ -18,6 +18,8 @@ void tw_encode_wrapper(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_guard(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_stub(tw_buf *b, const tw_edit *e, const tw_fn *f);
 void tw_encode_exit(tw_buf *b, const tw_edit *e, const tw_fn *f);
+/* --stub-wasi-dir's table lookup (wasifs.h). */
+void tw_encode_rom(tw_buf *b, const tw_edit *e);
 /* The name an added function gets in the name section, appended to out
  * (nothing for an added import; docs/output-layout.md, "Names of added
  * functions"). */

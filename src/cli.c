@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io.h"
+#include "linkcheck.h"
 #include "options.h"
 #include "platform.h"
 #include "taskwrap.h"
@@ -15,6 +16,7 @@ enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
     "Usage: wasm-taskwrap [OPTIONS] INPUT -o FILE\n"
     "       wasm-taskwrap --check [OPTIONS] INPUT OUTPUT\n"
+    "       wasm-taskwrap --check-link [--abi ABI] [NAME=]LIBRARY...\n"
     "       wasm-taskwrap -h | --help | --version\n"
     "\n"
     "Emit the WASI preview 3 task-init wrappers inside a linked core module:\n"
@@ -50,6 +52,16 @@ static const char usage_text[] =
     "      --stub-wasi-output MODULE:NAME\n"
     "                         with --stub-wasi: fd_write to fd 1 and 2 also\n"
     "                         calls this new import (fd, ptr, len: i32) -> ()\n"
+    "      --stub-wasi-arg ARG\n"
+    "                         with --stub-wasi: one argument the stubs serve\n"
+    "                         (repeatable, in order; the first is argv[0])\n"
+    "      --stub-wasi-env NAME=VALUE\n"
+    "                         with --stub-wasi: one environment variable\n"
+    "                         (repeatable, in order)\n"
+    "      --stub-wasi-dir GUEST=HOSTDIR\n"
+    "                         with --stub-wasi: embed the tree under HOSTDIR,\n"
+    "                         read now, as a read-only preopened directory\n"
+    "                         GUEST (repeatable: descriptors 3, 4, ...)\n"
     "      --strip-debug      drop the .debug_* custom sections\n"
     "      --only PATTERN     wrap only the exports whose names match a glob\n"
     "                         (repeatable; for modules without an embedded world)\n"
@@ -57,6 +69,9 @@ static const char usage_text[] =
     "      --check            write nothing: verify that OUTPUT is exactly what\n"
     "                         a rewrite of INPUT with these options writes; the\n"
     "                         first violation is reported at its offset in OUTPUT\n"
+    "      --check-link       (first argument) read a set of shared libraries\n"
+    "                         (dylink.0) and exit 1 naming each one that makes the\n"
+    "                         set inconsistent for `wasm-tools component link`\n"
     "      --fsync            fsync the output before renaming it into place\n"
     "  -v, --verbose          say on standard error what changed, one line per\n"
     "                         change (or that the module was copied unchanged)\n"
@@ -147,7 +162,13 @@ static int parse_args(cli *c, int argc, char **argv) {
     } else if (strcmp(a, "--") == 0) {
       only_positional = 1;
     } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(usage_text, stdout);
+      /* Longer than stdio's buffer: a failed write is seen here, with its
+       * errno, not only as ferror when standard output is closed. */
+      if (fputs(usage_text, stdout) < 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "wasm-taskwrap: <stdout>: error: cannot write: %s\n",
+                tw_plat_strerror(errno));
+        return EXIT_BAD;
+      }
       return EXIT_OK;
     } else if (strcmp(a, "--version") == 0) {
       printf("wasm-taskwrap %s\n", TW_VERSION_STRING);
@@ -284,6 +305,8 @@ int main(int argc, char **argv) {
   tw_plat_ignore_fsize();
   tw_plat_args(&argc, &argv);
   tw_plat_binary_stdio();
+  /* A mode of its own, over a set of shared libraries (linkcheck.h). */
+  if (argc > 1 && strcmp(argv[1], "--check-link") == 0) return close_stdout(tw_check_link_main(argc, argv));
   cli c;
   int rc = parse_args(&c, argc, argv);
   if (rc < 0) rc = run(&c);

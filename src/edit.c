@@ -11,6 +11,7 @@
 #include "module.h"
 #include "opcodes.h"
 #include "section.h"
+#include "wasifs.h"
 #include "world.h"
 
 /* What an allocation failure names (tw_alloc_array). */
@@ -21,9 +22,11 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
   e->m = m;
   e->abi = TW_ABI_NONE;
   e->hook = e->init_async = TW_NONE;
+  e->rom_fn = TW_NONE;
+  e->lib_section = -1;
   e->ntypes_in = m->ntypes;
   e->nglobals_in = m->nglobals;
-  for (size_t i = 0; i < 4; i++) e->global_of[i] = TW_NONE;
+  for (size_t i = 0; i < 5; i++) e->global_of[i] = TW_NONE;
   e->exports = tw_alloc_array(m->nexports, sizeof *e->exports, err, 0, the_edit);
   e->import_removed = tw_alloc_array(m->nimports, sizeof *e->import_removed, err, 0, the_edit);
   e->drop_section = tw_alloc_array(m->nsections, sizeof *e->drop_section, err, 0, the_edit);
@@ -43,6 +46,7 @@ bool tw_edit_init(tw_edit *e, const tw_module *m, tw_err *err) {
 void tw_edit_free(tw_edit *e) {
   if (!e) return;
   tw_world_free(e->world);
+  tw_wasi_image_free(e->wasi);
   free(e->fns);
   free(e->out);
   free(e->exports);
@@ -67,13 +71,16 @@ uint32_t tw_edit_add_fn(tw_edit *e, const tw_fn *f, tw_err *err) {
   case TW_FN_STUB: e->nstubs++; break;
   case TW_FN_GUARD: e->nguards++; break;
   case TW_FN_EXIT: e->nexits++; break;
+  case TW_FN_ROM: e->nroms++; break;
   }
   e->changes = true;
   return e->m->nfuncs + e->nfns++;
 }
 
 void tw_edit_add_global(tw_edit *e, tw_global_role role, uint8_t valtype, int64_t init) {
-  if (e->global_of[role] != TW_NONE || e->nglobals == 4) return;
+  if (role == TW_GLOBAL_SLOT || e->global_of[role] != TW_NONE || e->nglobals >= 4 ||
+      e->global_of[TW_GLOBAL_SLOT] != TW_NONE)
+    return;
   e->global_of[role] = e->nglobals_in + e->nglobals;
   e->globals[e->nglobals++] = (tw_global){role, valtype, init};
   e->changes = true;
@@ -85,7 +92,70 @@ uint32_t tw_edit_fn_type(const tw_edit *e, uint32_t id) {
   return id < e->m->nfuncs ? e->m->func_types[id] : TW_NONE;
 }
 
-const tw_fn_kind tw_defined_order[4] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
+void tw_edit_add_slots(tw_edit *e, const int64_t init[TW_WASI_SLOTS]) {
+  if (e->global_of[TW_GLOBAL_SLOT] != TW_NONE) return;
+  e->global_of[TW_GLOBAL_SLOT] = e->nglobals_in + e->nglobals;
+  for (uint32_t k = 0; k < TW_WASI_SLOTS; k++)
+    e->globals[e->nglobals++] = (tw_global){TW_GLOBAL_SLOT, VT_I64, init[k]};
+  e->changes = true;
+}
+
+/* ---- appended types ---- */
+
+/* Each shape's type section entry: the func form, the parameters' count
+ * and types, the results' count and types. */
+static const struct {
+  uint8_t bytes[8];
+  uint8_t len;
+  const char *text;
+} shapes[TW_TYPE_SHAPES] = {
+    [TW_TYPE_OUTPUT] = {{TW_FUNC_FORM, 3, VT_I32, VT_I32, VT_I32, 0}, 6, "[i32 i32 i32] -> []"},
+    [TW_TYPE_HOOK] = {{TW_FUNC_FORM, 1, VT_I32, 0}, 4, "[i32] -> []"},
+    [TW_TYPE_INIT] = {{TW_FUNC_FORM, 0, 0}, 3, "[] -> []"},
+    [TW_TYPE_ROM] = {{TW_FUNC_FORM, 1, VT_I32, 1, VT_I32}, 5, "[i32] -> [i32]"},
+};
+
+const uint8_t *tw_type_shape_bytes(tw_type_shape s, size_t *len) {
+  *len = shapes[s].len;
+  return shapes[s].bytes;
+}
+
+const char *tw_type_shape_text(tw_type_shape s) { return shapes[s].text; }
+
+/* Is input type t a function type of shape s (each value type one byte)? */
+static bool has_shape(const tw_module *m, uint32_t t, tw_type_shape s) {
+  const tw_functype *f = &m->types[t];
+  const uint8_t *b = shapes[s].bytes;
+  const uint8_t np = b[1], nr = b[2 + np];
+  return f->is_func && f->nparams == np && f->nresults == nr && f->params_end - f->params == np &&
+         f->results_end - f->results == nr && memcmp(m->data + f->params, b + 2, np) == 0 &&
+         memcmp(m->data + f->results, b + 3 + np, nr) == 0;
+}
+
+uint32_t tw_edit_type(tw_edit *e, tw_type_shape s) {
+  for (uint32_t t = 0; t < e->m->ntypes; t++)
+    if (has_shape(e->m, t, s)) return t;
+  if (!e->add_type[s]) e->add_type[s] = e->changes = true;
+  return TW_TYPE_PENDING + (uint32_t)s;
+}
+
+uint32_t tw_edit_added_type(const tw_edit *e, tw_type_shape s) {
+  if (!e->add_type[s]) return TW_NONE;
+  uint32_t t = e->ntypes_in;
+  for (int k = 0; k < (int)s; k++) t += e->add_type[k];
+  return t;
+}
+
+uint32_t tw_edit_ntypes_added(const tw_edit *e) {
+  uint32_t n = 0;
+  for (int k = 0; k < TW_TYPE_SHAPES; k++) n += e->add_type[k];
+  return n;
+}
+
+/* The lookup table's function comes last: without --stub-wasi-dir the
+ * order of the others is what it always was. */
+const tw_fn_kind tw_defined_order[5] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT,
+                                        TW_FN_ROM};
 
 /* The output's function space, in the order of src/edit.h. */
 static void number_functions(tw_edit *e) {
@@ -180,6 +250,10 @@ bool tw_edit_finalise(tw_edit *e, tw_err *err) {
   const tw_module *m = e->m;
   const size_t n = (size_t)m->nfuncs + e->nfns;
   if (!(e->out = tw_alloc_array(n, sizeof *e->out, err, 0, the_edit))) return false;
+  /* The appended types' indices, now that every planner has run. */
+  for (uint32_t k = 0; k < e->nfns; k++)
+    if (e->fns[k].type >= TW_TYPE_PENDING && e->fns[k].type - TW_TYPE_PENDING < TW_TYPE_SHAPES)
+      e->fns[k].type = tw_edit_added_type(e, (tw_type_shape)(e->fns[k].type - TW_TYPE_PENDING));
   number_functions(e);
   /* A module that is rewritten must not keep an export of no function (one
    * that is copied as it is may: its output is its input). */

@@ -18,6 +18,7 @@
 #include "renumber.h"
 #include "section.h"
 #include "taskwrap.h"
+#include "wasifs.h"
 
 /* A field whose value is known only after what follows it is emitted (a
  * section's size, a count): room in the pool, a zero-length segment, filled
@@ -113,10 +114,15 @@ static bool emit_types(emitter *x, const tw_section *s) {
   size_t w = 0, after = s ? s->body : 0;
   if (s && !read_count_at(x, s, &n, &w, &after)) return false;
   const hole h = open_section(x->o);
-  tw_out_uleb(x->o, (uint64_t)n + 1, width_for((uint64_t)n + 1, w));
+  const uint64_t added = tw_edit_ntypes_added(x->e);
+  tw_out_uleb(x->o, (uint64_t)n + added, width_for((uint64_t)n + added, w));
   if (s) tw_out_input(x->o, after, s->end);
-  static const uint8_t output_type[] = {TW_FUNC_FORM, 3, VT_I32, VT_I32, VT_I32, 0};
-  tw_out_bytes(x->o, output_type, sizeof output_type);
+  /* The appended types, in shape order (edit.h, tw_type_shape). */
+  for (int k = 0; k < TW_TYPE_SHAPES; k++) {
+    size_t len = 0;
+    const uint8_t *bytes = tw_type_shape_bytes((tw_type_shape)k, &len);
+    if (x->e->add_type[k]) tw_out_bytes(x->o, bytes, len);
+  }
   close_section(x->o, h, TW_SEC_TYPE, s ? size_width(s) : 0);
   return true;
 }
@@ -224,7 +230,9 @@ static uint32_t export_index(const tw_edit *e, uint32_t i) {
 static bool exports_change(const tw_edit *e) {
   if (e->add_exit_export) return true;
   for (uint32_t i = 0; i < e->m->nexports; i++)
-    if (e->exports[i].removed || export_index(e, i) != e->m->exports[i].index) return true;
+    if (e->exports[i].removed || e->exports[i].rename ||
+        export_index(e, i) != e->m->exports[i].index)
+      return true;
   return false;
 }
 
@@ -243,7 +251,11 @@ static bool emit_exports(emitter *x, const tw_section *s) {
     const tw_export *xp = &m->exports[i];
     if (e->exports[i].removed) continue;
     const uint32_t idx = export_index(e, i);
-    if (idx == xp->index) {
+    if (e->exports[i].rename) { /* a shared library's hook, under its private name */
+      put_name(x->o, e->exports[i].rename);
+      tw_out_byte(x->o, xp->kind);
+      tw_out_uleb(x->o, idx, width_for(idx, xp->end - (xp->name + xp->name_len) - 1));
+    } else if (idx == xp->index) {
       tw_out_input(x->o, xp->start, xp->end); /* unchanged entry, original bytes */
     } else {
       tw_out_input(x->o, xp->start, xp->name + xp->name_len);
@@ -260,12 +272,41 @@ static bool emit_exports(emitter *x, const tw_section *s) {
   return true;
 }
 
+/* --stub-wasi's embedded data (docs/output-layout.md, "Sections"): the
+ * data count section counts one more segment (created when absent); the
+ * data section gets the passive segment after the input's. */
+static bool emit_datacount(emitter *x, const tw_section *s) {
+  uint32_t n = x->e->data_segment;
+  size_t w = 0, after = 0;
+  if (s && !read_count_at(x, s, &n, &w, &after)) return false;
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, (uint64_t)n + 1, width_for((uint64_t)n + 1, w));
+  close_section(x->o, h, TW_SEC_DATACOUNT, s ? size_width(s) : 0);
+  return true;
+}
+
+static bool emit_data(emitter *x, const tw_section *s) {
+  const struct tw_wasi_image *img = x->e->wasi;
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  if (s && !read_count_at(x, s, &n, &w, &after)) return false;
+  const hole h = open_section(x->o);
+  tw_out_uleb(x->o, (uint64_t)n + 1, width_for((uint64_t)n + 1, w));
+  if (s) tw_out_input(x->o, after, s->end);
+  tw_out_byte(x->o, 1); /* passive */
+  tw_out_uleb(x->o, img->segment_len, 0);
+  tw_out_bytes(x->o, img->segment, img->segment_len);
+  close_section(x->o, h, TW_SEC_DATA, s ? size_width(s) : 0);
+  return true;
+}
+
 static void encode_fn(tw_buf *b, const tw_edit *e, const tw_fn *f) {
   switch (f->kind) {
   case TW_FN_WRAPPER: tw_encode_wrapper(b, e, f); break;
   case TW_FN_STUB: tw_encode_stub(b, e, f); break;
   case TW_FN_GUARD: tw_encode_guard(b, e, f); break;
   case TW_FN_EXIT: tw_encode_exit(b, e, f); break;
+  case TW_FN_ROM: tw_encode_rom(b, e); break;
   case TW_FN_IMPORT: b->failed = true; break; /* never a body */
   }
 }
@@ -439,13 +480,14 @@ static bool emit_names(emitter *x, const tw_section *s) {
 static bool rebuilds(const tw_edit *e, uint8_t id) {
   const bool defines = tw_edit_ndefined(e) > 0;
   switch (id) {
-  case TW_SEC_TYPE: return e->add_output_type;
+  case TW_SEC_TYPE: return tw_edit_ntypes_added(e) > 0;
   case TW_SEC_IMPORT: return e->nimports_removed + e->nimports_added > 0;
   case TW_SEC_FUNCTION: return defines;
   case TW_SEC_CODE: return defines || e->renumbered;
   case TW_SEC_GLOBAL: return e->nglobals > 0 || e->renumbered;
   case TW_SEC_EXPORT: return true; /* emit_exports copies it when nothing changes */
   case TW_SEC_TABLE: case TW_SEC_START: case TW_SEC_ELEM: return e->renumbered;
+  case TW_SEC_DATACOUNT: case TW_SEC_DATA: return e->add_data;
   default: return false;
   }
 }
@@ -459,20 +501,25 @@ static bool emit_section(emitter *x, uint8_t id, const tw_section *s) {
   case TW_SEC_EXPORT: return emit_exports(x, s);
   case TW_SEC_CODE: return emit_code(x, s);
   case TW_SEC_TABLE: case TW_SEC_START: case TW_SEC_ELEM: return emit_patched(x, s);
+  case TW_SEC_DATACOUNT: return emit_datacount(x, s);
+  case TW_SEC_DATA: return emit_data(x, s);
   default: return false;
   }
 }
 
 /* Sections the edit may have to create, in rank order, and whether it does. */
-static const uint8_t creatable[] = {TW_SEC_TYPE, TW_SEC_FUNCTION, TW_SEC_GLOBAL, TW_SEC_EXPORT,
-                                    TW_SEC_CODE};
+static const uint8_t creatable[] = {TW_SEC_TYPE,   TW_SEC_IMPORT,    TW_SEC_FUNCTION,
+                                    TW_SEC_GLOBAL, TW_SEC_EXPORT,    TW_SEC_DATACOUNT,
+                                    TW_SEC_CODE,   TW_SEC_DATA};
 
 static bool needs_new(const tw_edit *e, uint8_t id) {
   switch (id) {
-  case TW_SEC_TYPE: return e->add_output_type;
+  case TW_SEC_TYPE: return tw_edit_ntypes_added(e) > 0;
+  case TW_SEC_IMPORT: return e->nimports_added > 0;
   case TW_SEC_FUNCTION: case TW_SEC_CODE: return tw_edit_ndefined(e) > 0;
   case TW_SEC_GLOBAL: return e->nglobals > 0;
   case TW_SEC_EXPORT: return e->add_exit_export;
+  case TW_SEC_DATACOUNT: case TW_SEC_DATA: return e->add_data;
   default: return false;
   }
 }

@@ -14,8 +14,10 @@
  * (nothing is linked), or the rewrite fails (the linker's output is then
  * removed, as ld removes the output of a failed link, or said to be left);
  * 0 otherwise.
- * Only a regular file that the linker wrote in this run is rewritten:
- * relocatable (-r) and shared (-shared) links, an output that is a stream
+ * Only a regular file that the linker wrote in this run is rewritten, a
+ * shared library (-shared) only when TASKWRAP_FLAGS selects its ABI with
+ * --abi (docs/abi.md, "Shared libraries"): other -shared links and
+ * relocatable (-r) links, an output that is a stream
  * (-o -, a name of a descriptor such as /dev/stdout) or not a regular file
  * (/dev/null), and runs that write nothing (--version, --help) pass
  * through untouched, and no other file is ever touched. */
@@ -280,19 +282,21 @@ static void expand(int argc, char **argv, strs *out) {
 
 typedef struct link_info {
   const char *output; /* -o's, or NULL */
-  int passthrough;    /* -r, -shared, a stream, no -o: not a module to rewrite */
+  int passthrough;    /* -r, a stream, no -o: not a module to rewrite */
+  int shared;         /* -shared: a library, rewritten only under --abi */
 } link_info;
 
 static link_info scan(const strs *a) {
-  link_info li = {NULL, 0};
+  link_info li = {NULL, 0, 0};
   for (size_t i = 0; i < a->n; i++) {
     const char *s = a->v[i];
     if ((strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) && i + 1 < a->n) li.output = a->v[++i];
     else if (strncmp(s, "--output=", 9) == 0) li.output = s + 9;
     else if (strncmp(s, "-o", 2) == 0 && s[2]) li.output = s + 2;
-    else if (strcmp(s, "-r") == 0 || strcmp(s, "--relocatable") == 0 || strcmp(s, "-shared") == 0 ||
-             strcmp(s, "--shared") == 0)
-      li.passthrough = 1;
+    else if (strcmp(s, "-r") == 0 || strcmp(s, "--relocatable") == 0)
+      li.passthrough = 1; /* an object file */
+    else if (strcmp(s, "-shared") == 0 || strcmp(s, "--shared") == 0)
+      li.shared = 1;
   }
   /* wasm-ld has no default output name (unlike ld's a.out): without -o it
    * writes nothing. "-" is standard output; what went into a stream (or a
@@ -619,7 +623,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s: %s\n", self_name, argfile_error);
     status = 1;
   }
-  const link_info li = scan(&args);
+  link_info li = scan(&args);
+  /* A shared library was passed through before libraries could be
+   * rewritten, and is still unless the flags choose the library ABI: a
+   * library set is rewritten whole or not at all, and host options
+   * (--stub-wasi, --init-once) are not for libraries. */
+  if (li.shared && o.abi != TW_ABI_TASK_HOOK && o.abi != TW_ABI_INIT_TASK) li.passthrough = 1;
   const file_state before = li.passthrough ? (file_state){0} : state_of(li.output);
   if (status == 0) status = run_linker(argc, argv);
   if (status == 0 && !li.passthrough && linked(&before, li.output)) {

@@ -12,8 +12,10 @@ enum tw_opcode {
   OP_I32_STORE = 0x36, OP_I64_STORE = 0x37, OP_I32_STORE8 = 0x3a, OP_I64_STORE8 = 0x3c,
   OP_I32_CONST = 0x41, OP_I64_CONST = 0x42, OP_I32_EQZ = 0x45, OP_I32_GT_U = 0x4b,
   OP_I32_ADD = 0x6a, OP_I32_SUB = 0x6b, OP_I64_ADD = 0x7c, OP_I64_XOR = 0x85,
-  OP_I64_SHL = 0x86, OP_I64_SHR_U = 0x88
+  OP_I64_SHL = 0x86, OP_I64_SHR_U = 0x88, OP_I32_SHL = 0x74, OP_PREFIX_FC = 0xfc,
+  OP_ELSE = 0x05, OP_I32_LT_U = 0x49
 };
+enum { OP_FC_MEMORY_INIT = 8 }; /* after OP_PREFIX_FC */
 
 enum tw_valtype { VT_I32 = 0x7f, VT_I64 = 0x7e, VT_F32 = 0x7d, VT_F64 = 0x7c, VT_V128 = 0x7b };
 

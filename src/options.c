@@ -68,6 +68,15 @@ static int add_pattern(tw_option_parser *p, int only, const char *v) {
   return 1;
 }
 
+/* A --stub-wasi-arg/-env/-dir value, kept in order. */
+static int add_value(const char ***list, size_t *cap, const char *const **field, size_t *n,
+                     const char *v) {
+  if (!tw_grow_to((void **)list, cap, *n + 1, SIZE_MAX, sizeof **list)) return 0;
+  (*list)[(*n)++] = v;
+  *field = *list;
+  return 1;
+}
+
 int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, char *msg,
                     size_t cap) {
   const char *a = argv[*i], *v = NULL;
@@ -77,10 +86,11 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
     set_switch(p->opts, switches[k].which);
     return 1;
   }
-  enum { ABI, VERIFY, OUTPUT, ONLY, EXCLUDE, NVALUED };
+  enum { ABI, VERIFY, OUTPUT, ONLY, EXCLUDE, ARG, ENV, DIR, NVALUED };
   static const char *const valued[NVALUED] = {
       [ABI] = "--abi", [VERIFY] = "--verify", [OUTPUT] = "--stub-wasi-output",
-      [ONLY] = "--only", [EXCLUDE] = "--exclude"};
+      [ONLY] = "--only", [EXCLUDE] = "--exclude", [ARG] = "--stub-wasi-arg",
+      [ENV] = "--stub-wasi-env", [DIR] = "--stub-wasi-dir"};
   int which = 0;
   while (which < NVALUED && !is_option(a, valued[which], &v)) which++;
   if (which == NVALUED) return 0;
@@ -119,6 +129,21 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
     }
     return 1;
   }
+  case ARG: /* any string, the empty one included */
+    if (!v) return fail(msg, cap, "%s needs an argument", a);
+    if (!add_value(&p->args, &p->args_cap, &o->stub_args, &o->stub_args_count, v))
+      return fail(msg, cap, "%s", "out of memory");
+    return 1;
+  case ENV:
+    if (!v) return fail(msg, cap, "%s needs NAME=VALUE", a);
+    if (!add_value(&p->env, &p->env_cap, &o->stub_env, &o->stub_env_count, v))
+      return fail(msg, cap, "%s", "out of memory");
+    return 1;
+  case DIR:
+    if (!v) return fail(msg, cap, "%s needs GUEST=HOSTDIR", a);
+    if (!add_value(&p->dirs, &p->dirs_cap, &o->stub_dirs, &o->stub_dirs_count, v))
+      return fail(msg, cap, "%s", "out of memory");
+    return 1;
   default: /* ONLY, EXCLUDE */
     if (!v || !*v) return fail(msg, cap, "%s needs a pattern", a);
     if (!add_pattern(p, which == ONLY, v)) return fail(msg, cap, "%s", "out of memory");
@@ -128,6 +153,9 @@ int tw_option_parse(tw_option_parser *p, int argc, char *const *argv, int *i, ch
 
 const char *tw_options_conflict(const tw_options *o) {
   if (o->stub_output_module && !o->stub_wasi) return "--stub-wasi-output needs --stub-wasi";
+  if (o->stub_args_count && !o->stub_wasi) return "--stub-wasi-arg needs --stub-wasi";
+  if (o->stub_env_count && !o->stub_wasi) return "--stub-wasi-env needs --stub-wasi";
+  if (o->stub_dirs_count && !o->stub_wasi) return "--stub-wasi-dir needs --stub-wasi";
   return NULL;
 }
 
@@ -136,7 +164,11 @@ void tw_option_parser_free(tw_option_parser *p) {
   free(p->output_module);
   free(p->only);
   free(p->exclude);
+  free(p->args);
+  free(p->env);
+  free(p->dirs);
   p->output_module = NULL;
   p->only = p->exclude = NULL;
-  p->only_cap = p->exclude_cap = 0;
+  p->args = p->env = p->dirs = NULL;
+  p->only_cap = p->exclude_cap = p->args_cap = p->env_cap = p->dirs_cap = 0;
 }

@@ -12,11 +12,15 @@ typedef struct tw_option_parser {
   char *output_module;          /* --stub-wasi-output's module part */
   const char **only, **exclude; /* --only / --exclude patterns (argv strings) */
   size_t only_cap, exclude_cap; /* their capacities (alloc.h, tw_grow_to) */
+  /* --stub-wasi-arg, --stub-wasi-env, --stub-wasi-dir values (argv strings) */
+  const char **args, **env, **dirs;
+  size_t args_cap, env_cap, dirs_cap;
 } tw_option_parser;
 
 /* If argv[*i] is a rewrite option (--abi, --verify, --keep-hook-export,
- * --init-once, --stub-wasi, --stub-wasi-output, --strip-debug, --only,
- * --exclude, --fsync), applies it to p->opts and returns 1, with *i on its
+ * --init-once, --stub-wasi, --stub-wasi-output, --stub-wasi-arg,
+ * --stub-wasi-env, --stub-wasi-dir, --strip-debug, --only, --exclude,
+ * --fsync), applies it to p->opts and returns 1, with *i on its
  * last word (`--name VALUE` takes two, `--name=VALUE` one); returns 0 when
  * it is none of them, and -1 with a message in msg when it is one but its
  * value is missing or wrong (a switch given a value included). Values are

@@ -19,8 +19,9 @@ bool tw_plan_task_hooks(tw_edit *e, const tw_options *o, tw_err *err);
  * (docs/output-layout.md, "Added function bodies"). */
 bool tw_plan_init_once(tw_edit *e, tw_err *err);
 /* stubwasi.c: --stub-wasi, a stub per WASI preview 1 import (stubs.h),
- * and with out_module/out_name the --stub-wasi-output import. */
-bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name, tw_err *err);
+ * the --stub-wasi-output import, and the embedded data of
+ * --stub-wasi-arg/-env/-dir (wasifs.h). */
+bool tw_plan_stub_wasi(tw_edit *e, const tw_options *o, tw_err *err);
 /* stubwasi.c: --strip-debug drops the .debug_* custom sections. */
 void tw_plan_strip_debug(tw_edit *e);
 /* stubwasi.c: refuse a relocatable object file (a "linking" or "reloc.*"

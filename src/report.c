@@ -8,6 +8,7 @@
 
 #include "abi.h"
 #include "buf.h"
+#include "dylink.h"
 #include "err.h"
 #include "module.h"
 #include "opcodes.h"
@@ -15,6 +16,7 @@
 #include "section.h"
 #include "stubs.h"
 #include "taskwrap.h"
+#include "wasifs.h"
 #include "world.h"
 
 static int64_t out_or_none(const tw_edit *e, uint32_t id) {
@@ -244,6 +246,69 @@ static void put_world_json(tw_buf *b, const tw_result *r) {
   put_fmt(b, ",\"items\":%lld}", w->nitems);
 }
 
+/* A shared library (docs/abi.md, "Shared libraries"): what it is and what
+ * happens to its hook. Nothing is said of other modules. */
+static void put_library_text(tw_buf *b, const tw_result *r) {
+  const tw_edit *e = &r->edit;
+  if (e->lib == TW_LIB_NONE) return;
+  const tw_section *s = &r->m.sections[e->lib_section];
+  put_str(b, "library ");
+  put_str(b, tw_lib_kind_name(e->lib));
+  put_str(b, " (");
+  put_quoted(b, (const char *)r->m.data + s->name_start, s->name_len, false);
+  put_str(b, ")");
+  for (uint32_t i = 0; i < r->m.nexports; i++) {
+    if (!e->exports[i].rename) continue;
+    put_str(b, " export ");
+    put_quoted(b, r->entries[i].name, r->entries[i].name_len, false);
+    put_str(b, " renamed ");
+    put_quoted(b, e->exports[i].rename, strlen(e->exports[i].rename), false);
+  }
+  if (e->lib == TW_LIB_IMPORTS) {
+    const tw_fn *f = tw_edit_fn(e, e->hook);
+    put_str(b, " import ");
+    put_quoted(b, f->imp_module, strlen(f->imp_module), false);
+    put_str(b, " ");
+    put_quoted(b, f->imp_name, strlen(f->imp_name), false);
+    put_fmt(b, " as func:%lld", e->out[e->hook]);
+  }
+  put_str(b, "\n");
+}
+
+static void put_library_json(tw_buf *b, const tw_result *r) {
+  const tw_edit *e = &r->edit;
+  if (e->lib == TW_LIB_NONE) return;
+  const tw_section *s = &r->m.sections[e->lib_section];
+  put_str(b, ",\"library\":{\"kind\":\"");
+  put_str(b, tw_lib_kind_name(e->lib));
+  put_str(b, "\",\"section\":");
+  put_quoted(b, (const char *)r->m.data + s->name_start, s->name_len, true);
+  put_str(b, ",\"renamed\":[");
+  const char *sep = "";
+  for (uint32_t i = 0; i < r->m.nexports; i++) {
+    if (!e->exports[i].rename) continue;
+    put_str(b, sep);
+    put_str(b, "{\"export\":");
+    put_quoted(b, r->entries[i].name, r->entries[i].name_len, true);
+    put_str(b, ",\"to\":");
+    put_quoted(b, e->exports[i].rename, strlen(e->exports[i].rename), true);
+    put_str(b, "}");
+    sep = ",";
+  }
+  put_str(b, "],\"import\":");
+  if (e->lib == TW_LIB_IMPORTS) {
+    const tw_fn *f = tw_edit_fn(e, e->hook);
+    put_str(b, "{\"module\":");
+    put_quoted(b, f->imp_module, strlen(f->imp_module), true);
+    put_str(b, ",\"name\":");
+    put_quoted(b, f->imp_name, strlen(f->imp_name), true);
+    put_fmt(b, ",\"func\":%lld}", e->out[e->hook]);
+  } else {
+    put_str(b, "null");
+  }
+  put_str(b, "}");
+}
+
 static void put_export_text(tw_buf *b, const tw_result *r, const tw_plan_entry *pe) {
   put_quoted(b, pe->name, pe->name_len, false);
   put_str(b, " ");
@@ -282,6 +347,35 @@ static void put_export_text(tw_buf *b, const tw_result *r, const tw_plan_entry *
   put_str(b, "\n");
 }
 
+/* --stub-wasi-arg/-env/-dir: what was embedded (only with those options). */
+static void put_embedded_json(tw_buf *b, const tw_edit *e) {
+  const tw_wasi_image *w = e->wasi;
+  if (!w) return;
+  put_fmt(b, ",\"embedded\":{\"args\":%lld", w->args.count);
+  put_fmt(b, ",\"env\":%lld", w->env.count);
+  put_fmt(b, ",\"preopens\":%lld", w->npreopens);
+  put_fmt(b, ",\"files\":%lld", w->nfiles);
+  put_fmt(b, ",\"directories\":%lld", w->ndirs);
+  put_fmt(b, ",\"file_bytes\":%lld", (long long)w->file_bytes);
+  if (e->add_data)
+    put_fmt(b, ",\"segment\":%lld", e->data_segment), put_fmt(b, ",\"bytes\":%lld}", w->segment_len);
+  else
+    put_str(b, ",\"segment\":null,\"bytes\":0}");
+}
+
+static void put_embedded_text(tw_buf *b, const tw_edit *e) {
+  const tw_wasi_image *w = e->wasi;
+  if (!w) return;
+  put_fmt(b, "stub-wasi embedded args=%lld", w->args.count);
+  put_fmt(b, " env=%lld", w->env.count);
+  put_fmt(b, " preopens=%lld", w->npreopens);
+  put_fmt(b, " files=%lld", w->nfiles);
+  put_fmt(b, " directories=%lld", w->ndirs);
+  put_fmt(b, " file-bytes=%lld", (long long)w->file_bytes);
+  if (e->add_data) put_fmt(b, " segment=data:%lld", e->data_segment), put_fmt(b, " bytes=%lld\n", w->segment_len);
+  else put_str(b, " segment=- bytes=0\n");
+}
+
 static void put_host_text(tw_buf *b, const tw_result *r) {
   const tw_edit *e = &r->edit;
   if (e->already_guarded) put_str(b, "init-once already-guarded\n");
@@ -311,6 +405,7 @@ static void put_host_text(tw_buf *b, const tw_result *r) {
       put_str(b, ")");
     }
     put_str(b, "\n");
+    put_embedded_text(b, e);
   }
   if (r->exit_func >= 0)
     put_fmt(b, "exit-code \"_start\" -> func:%lld (stores 0 when it returns)\n", r->exit_func);
@@ -341,13 +436,26 @@ static void put_changes(tw_buf *b, const tw_result *r) {
     return;
   }
   static const char *const global_role[] = {"the --init-once flag", "the exit code", "the clock",
-                                            "the random state"};
+                                            "the random state", "a descriptor slot"};
   for (uint32_t i = 0; i < e->nglobals; i++) {
     put_fmt(b, "added global %lld (", e->nglobals_in + i);
     put_str(b, global_role[e->globals[i].role]);
     put_str(b, ")\n");
   }
-  if (e->add_output_type) put_fmt(b, "added type %lld: [i32 i32 i32] -> []\n", e->ntypes_in);
+  for (int k = 0; k < TW_TYPE_SHAPES; k++) {
+    if (!e->add_type[k]) continue;
+    put_fmt(b, "added type %lld: ", (long long)tw_edit_added_type(e, (tw_type_shape)k));
+    put_str(b, tw_type_shape_text((tw_type_shape)k));
+    put_str(b, "\n");
+  }
+  for (uint32_t i = 0; i < r->m.nexports; i++) {
+    if (!e->exports[i].rename) continue;
+    put_str(b, "renamed export ");
+    put_quoted(b, r->entries[i].name, r->entries[i].name_len, false);
+    put_str(b, " to ");
+    put_quoted(b, e->exports[i].rename, strlen(e->exports[i].rename), false);
+    put_str(b, " (the task hook of a shared library)\n");
+  }
   for (uint32_t k = 0; k < e->nfns; k++) {
     const tw_fn *f = &e->fns[k];
     if (f->kind != TW_FN_IMPORT) continue;
@@ -384,6 +492,9 @@ static void put_changes(tw_buf *b, const tw_result *r) {
     put_str(b, ")\n");
   }
   if (e->add_exit_export) put_str(b, "added export \"" TW_EXIT_CODE_GLOBAL "\" (global)\n");
+  if (e->add_data)
+    put_fmt(b, "added passive data segment %lld", e->data_segment),
+        put_fmt(b, " (%lld bytes the stubs copy from)\n", e->wasi->segment_len);
   if (e->renumbered) put_str(b, "renumbered every function index after the removed imports\n");
   for (size_t i = 0; i < r->m.nsections; i++) {
     if (!e->drop_section[i]) continue;
@@ -411,6 +522,7 @@ const char *tw_result_plan_text(tw_result *r) {
   tw_buf b = {0};
   put_abi_text(&b, r);
   put_world_text(&b, r);
+  put_library_text(&b, r);
   for (size_t i = 0; i < r->m.nexports; i++) put_export_text(&b, r, &r->entries[i]);
   put_host_text(&b, r);
   r->plan_text = finish_text(&b);
@@ -455,6 +567,7 @@ static void put_host_json(tw_buf *b, const tw_result *r) {
     put_str(b, s->wasi_type ? "\",\"wasi_type\":true}" : "\",\"wasi_type\":false}");
   }
   put_str(b, "]");
+  put_embedded_json(b, e);
 }
 
 static void put_export_json(tw_buf *b, const tw_plan_entry *pe, bool first) {
@@ -509,6 +622,7 @@ const char *tw_result_plan_json(tw_result *r) {
                                    : ",\"async_uses_init_task\":true");
   }
   put_world_json(&b, r);
+  put_library_json(&b, r);
   put_fmt(&b, ",\"wrappers\":%lld,\"exports\":[", e->nwrappers);
   for (size_t i = 0; i < r->m.nexports; i++) put_export_json(&b, &r->entries[i], i == 0);
   put_str(&b, "]");

@@ -6,6 +6,7 @@
  * of every index. */
 #include <string.h>
 
+#include "cursor.h"
 #include "edit.h"
 #include "err.h"
 #include "module.h"
@@ -15,20 +16,9 @@
 #include "section.h"
 #include "stubs.h"
 #include "taskwrap.h"
+#include "wasifs.h"
 
 static const char wasi_module[] = TW_WASI_MODULE;
-
-/* A function type [i32 i32 i32] -> [] for the output import, or TW_NONE. */
-static uint32_t find_output_type(const tw_module *m) {
-  static const uint8_t three_i32[] = {VT_I32, VT_I32, VT_I32};
-  for (uint32_t t = 0; t < m->ntypes; t++) {
-    const tw_functype *f = &m->types[t];
-    if (f->is_func && f->nparams == 3 && f->nresults == 0 && f->params_end - f->params == 3 &&
-        memcmp(m->data + f->params, three_i32, 3) == 0)
-      return t;
-  }
-  return TW_NONE;
-}
 
 static bool check_memory(const tw_module *m, const char *needs, tw_err *err) {
   if (!m->has_memory0) {
@@ -79,10 +69,55 @@ static bool plan_exit_on_return(tw_edit *e, tw_err *err) {
   return true;
 }
 
-bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name, tw_err *err) {
+/* The input's data segment count: the data section's, or the data count
+ * section's when there is no data section (0 without either). */
+static bool input_data_count(const tw_module *m, uint32_t *n, tw_err *err) {
+  *n = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < m->nsections; i++) {
+      const tw_section *s = &m->sections[i];
+      if (s->id != (pass == 0 ? TW_SEC_DATA : TW_SEC_DATACOUNT)) continue;
+      tw_module_need(m, s->body, s->end - s->body < 5 ? s->end - s->body : 5);
+      tw_cursor c = tw_cursor_make(m->data, s->body, s->end, err);
+      return tw_read_u32(&c, n, "data segment count");
+    }
+  return true;
+}
+
+/* The options' embedded data, read and laid out; the segment the stubs
+ * copy from is appended after the input's. */
+static bool plan_embedded(tw_edit *e, const tw_options *o, unsigned *embedded, tw_err *err) {
+  *embedded = 0;
+  if (!o->stub_args_count && !o->stub_env_count && !o->stub_dirs_count) return true;
+  e->wasi = tw_wasi_image_build(o, err);
+  if (!e->wasi) return false;
+  if (e->wasi->args.count) *embedded |= TW_EMBED_ARGS;
+  if (e->wasi->env.count) *embedded |= TW_EMBED_ENV;
+  if (e->wasi->npreopens) *embedded |= TW_EMBED_FILES;
+  return input_data_count(e->m, &e->data_segment, err);
+}
+
+/* The stubs over embedded files: the table lookup function and the
+ * descriptor slots, last of the globals (docs/abi.md, "Embedded WASI data"). */
+static bool plan_files(tw_edit *e, tw_err *err) {
+  const tw_fn rom = {.kind = TW_FN_ROM, .type = tw_edit_type(e, TW_TYPE_ROM),
+                     .export_i = TW_NONE, .target = TW_NONE, .init = TW_NONE,
+                     .import_i = TW_NONE, .import_func = TW_NONE};
+  e->rom_fn = tw_edit_add_fn(e, &rom, err);
+  if (e->rom_fn == TW_NONE) return false;
+  int64_t init[TW_WASI_SLOTS];
+  tw_wasi_slot_init(e->wasi, init);
+  tw_edit_add_slots(e, init);
+  return true;
+}
+
+bool tw_plan_stub_wasi(tw_edit *e, const tw_options *o, tw_err *err) {
+  const char *out_module = o->stub_output_module, *out_name = o->stub_output_name;
   const tw_module *m = e->m;
+  unsigned embedded = 0;
+  if (!plan_embedded(e, o, &embedded, err)) return false;
   const char *needs = NULL;
-  bool fd_write = false, clock = false, random = false;
+  bool fd_write = false, clock = false, random = false, fs = false;
   uint32_t func = 0;
   for (uint32_t i = 0; i < m->nimports; i++) {
     const tw_import *im = &m->imports[i];
@@ -92,11 +127,13 @@ bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name,
     tw_fn s = {.kind = TW_FN_STUB, .type = im->type, .export_i = TW_NONE, .target = TW_NONE,
                .init = TW_NONE, .import_i = i, .import_func = f};
     s.stub = tw_stub_classify(m, m->data + im->name, im->name_len, tw_module_func_type(m, f),
-                              &s.signature_mismatch);
+                              embedded, &s.signature_mismatch);
+    e->add_data |= tw_stub_uses_data(s.stub);
     if (tw_stub_needs_memory(s.stub) && !needs) needs = tw_stub_kind_name(s.stub);
     fd_write |= s.stub == TW_STUB_FD_WRITE;
     clock |= s.stub == TW_STUB_CLOCK_TIME_GET;
     random |= s.stub == TW_STUB_RANDOM_GET;
+    fs |= tw_stub_is_fs(s.stub);
     if (tw_edit_add_fn(e, &s, err) == TW_NONE) return false;
     e->import_removed[i] = true;
     e->nimports_removed++;
@@ -105,13 +142,10 @@ bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name,
   if (needs && !check_memory(m, needs, err)) return false;
   if (!refuse_exit_export(m, err)) return false;
   if (out_module && out_name && fd_write) {
-    tw_fn imp = {.kind = TW_FN_IMPORT, .type = find_output_type(m), .export_i = TW_NONE,
-                 .target = TW_NONE, .init = TW_NONE, .import_i = TW_NONE,
-                 .import_func = TW_NONE, .imp_module = out_module, .imp_name = out_name};
-    if (imp.type == TW_NONE) {
-      imp.type = m->ntypes;
-      e->add_output_type = true;
-    }
+    const tw_fn imp = {.kind = TW_FN_IMPORT, .type = tw_edit_type(e, TW_TYPE_OUTPUT),
+                       .export_i = TW_NONE, .target = TW_NONE, .init = TW_NONE,
+                       .import_i = TW_NONE, .import_func = TW_NONE, .imp_module = out_module,
+                       .imp_name = out_name};
     if (tw_edit_add_fn(e, &imp, err) == TW_NONE) return false;
   }
   /* Always there, so hosts can rely on it; then the stubs' state. */
@@ -119,6 +153,7 @@ bool tw_plan_stub_wasi(tw_edit *e, const char *out_module, const char *out_name,
   if (clock) tw_edit_add_global(e, TW_GLOBAL_CLOCK, VT_I64, TW_STUB_CLOCK_START - TW_STUB_CLOCK_STEP);
   if (random) tw_edit_add_global(e, TW_GLOBAL_RANDOM, VT_I64, TW_STUB_RANDOM_SEED);
   e->add_exit_export = true;
+  if (fs && !plan_files(e, err)) return false;
   return plan_exit_on_return(e, err);
 }
 

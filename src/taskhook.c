@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "dylink.h"
 #include "edit.h"
 #include "err.h"
 #include "map.h"
@@ -16,7 +17,6 @@
 #include "plan.h"
 #include "platform.h"
 #include "recognise.h"
-#include "section.h"
 #include "taskwrap.h"
 #include "world.h"
 
@@ -152,29 +152,113 @@ static bool select_abi(tw_edit *e, const tw_module *m, const tw_map *names,
   return true;
 }
 
-/* A shared library (a `dylink.0` section, or the older `dylink`) keeps its
- * hook exported: `wasm-tools component link` takes the hook from the
- * library that defines it and wraps every library's lifted exports with it.
- * Rewritten alone, the library would lose that export and have its own
- * unlifted exports (malloc, abort) wrapped as tasks. Until that path is
- * supported on purpose, such a library is refused rather than damaged. */
-static bool refuse_shared_library(const tw_edit *e, const tw_module *m, const tw_map *names,
-                                  tw_err *err) {
-  const tw_section *dylink = NULL;
-  for (size_t i = 0; i < m->nsections && !dylink; i++)
-    if (tw_section_named(m, &m->sections[i], "dylink.0", true) ||
-        tw_section_named(m, &m->sections[i], "dylink", true))
-      dylink = &m->sections[i];
-  if (!dylink) return true;
-  const char *hook = e->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task";
-  const long xi = find_export(names, m, (const uint8_t *)hook, strlen(hook));
-  tw_err_set(err, TW_ERR_UNSUPPORTED, xi >= 0 ? m->exports[xi].start : 0,
-             "a shared library (%.*s section) exports %s: wasm-taskwrap does not rewrite "
-             "shared libraries, whose hook must stay exported for `wasm-tools component link` "
-             "(which wraps the component's exports with it); give the library to `wasm-tools "
-             "component link` as the linker wrote it", (int)dylink->name_len,
-             (const char *)m->data + dylink->name_start, hook);
+/* The options for hosts without the component model make no sense for a
+ * library that goes to `wasm-tools component link`. */
+static bool refuse_host_options(const tw_module *m, long lib, const tw_options *opts, tw_err *err) {
+  if (!opts->init_once && !opts->stub_wasi) return true;
+  tw_err_set(err, TW_ERR_UNSUPPORTED, m->sections[lib].start,
+             "%s: a shared library goes to `wasm-tools component link`, and this option serves "
+             "hosts without the component model", opts->stub_wasi ? "--stub-wasi" : "--init-once");
   return false;
+}
+
+/* A shared library (docs/abi.md, "Shared libraries"): what it is to the
+ * rewrite. One that exports the hook defines it for the whole link and
+ * keeps it under a private name; one that does not imports it under that
+ * name, when --abi asks for it (the library alone cannot tell whether a
+ * hook exists elsewhere: a pre-p3 libc has none); an earlier run's output
+ * is left as it is. */
+static bool plan_library(tw_edit *e, const tw_options *opts, tw_err *err) {
+  const tw_module *m = e->m;
+  e->lib_section = tw_dylink_section(m);
+  if (e->lib_section < 0) return true;
+  if ((e->abi != TW_ABI_NONE || opts->abi == TW_ABI_TASK_HOOK || opts->abi == TW_ABI_INIT_TASK) &&
+      !refuse_host_options(m, e->lib_section, opts, err))
+    return false;
+  if (e->abi != TW_ABI_NONE) {
+    if (opts->keep_hook_export) {
+      tw_err_set(err, TW_ERR_UNSUPPORTED, m->sections[e->lib_section].start,
+                 "--keep-hook-export: a shared library must not keep %s exported: `wasm-tools "
+                 "component link` would wrap every library's exports with it a second time",
+                 e->abi == TW_ABI_TASK_HOOK ? "__wasm_task_hook" : "__wasm_init_task");
+      return false;
+    }
+    e->lib = TW_LIB_DEFINES;
+    return true;
+  }
+  tw_err scratch = {0};
+  if (tw_module_refuse_content(m, &scratch) && tw_dylink_rewritten(m)) {
+    e->lib = TW_LIB_REWRITTEN;
+    return true;
+  }
+  e->lib = TW_LIB_NOTHING;
+  if (opts->abi != TW_ABI_TASK_HOOK && opts->abi != TW_ABI_INIT_TASK) return true;
+  if (!tw_module_refuse_content(m, err)) return false;
+  /* The wrappers are planned first; the import is added only when there
+   * is one (finish_library). */
+  e->lib = TW_LIB_IMPORTS;
+  e->abi = opts->abi;
+  return true;
+}
+
+/* An importing library with nothing to wrap stays as it is. */
+static bool finish_library(tw_edit *e, tw_err *err) {
+  if (e->lib != TW_LIB_IMPORTS) return true;
+  if (e->nwrappers == 0) { /* nor is another ABI's hook export removed */
+    e->lib = TW_LIB_NOTHING;
+    e->abi = TW_ABI_NONE;
+    for (uint32_t i = 0; i < e->m->nexports; i++) e->exports[i].removed = false;
+    e->changes = false;
+    return true;
+  }
+  return tw_dylink_add_hook_import(e, err);
+}
+
+/* `wasm-tools component link` fills a library's GOT.func slot of X from
+ * the export X, which in a rewritten library is X's wrapper (or, for the
+ * hook, no longer exists under that name): a call through that function
+ * pointer would run the hook inside a running task, and the hook starts a
+ * task on a fresh stack. Such a library is refused rather than linked so
+ * (docs/abi.md, "Shared libraries"). */
+static bool refuse_wrapped_address(const tw_edit *e, const tw_map *names, tw_err *err) {
+  if (e->lib != TW_LIB_DEFINES && e->lib != TW_LIB_IMPORTS) return true;
+  const tw_module *m = e->m;
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    const tw_import *im = &m->imports[i];
+    if (!tw_name_is(m->data + im->mod, im->mod_len, "GOT.func")) continue;
+    const long x = find_export(names, m, m->data + im->name, im->name_len);
+    if (x < 0 || m->exports[x].kind != TW_KIND_FUNC) continue;
+    const tw_export_edit *xe = &e->exports[x];
+    if (!xe->rename && xe->wrapper == TW_NONE) continue;
+    tw_err_set(err, TW_ERR_UNSUPPORTED, im->start,
+               "a shared library takes the address of its export \"%.*s\" (import \"GOT.func\" "
+               "\"%.*s\"), which %s: `wasm-tools component link` fills that slot from the "
+               "export, so a call through the pointer would %s; such a library cannot be "
+               "rewritten (docs/abi.md, \"Shared libraries\")",
+               (int)im->name_len, (const char *)m->data + im->name, (int)im->name_len,
+               (const char *)m->data + im->name,
+               xe->rename ? "gets the hook's private name" : "is wrapped in a task",
+               xe->rename ? "find no export of that name"
+                          : "run the task hook inside a running task");
+    return false;
+  }
+  return true;
+}
+
+/* A library's role of an export that is neither hook: the names the link
+ * path wraps in every library, then its world; without a world nothing
+ * else is lifted (docs/abi.md, "Shared libraries"). */
+static tw_role library_role(const tw_edit *e, const tw_export *x, tw_export_edit *xe) {
+  const uint8_t *name = e->m->data + x->name;
+  tw_role r = tw_dylink_role_by_name(name, x->name_len);
+  if (r != TW_ROLE_UNLIFTED || !e->world) return r;
+  tw_wit_match why;
+  r = tw_world_classify(e->world, name, x->name_len, &why);
+  xe->reason = why.reason;
+  xe->wit_item = why.item;
+  /* Another realloc or initialize name (cm32p2_*) is not the link path's. */
+  if (r == TW_ROLE_REALLOC || r == TW_ROLE_INITIALIZE) r = TW_ROLE_UNLIFTED;
+  return r;
 }
 
 /* sync -> sync-post when the post-return export of this name exists:
@@ -210,6 +294,7 @@ static tw_role export_role(const tw_edit *e, const tw_map *names, const tw_expor
   tw_role r = tw_classify_name(name, x->name_len);
   xe->reason = TW_REASON_NAME;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) return r;
+  if (e->lib != TW_LIB_NONE) return library_role(e, x, xe);
   if (e->world) {
     tw_wit_match why;
     r = tw_world_classify(e->world, name, x->name_len, &why);
@@ -299,7 +384,13 @@ static bool plan_export(tw_edit *e, tw_map *wrappers, uint32_t i, const tw_optio
   tw_export_edit *xe = &e->exports[i];
   const tw_role r = xe->role;
   if (r == TW_ROLE_HOOK || r == TW_ROLE_INIT) {
-    if (e->abi != TW_ABI_NONE && !opts->keep_hook_export) xe->removed = e->changes = true;
+    const char *private_name = tw_dylink_private_name(m->data + x->name, x->name_len);
+    if (e->lib == TW_LIB_DEFINES && (r == TW_ROLE_HOOK) == (e->abi == TW_ABI_TASK_HOOK)) {
+      xe->rename = private_name; /* the selected ABI's hook keeps its function */
+      e->changes = true;
+    } else if (e->abi != TW_ABI_NONE && !opts->keep_hook_export) {
+      xe->removed = e->changes = true;
+    }
     return true;
   }
   if (e->abi == TW_ABI_NONE) return true;
@@ -357,6 +448,15 @@ static bool classify_exports(tw_edit *e, const tw_map *names, uint8_t *scratch, 
   bool initialize_seen = false;
   for (uint32_t i = 0; i < m->nexports; i++) {
     tw_export_edit *xe = &e->exports[i];
+    /* The link path refuses a library with both initialisers. */
+    if (e->lib != TW_LIB_NONE && e->abi != TW_ABI_NONE && xe->role == TW_ROLE_INITIALIZE &&
+        initialize_seen) {
+      tw_err_set(err, TW_ERR_UNSUPPORTED, m->exports[i].start,
+                 "a shared library exports both __wasm_call_ctors and _initialize; `wasm-tools "
+                 "component link` refuses such a library");
+      free(has_post);
+      return false;
+    }
     if (has_post && xe->role == TW_ROLE_SYNC && has_post[xe->wit_item]) xe->role = TW_ROLE_SYNC_POST;
     if (xe->role == TW_ROLE_INITIALIZE && initialize_seen) xe->role = TW_ROLE_INTERNAL;
     else if (xe->role == TW_ROLE_INITIALIZE) initialize_seen = true;
@@ -379,7 +479,7 @@ bool tw_plan_task_hooks(tw_edit *e, const tw_options *opts, tw_err *err) {
     goto done;
   }
   if (!select_abi(e, m, &names, opts, err)) goto done;
-  if (e->abi != TW_ABI_NONE && !refuse_shared_library(e, m, &names, err)) goto done;
+  if (!plan_library(e, opts, err)) goto done;
   /* The world decides only which exports get task-hook wrappers: without a
    * hook it is not read at all (guards and stubs do not depend on it), so a
    * module with nothing to wrap is never refused for its custom sections.
@@ -390,6 +490,8 @@ bool tw_plan_task_hooks(tw_edit *e, const tw_options *opts, tw_err *err) {
   if (!classify_exports(e, &names, scratch, err)) goto done;
   for (uint32_t i = 0; i < m->nexports; i++)
     if (!plan_export(e, &wrappers, i, opts, scratch, err)) goto done;
+  if (!finish_library(e, err)) goto done;
+  if (!refuse_wrapped_address(e, &names, err)) goto done;
   ok = true;
 done:
   free(scratch);

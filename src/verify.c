@@ -37,6 +37,7 @@
 #include "stubs.h"
 #include "taskwrap.h"
 #include "verify.h"
+#include "wasifs.h"
 
 /* ---- the output view ------------------------------------------------------ */
 
@@ -302,6 +303,9 @@ typedef struct vctx {
   uint32_t *by_out;      /* k-th added defined function in output order -> index in e->fns */
   bool *func_removed;    /* per input function: a removed (stubbed) import */
   tw_stub_env env;       /* the stubs' references, from the numbering checked here */
+  tw_buf segment;        /* --stub-wasi's embedded segment, laid out here (check_data) */
+  uint32_t *rom, nrom;   /* the table lookup's words, derived here (check_data) */
+  bool data;             /* the stubs copy from it: the output has it */
 } vctx;
 
 #define XFAIL(x, at, ...) VFAIL(&(x)->v, at, __VA_ARGS__)
@@ -437,6 +441,8 @@ static const char *op_name(uint8_t op) {
   case OP_I64_XOR: return "i64.xor";
   case OP_I64_SHL: return "i64.shl";
   case OP_I64_SHR_U: return "i64.shr_u";
+  case OP_I32_SHL: return "i32.shl";
+  case OP_PREFIX_FC: return "memory.init";
   default: return "?";
   }
 }
@@ -474,6 +480,12 @@ static bool quiet_insn(view *v, uint64_t *p, uint8_t op, uint8_t imm, int64_t a,
   case TW_IMM_MEMARG:
     if (a < 0 || !quiet_uleb(v, &q, (uint64_t)a) || !quiet_uleb(v, &q, b)) return false;
     break;
+  case TW_IMM_MEMORY_INIT:
+    if (a < 0 || !quiet_uleb(v, &q, OP_FC_MEMORY_INIT) || !quiet_uleb(v, &q, (uint64_t)a) ||
+        !view_read(v, q, &byte, 1) || byte != 0)
+      return false;
+    q++;
+    break;
   default: return false; /* signed constants: the slow way */
   }
   *p = q;
@@ -496,21 +508,36 @@ static bool match_insn(vctx *x, uint64_t *p, uint8_t op, uint8_t imm, int64_t a,
   case TW_IMM_S64: return exp_s(v, p, a, true, what);
   case TW_IMM_BYTE: return exp_byte(v, p, (uint8_t)a, what);
   case TW_IMM_MEMARG: return exp_u(v, p, (uint64_t)a, 0, what) && exp_u(v, p, b, 0, what);
+  case TW_IMM_MEMORY_INIT:
+    return exp_u(v, p, OP_FC_MEMORY_INIT, 0, what) && exp_u(v, p, (uint64_t)a, 0, what) &&
+           exp_byte(v, p, 0, what);
   default: return XFAIL(x, *p, "%s: unknown immediate", what);
   }
 }
 
 /* locals (none, or one group of n x vt), the list, then the body's end. */
-static bool match_body(vctx *x, uint64_t *p, uint32_t nlocals, uint8_t vt,
-                       const tw_stub_insn *list, size_t n, uint32_t nparams, const char *body) {
+/* The local declarations: none, n x vt, and (a stub over files) then
+ * n64 x i64. */
+static bool match_locals(vctx *x, uint64_t *p, uint32_t nlocals, uint8_t vt, uint32_t n64,
+                         const char *body) {
   char what[160];
   snprintf(what, sizeof what, "%s: local declarations", body);
-  if (nlocals == 0) {
-    if (!exp_byte(&x->v, p, 0, what)) return false;
-  } else if (!exp_byte(&x->v, p, 1, what) || !exp_u(&x->v, p, nlocals, 0, what) ||
-             !exp_byte(&x->v, p, vt, what)) {
+  if (!exp_byte(&x->v, p, (uint8_t)((nlocals != 0) + (n64 != 0)), what)) return false;
+  if (nlocals && (!exp_u(&x->v, p, nlocals, 0, what) || !exp_byte(&x->v, p, vt, what)))
     return false;
-  }
+  return !n64 || (exp_u(&x->v, p, n64, 0, what) && exp_byte(&x->v, p, VT_I64, what));
+}
+
+static bool match_code(vctx *x, uint64_t *p, const tw_stub_insn *list, size_t n, uint32_t nparams,
+                       const char *body);
+
+static bool match_body(vctx *x, uint64_t *p, uint32_t nlocals, uint8_t vt,
+                       const tw_stub_insn *list, size_t n, uint32_t nparams, const char *body) {
+  return match_locals(x, p, nlocals, vt, 0, body) && match_code(x, p, list, n, nparams, body);
+}
+
+static bool match_code(vctx *x, uint64_t *p, const tw_stub_insn *list, size_t n, uint32_t nparams,
+                       const char *body) {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     const tw_stub_insn *in = &list[i];
@@ -531,10 +558,59 @@ static bool match_body(vctx *x, uint64_t *p, uint32_t nlocals, uint8_t vt,
 
 #define INS(o, k, a) ((tw_stub_insn){(uint8_t)(o), (uint8_t)(k), TW_REF_NONE, TW_REF_NONE, (a), 0})
 
+/* The function types an edit may append (edit.h, tw_type_shape), in the
+ * order they follow the input's: their type section entries, as this file
+ * writes them down itself (docs/output-layout.md; docs/abi.md, "Shared
+ * libraries" and "Embedded WASI data"). */
+static const struct {
+  uint8_t bytes[8];
+  uint8_t len;
+  const char *what, *shape;
+} added_types[TW_TYPE_SHAPES] = {
+    [TW_TYPE_OUTPUT] = {{TW_FUNC_FORM, 3, VT_I32, VT_I32, VT_I32, 0}, 6,
+                        "the added type [i32 i32 i32] -> []", "[i32 i32 i32] -> []"},
+    [TW_TYPE_HOOK] = {{TW_FUNC_FORM, 1, VT_I32, 0}, 4, "the added hook type [i32] -> []",
+                      "[i32] -> []"},
+    [TW_TYPE_INIT] = {{TW_FUNC_FORM, 0, 0}, 3, "the added init type [] -> []", "[] -> []"},
+    [TW_TYPE_ROM] = {{TW_FUNC_FORM, 1, VT_I32, 1, VT_I32}, 5,
+                     "the added lookup type [i32] -> [i32]", "[i32] -> [i32]"},
+};
+
+static uint32_t nadded_types(const tw_edit *e) {
+  uint32_t n = 0;
+  for (int s = 0; s < TW_TYPE_SHAPES; s++) n += e->add_type[s];
+  return n;
+}
+
+/* The output index of appended shape s: after the input's types and every
+ * appended shape before it (TW_NONE: not appended). */
+static uint32_t added_index(const vctx *x, int s) {
+  if (!x->e->add_type[s]) return TW_NONE;
+  uint32_t t = x->m->ntypes;
+  for (int k = 0; k < s; k++) t += x->e->add_type[k];
+  return t;
+}
+
+/* Is input type t a function type of shape s? */
+static bool input_type_is(const tw_module *m, uint32_t t, int s) {
+  const tw_functype *f = &m->types[t];
+  const uint8_t *b = added_types[s].bytes;
+  const uint32_t np = b[1], nr = b[2 + np];
+  return f->is_func && f->nparams == np && f->nresults == nr && f->params_end - f->params == np &&
+         f->results_end - f->results == nr && memcmp(m->data + f->params, b + 2, np) == 0 &&
+         memcmp(m->data + f->results, b + 3 + np, nr) == 0;
+}
+
+/* Is output type t of shape s: an input type of it, or the appended one? */
+static bool type_is(const vctx *x, uint32_t t, int s) {
+  return t < x->m->ntypes ? input_type_is(x->m, t, s) : t == added_index(x, s);
+}
+
 static bool type_nparams(const vctx *x, uint32_t type, uint32_t *np) {
   const tw_module *m = x->m;
   if (type < m->ntypes && m->types[type].is_func) return *np = m->types[type].nparams, true;
-  if (type == m->ntypes && x->e->add_output_type) return *np = 3, true;
+  for (int s = 0; s < TW_TYPE_SHAPES; s++)
+    if (type >= m->ntypes && type == added_index(x, s)) return *np = added_types[s].bytes[1], true;
   return false;
 }
 
@@ -682,7 +758,36 @@ static bool check_stub(vctx *x, uint64_t *p, const tw_fn *f, uint32_t index) {
            (const char *)x->m->data + im->name);
   const tw_stub_spec *s = tw_stub_spec_of(f->stub);
   if (!s) return XFAIL(x, *p, "%s: no such stub kind", body);
-  return match_body(x, p, s->nlocals, s->local_type, s->code, s->ncode, 0, body);
+  return match_locals(x, p, s->nlocals, s->local_type, s->nlocals64, body) &&
+         match_code(x, p, s->code, s->ncode, 0, body);
+}
+
+/* The table lookup: a binary search over the word index, leaves the words
+ * check_data derived (docs/abi.md, "Embedded WASI data"). */
+static bool match_tree(vctx *x, uint64_t *p, uint32_t lo, uint32_t hi, size_t *k, unsigned depth) {
+  static const char body[] = "the embedded table's lookup";
+  const uint32_t *w = x->rom;
+  if (depth > 40) return XFAIL(x, *p, "%s: nested too deep", body);
+  if (hi - lo == 1) return match_insn(x, p, OP_I32_CONST, TW_IMM_S32, (int32_t)w[lo], 0, body, (*k)++);
+  const uint32_t mid = lo + (hi - lo) / 2;
+  return match_insn(x, p, OP_LOCAL_GET, TW_IMM_U32, 0, 0, body, (*k)++) &&
+         match_insn(x, p, OP_I32_CONST, TW_IMM_S32, (int32_t)mid, 0, body, (*k)++) &&
+         match_insn(x, p, OP_I32_LT_U, TW_IMM_NONE, 0, 0, body, (*k)++) &&
+         match_insn(x, p, OP_IF, TW_IMM_BYTE, VT_I32, 0, body, (*k)++) &&
+         match_tree(x, p, lo, mid, k, depth + 1) &&
+         match_insn(x, p, OP_ELSE, TW_IMM_NONE, 0, 0, body, (*k)++) &&
+         match_tree(x, p, mid, hi, k, depth + 1) &&
+         match_insn(x, p, OP_END, TW_IMM_NONE, 0, 0, body, (*k)++);
+}
+
+static bool check_rom(vctx *x, uint64_t *p) {
+  size_t k = 0;
+  if (!x->rom) return XFAIL(x, *p, "a table lookup function without embedded files");
+  if (!exp_byte(&x->v, p, 0, "the embedded table's lookup: local declarations")) return false;
+  if (x->nrom == 0 ? !match_insn(x, p, OP_I32_CONST, TW_IMM_S32, 0, 0, "the lookup", k++)
+                   : !match_tree(x, p, 0, x->nrom, &k, 0))
+    return false;
+  return match_insn(x, p, OP_END, TW_IMM_NONE, 0, 0, "the embedded table's lookup", k);
 }
 
 /* ---- sections ---------------------------------------------------------------- */
@@ -691,12 +796,15 @@ static bool sec_type(vctx *x, uint64_t *p, const tw_section *s) {
   frame f;
   uint32_t n = 0;
   size_t w = 0, after = 0;
-  static const uint8_t added[] = {TW_FUNC_FORM, 3, VT_I32, VT_I32, VT_I32, 0};
-  return open_section(x, p, TW_SEC_TYPE, s, &f) && input_count(x, *p, s, &n, &w, &after) &&
-         exp_u(&x->v, p, (uint64_t)n + 1, w, "the type count") &&
-         (!s || exp_copy(&x->v, p, after, s->end - after, "the input's types")) &&
-         exp_bytes(&x->v, p, added, sizeof added, "the added type [i32 i32 i32] -> []") &&
-         close_section(x, *p, &f);
+  if (!open_section(x, p, TW_SEC_TYPE, s, &f) || !input_count(x, *p, s, &n, &w, &after) ||
+      !exp_u(&x->v, p, (uint64_t)n + nadded_types(x->e), w, "the type count") ||
+      (s && !exp_copy(&x->v, p, after, s->end - after, "the input's types")))
+    return false;
+  for (int k = 0; k < TW_TYPE_SHAPES; k++)
+    if (x->e->add_type[k] &&
+        !exp_bytes(&x->v, p, added_types[k].bytes, added_types[k].len, added_types[k].what))
+      return false;
+  return close_section(x, *p, &f);
 }
 
 /* A name the edit adds (an import's module and field, an export): the
@@ -826,7 +934,9 @@ static bool sec_export(vctx *x, uint64_t *p, const tw_section *s) {
     export_label(x, i, label, sizeof label);
     snprintf(what, sizeof what, "the name of %s", label);
     const size_t name_end = xp->name + xp->name_len;
-    if (!exp_copy(&x->v, p, xp->start, name_end - xp->start, what)) return false;
+    if (e->exports[i].rename ? !exp_name(x, p, e->exports[i].rename, what)
+                             : !exp_copy(&x->v, p, xp->start, name_end - xp->start, what))
+      return false;
     snprintf(what, sizeof what, "the kind of %s", label);
     if (!exp_byte(&x->v, p, xp->kind, what)) return false;
     uint32_t want = xp->index;
@@ -860,6 +970,7 @@ static bool check_added_body(vctx *x, uint64_t *p, uint32_t k) {
   case TW_FN_WRAPPER: ok = check_wrapper(x, p, f, index); break;
   case TW_FN_GUARD: ok = check_guard(x, p, f, index); break;
   case TW_FN_STUB: ok = check_stub(x, p, f, index); break;
+  case TW_FN_ROM: ok = check_rom(x, p); break;
   case TW_FN_EXIT: ok = check_exit(x, p, f, index); break;
   default: ok = XFAIL(x, *p, "function %u is an import, not a body", index); break;
   }
@@ -911,6 +1022,8 @@ static bool exp_added_name(vctx *x, uint64_t *p, uint32_t k) {
   if (f->kind == TW_FN_STUB) {
     prefix = "taskwrap:wasi_snapshot_preview1.";
     at = m->imports[f->import_i].name, len = m->imports[f->import_i].name_len;
+  } else if (f->kind == TW_FN_ROM) {
+    prefix = TW_WASI_ROM_NAME;
   } else {
     if (f->export_i >= m->nexports)
       return XFAIL(x, *p, "function %u serves no export to be named after", x->first_added + k);
@@ -1035,6 +1148,50 @@ static bool sec_names(vctx *x, uint64_t *p, const tw_section *s) {
   return close_section(x, *p, &f);
 }
 
+/* ---- --stub-wasi's embedded data ---------------------------------------------- */
+
+/* The input's data count section (id 12) or data section, or NULL. */
+static const tw_section *input_section(const tw_module *m, uint8_t id) {
+  for (size_t i = 0; i < m->nsections; i++)
+    if (m->sections[i].id == id) {
+      const tw_section *s = &m->sections[i];
+      tw_module_need(m, s->body, s->end - s->body < 5 ? s->end - s->body : 5);
+      return s;
+    }
+  return NULL;
+}
+
+/* The data count: the input's plus the embedded segment. */
+static bool sec_datacount(vctx *x, uint64_t *p, const tw_section *s) {
+  frame f;
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  if (s) tw_module_need(x->m, s->body, s->end - s->body);
+  if (!open_section(x, p, TW_SEC_DATACOUNT, s, &f) || !input_count(x, *p, s, &n, &w, &after))
+    return false;
+  if (!s) n = x->env.data_segment;
+  return exp_u(&x->v, p, (uint64_t)n + 1, w, "the data count (the input's segments and the "
+                                               "embedded one)") &&
+         close_section(x, *p, &f);
+}
+
+/* The input's segments, then the embedded one: passive, with the bytes
+ * check_data laid out. */
+static bool sec_data(vctx *x, uint64_t *p, const tw_section *s) {
+  frame f;
+  uint32_t n = 0;
+  size_t w = 0, after = 0;
+  if (s) tw_module_need(x->m, s->body, s->end - s->body < 5 ? s->end - s->body : 5);
+  if (!open_section(x, p, TW_SEC_DATA, s, &f) || !input_count(x, *p, s, &n, &w, &after) ||
+      !exp_u(&x->v, p, (uint64_t)n + 1, w, "the data segment count"))
+    return false;
+  if (s && !exp_copy(&x->v, p, after, s->end - after, "the input's data segments")) return false;
+  return exp_byte(&x->v, p, 1, "the embedded segment's flags (passive)") &&
+         exp_u(&x->v, p, x->segment.len, 0, "the embedded segment's size") &&
+         exp_bytes(&x->v, p, x->segment.data, x->segment.len, "the embedded segment") &&
+         close_section(x, *p, &f);
+}
+
 /* ---- the section sequence ---------------------------------------------------- */
 
 static bool copy_section(vctx *x, uint64_t *p, const tw_section *s) {
@@ -1061,7 +1218,8 @@ static bool one_section(vctx *x, uint64_t *p, size_t i) {
   const tw_section *s = &m->sections[i];
   if (e->drop_section[i]) return dropped_ok(x, *p, i);
   switch (s->id) {
-  case TW_SEC_TYPE: return e->add_output_type ? sec_type(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_TYPE:
+    return nadded_types(e) ? sec_type(x, p, s) : copy_section(x, p, s);
   case TW_SEC_IMPORT:
     return e->nimports_removed || e->nimports_added ? sec_import(x, p, s) : copy_section(x, p, s);
   case TW_SEC_FUNCTION: return x->nadded ? sec_function(x, p, s) : copy_section(x, p, s);
@@ -1071,6 +1229,8 @@ static bool one_section(vctx *x, uint64_t *p, size_t i) {
     return e->nglobals || e->renumbered ? sec_global(x, p, s) : copy_section(x, p, s);
   case TW_SEC_EXPORT: return sec_export(x, p, s); /* unchanged entries verify as copies */
   case TW_SEC_CODE: return x->nadded || e->renumbered ? sec_code(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_DATACOUNT: return x->data ? sec_datacount(x, p, s) : copy_section(x, p, s);
+  case TW_SEC_DATA: return x->data ? sec_data(x, p, s) : copy_section(x, p, s);
   case TW_SEC_CUSTOM:
     return (long)i == m->sec_name && e->names_rebuild ? sec_names(x, p, s) : copy_section(x, p, s);
   default: return copy_section(x, p, s);
@@ -1078,17 +1238,19 @@ static bool one_section(vctx *x, uint64_t *p, size_t i) {
 }
 
 /* The sections an edit may need and the input may lack, in rank order. */
-static const uint8_t insertable[] = {TW_SEC_TYPE, TW_SEC_IMPORT, TW_SEC_FUNCTION,
-                                     TW_SEC_GLOBAL, TW_SEC_EXPORT, TW_SEC_CODE};
+static const uint8_t insertable[] = {TW_SEC_TYPE,   TW_SEC_IMPORT, TW_SEC_FUNCTION,
+                                     TW_SEC_GLOBAL, TW_SEC_EXPORT, TW_SEC_DATACOUNT,
+                                     TW_SEC_CODE,   TW_SEC_DATA};
 
 static bool needed(const vctx *x, uint8_t id) {
   const tw_edit *e = x->e;
   switch (id) {
-  case TW_SEC_TYPE: return e->add_output_type;
+  case TW_SEC_TYPE: return nadded_types(e) > 0;
   case TW_SEC_IMPORT: return e->nimports_added > 0;
   case TW_SEC_FUNCTION: case TW_SEC_CODE: return x->nadded > 0;
   case TW_SEC_GLOBAL: return e->nglobals > 0;
   case TW_SEC_EXPORT: return e->add_exit_export;
+  case TW_SEC_DATACOUNT: case TW_SEC_DATA: return x->data;
   default: return false;
   }
 }
@@ -1100,6 +1262,8 @@ static bool insert_section(vctx *x, uint64_t *p, uint8_t id) {
   case TW_SEC_FUNCTION: return sec_function(x, p, NULL);
   case TW_SEC_GLOBAL: return sec_global(x, p, NULL);
   case TW_SEC_EXPORT: return sec_export(x, p, NULL);
+  case TW_SEC_DATACOUNT: return sec_datacount(x, p, NULL);
+  case TW_SEC_DATA: return sec_data(x, p, NULL);
   default: return sec_code(x, p, NULL);
   }
 }
@@ -1165,12 +1329,13 @@ static bool check_numbering(vctx *x) {
       return XFAIL(x, 0, "the edit numbers the added import %u as %u, expected %u", k,
                    e->out[m->nfuncs + k], next - 1);
     /* The stubs' output function, from this numbering rather than from the
-     * encoder's (bodies.c): a mistake there must not pass both. */
-    x->env.output_func = next - 1;
+     * encoder's (bodies.c): a mistake there must not pass both. A shared
+     * library's hook import is not it. */
+    if (m->nfuncs + k != e->hook) x->env.output_func = next - 1;
   }
   if (counts[TW_FN_IMPORT] != e->nimports_added || counts[TW_FN_WRAPPER] != e->nwrappers ||
       counts[TW_FN_STUB] != e->nstubs || counts[TW_FN_GUARD] != e->nguards ||
-      counts[TW_FN_EXIT] != e->nexits)
+      counts[TW_FN_EXIT] != e->nexits || counts[TW_FN_ROM] != e->nroms || e->nroms > 1)
     return XFAIL(x, 0, "the edit's function counts do not match its functions");
   if (e->out_nimports != next)
     return XFAIL(x, 0, "the edit has %u function imports, expected %u", e->out_nimports, next);
@@ -1178,13 +1343,19 @@ static bool check_numbering(vctx *x) {
     if (e->out[f] != next++)
       return XFAIL(x, 0, "the edit numbers function %u as %u, expected %u", f, e->out[f], next - 1);
   x->first_added = next;
-  static const tw_fn_kind order[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT};
+  static const tw_fn_kind order[] = {TW_FN_WRAPPER, TW_FN_STUB, TW_FN_GUARD, TW_FN_EXIT,
+                                     TW_FN_ROM};
   for (size_t d = 0; d < sizeof order / sizeof order[0]; d++)
     for (uint32_t k = 0; k < e->nfns; k++) {
       if (e->fns[k].kind != order[d]) continue;
       if (e->out[m->nfuncs + k] != next)
         return XFAIL(x, 0, "the edit numbers its function %u as %u, expected %u", k,
                      e->out[m->nfuncs + k], next);
+      if (order[d] == TW_FN_ROM) {
+        if (e->rom_fn != m->nfuncs + k)
+          return XFAIL(x, 0, "the edit's table lookup is not its function %u", k);
+        x->env.rom_func = next; /* the file stubs' call, from this numbering */
+      }
       x->by_out[next++ - x->first_added] = k;
     }
   if (e->out_nfuncs != next)
@@ -1212,26 +1383,134 @@ static bool check_numbering(vctx *x) {
   return true;
 }
 
-static bool is_output_type(const vctx *x, uint32_t t) {
+/* docs/abi.md, "Shared libraries", with this file's own names: the hook
+ * exports and the private names they are renamed to, and the import a
+ * library without the hook calls it through. */
+static const struct {
+  const char *name, *private_name;
+  tw_abi abi;
+} lib_hooks[] = {
+    {"__wasm_task_hook", "__taskwrap_task_hook", TW_ABI_TASK_HOOK},
+    {"__wasm_init_task", "__taskwrap_init_task", TW_ABI_INIT_TASK},
+    {"__wasm_init_async_task", "__taskwrap_init_async_task", TW_ABI_INIT_TASK},
+};
+
+static bool has_dylink_section(const tw_module *m) {
+  for (size_t i = 0; i < m->nsections; i++)
+    if (tw_section_named(m, &m->sections[i], "dylink.0", true) ||
+        tw_section_named(m, &m->sections[i], "dylink", true))
+      return true;
+  return false;
+}
+
+/* The import of the hook: module "env", the ABI's private name (the
+ * init-task ABI imports __wasm_init_task's alone), the hook's type. */
+static bool check_hook_import(const vctx *x, const tw_fn *f) {
+  const tw_edit *e = x->e;
+  const bool task_hook = e->abi == TW_ABI_TASK_HOOK;
+  if (e->lib != TW_LIB_IMPORTS || !f->imp_module || !f->imp_name ||
+      strcmp(f->imp_module, "env") != 0 ||
+      strcmp(f->imp_name, task_hook ? "__taskwrap_task_hook" : "__taskwrap_init_task") != 0)
+    return false;
+  return type_is(x, f->type, task_hook ? TW_TYPE_HOOK : TW_TYPE_INIT);
+}
+
+/* What the edit says the library is must be what its input is. */
+static bool check_library(vctx *x) {
   const tw_module *m = x->m;
-  if (t == m->ntypes) return x->e->add_output_type;
-  if (t > m->ntypes || !m->types[t].is_func) return false;
-  const tw_functype *ft = &m->types[t];
-  static const uint8_t three[] = {VT_I32, VT_I32, VT_I32};
-  return ft->nparams == 3 && ft->nresults == 0 && ft->params_end - ft->params == 3 &&
-         memcmp(m->data + ft->params, three, 3) == 0;
+  const tw_edit *e = x->e;
+  const bool dylink = has_dylink_section(m);
+  if (dylink != (e->lib != TW_LIB_NONE))
+    return XFAIL(x, 0, "the edit %s the input a shared library; its sections say it is%s",
+                 e->lib != TW_LIB_NONE ? "calls" : "does not call", dylink ? "" : " not");
+  const tw_fn *h = e->hook != TW_NONE ? tw_edit_fn(e, e->hook) : NULL;
+  if (e->lib == TW_LIB_IMPORTS && (!h || h->kind != TW_FN_IMPORT || e->init_async != e->hook ||
+                                   e->has_init_async))
+    return XFAIL(x, 0, "the edit imports no hook for a library that calls one");
+  if (e->lib != TW_LIB_IMPORTS && (e->add_type[TW_TYPE_HOOK] || e->add_type[TW_TYPE_INIT]))
+    return XFAIL(x, 0, "the edit appends a hook type to a library that imports no hook");
+  if ((e->lib == TW_LIB_NOTHING || e->lib == TW_LIB_REWRITTEN) && e->changes && e->nwrappers)
+    return XFAIL(x, 0, "the edit wraps exports of a library it says it leaves alone");
+  for (uint32_t i = 0; e->lib == TW_LIB_DEFINES && i < m->nexports; i++) {
+    const tw_export *xp = &m->exports[i];
+    for (size_t k = 0; k < sizeof lib_hooks / sizeof lib_hooks[0]; k++)
+      if (lib_hooks[k].abi == e->abi && tw_name_is(m->data + xp->name, xp->name_len, lib_hooks[k].name) &&
+          !e->exports[i].rename)
+        return XFAIL(x, 0, "the edit leaves the hook export %u of the library that defines it "
+                     "under its public name", i);
+  }
+  return true;
+}
+
+/* A renamed export: the selected ABI's hook in the library that defines
+ * it, under exactly its private name, still naming the hook. */
+static bool check_rename(vctx *x, uint32_t i) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  const tw_export *xp = &m->exports[i];
+  for (size_t k = 0; k < sizeof lib_hooks / sizeof lib_hooks[0]; k++) {
+    if (!tw_name_is(m->data + xp->name, xp->name_len, lib_hooks[k].name)) continue;
+    const bool ok = e->lib == TW_LIB_DEFINES && lib_hooks[k].abi == e->abi &&
+                    strcmp(e->exports[i].rename, lib_hooks[k].private_name) == 0 &&
+                    xp->kind == TW_KIND_FUNC && e->exports[i].target == xp->index &&
+                    (xp->index == e->hook || xp->index == e->init_async);
+    if (ok) return true;
+    break;
+  }
+  return XFAIL(x, 0, "the edit renames export %u, which is not the hook of a shared library "
+               "that defines it, or not to its private name", i);
+}
+
+/* What the module embeds (TW_EMBED_*), from the options' own lists. */
+static unsigned embedded_of(const tw_edit *e) {
+  const tw_wasi_image *w = e->wasi;
+  if (!w) return 0;
+  return (w->args.count ? TW_EMBED_ARGS : 0u) | (w->env.count ? TW_EMBED_ENV : 0u) |
+         (w->npreopens ? TW_EMBED_FILES : 0u);
+}
+
+/* A type is appended only when the input has none of its shape, and only
+ * for the added function that needs it: the output import, the hook
+ * import, or the table lookup. */
+static bool check_added_types(vctx *x) {
+  const tw_module *m = x->m;
+  const tw_edit *e = x->e;
+  for (int s = 0; s < TW_TYPE_SHAPES; s++) {
+    if (!e->add_type[s]) continue;
+    for (uint32_t t = 0; t < m->ntypes; t++)
+      if (input_type_is(m, t, s))
+        return XFAIL(x, 0, "the edit appends the type %s, and input type %u is one",
+                     added_types[s].shape, t);
+    const uint32_t want = added_index(x, s);
+    bool used = false;
+    for (uint32_t k = 0; k < e->nfns && !used; k++) {
+      const tw_fn *f = &e->fns[k];
+      const bool hook = f->kind == TW_FN_IMPORT && m->nfuncs + k == e->hook;
+      used = f->type == want && (s == TW_TYPE_ROM    ? f->kind == TW_FN_ROM
+                                 : s == TW_TYPE_OUTPUT ? f->kind == TW_FN_IMPORT && !hook
+                                                       : hook);
+    }
+    if (!used)
+      return XFAIL(x, 0, "the edit appends the type %s, and no added function that needs "
+                   "it has it", added_types[s].shape);
+  }
+  return true;
 }
 
 static bool check_functions(vctx *x) {
   const tw_module *m = x->m;
   const tw_edit *e = x->e;
-  if (e->add_output_type && e->ntypes_in != m->ntypes)
+  if (nadded_types(e) && e->ntypes_in != m->ntypes)
     return XFAIL(x, 0, "the edit appends type %u, the input has %u types", e->ntypes_in, m->ntypes);
+  if (!check_added_types(x)) return false;
+  if (!check_library(x)) return false;
   for (uint32_t k = 0; k < e->nfns; k++) {
     const tw_fn *f = &e->fns[k];
     bool ok = true;
     switch (f->kind) {
-    case TW_FN_IMPORT: ok = is_output_type(x, f->type); break;
+    case TW_FN_IMPORT:
+      ok = m->nfuncs + k == e->hook ? check_hook_import(x, f) : type_is(x, f->type, TW_TYPE_OUTPUT);
+      break;
     case TW_FN_WRAPPER:
       ok = f->target < m->nfuncs && f->type == m->func_types[f->target];
       break;
@@ -1249,12 +1528,17 @@ static bool check_functions(vctx *x) {
            t && t->nparams == 0 && t->nresults == 0;
       break;
     }
+    case TW_FN_ROM: {
+      ok = type_is(x, f->type, TW_TYPE_ROM) && (embedded_of(e) & TW_EMBED_FILES);
+      break;
+    }
     case TW_FN_STUB: {
       bool mismatch = false;
       ok = f->import_i < m->nimports && f->type == m->imports[f->import_i].type &&
            f->stub == tw_stub_classify(m, m->data + m->imports[f->import_i].name,
                                        m->imports[f->import_i].name_len,
-                                       tw_module_func_type(m, f->import_func), &mismatch);
+                                       tw_module_func_type(m, f->import_func),
+                                       embedded_of(e), &mismatch);
       break;
     }
     }
@@ -1272,6 +1556,7 @@ static bool check_functions(vctx *x) {
         return XFAIL(x, 0, "the edit removes export %u, which is no hook export", i);
       continue;
     }
+    if (xe->rename && !check_rename(x, i)) return false;
     if (xp->kind != TW_KIND_FUNC) continue;
     /* An index out of range names no function: left as it is (edit.c). */
     uint32_t base = xp->index < m->nfuncs ? xp->index : TW_NONE;
@@ -1321,7 +1606,25 @@ static bool check_globals(vctx *x) {
                {VT_I64, TW_STUB_CLOCK_START - TW_STUB_CLOCK_STEP}, {VT_I64, TW_STUB_RANDOM_SEED}};
   bool seen[4] = {false, false, false, false};
   int last = -1;
-  for (uint32_t k = 0; k < e->nglobals; k++) {
+  /* The descriptor slots come last: the preopens open (docs/abi.md,
+   * "Embedded WASI data"), bits 0-15 the entry + 1, bit 16 "preopened". */
+  uint32_t nslots = 0;
+  const uint32_t npre = e->wasi ? e->wasi->npreopens : 0;
+  for (uint32_t k = e->nglobals; k > 0 && e->globals[k - 1].role == TW_GLOBAL_SLOT; k--) nslots++;
+  if (nslots && (nslots != TW_WASI_SLOTS || e->global_of[TW_GLOBAL_SLOT] != n + e->nglobals - nslots))
+    return XFAIL(x, 0, "the edit's descriptor slots are not the %u globals docs/abi.md appends last",
+                 TW_WASI_SLOTS);
+  if (!nslots && e->global_of[TW_GLOBAL_SLOT] != TW_NONE)
+    return XFAIL(x, 0, "the edit names descriptor slots it does not add");
+  for (uint32_t k = 0; k < nslots; k++) {
+    const tw_global *g = &e->globals[e->nglobals - nslots + k];
+    const int64_t want = k < npre ? (int64_t)(k + 1) | 0x10000 : 0;
+    if (g->valtype != VT_I64 || g->init != want)
+      return XFAIL(x, 0, "descriptor slot %u starts as %lld, expected %lld", k, (long long)g->init,
+                   (long long)want);
+  }
+  if (nslots) x->env.slot_global = e->global_of[TW_GLOBAL_SLOT];
+  for (uint32_t k = 0; k + nslots < e->nglobals; k++) {
     const tw_global *g = &e->globals[k];
     if ((unsigned)g->role > 3 || (int)g->role <= last || e->global_of[g->role] != n + k ||
         g->valtype != spec[g->role].valtype || g->init != spec[g->role].init)
@@ -1341,6 +1644,103 @@ static bool check_globals(vctx *x) {
   return true;
 }
 
+static void put_le32(tw_buf *b, uint32_t v) {
+  const uint8_t q[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+  tw_buf_put(b, q, 4);
+}
+
+/* A string list: offsets relative to the strings, then each with its NUL;
+ * where they went, into the stubs' references. */
+static void lay_out_list(tw_buf *b, const tw_wasi_strings *l, uint32_t *table, uint32_t *strings,
+                         uint32_t *size) {
+  *table = (uint32_t)b->len;
+  uint32_t off = 0;
+  for (uint32_t i = 0; i < l->count; i++) {
+    put_le32(b, off);
+    off += (uint32_t)strlen(l->v[i]) + 1;
+  }
+  *strings = (uint32_t)b->len;
+  for (uint32_t i = 0; i < l->count; i++) tw_buf_put(b, l->v[i], strlen(l->v[i]) + 1);
+  *size = off;
+}
+
+/* The table lookup's words (docs/abi.md, "Embedded WASI data"): five per
+ * entry, then each name's bytes four to a word, from the tree itself and
+ * the places check_data gave the names and contents. */
+static bool derive_rom(vctx *x, const tw_wasi_image *w, const uint32_t *name_at,
+                       const uint32_t *data_at) {
+  uint64_t n = 5ull * w->nentries;
+  for (uint32_t i = 0; i < w->nentries; i++) n += (w->entries[i].name_len + 3u) / 4u;
+  x->rom = calloc(n ? (size_t)n : 1, sizeof *x->rom);
+  if (!x->rom) return tw_err_set(x->v.err, TW_ERR_NOMEM, 0, "out of memory while verifying"), false;
+  x->nrom = (uint32_t)n;
+  uint32_t word = 5 * w->nentries;
+  for (uint32_t i = 0; i < w->nentries; i++) {
+    const tw_wasi_entry *en = &w->entries[i];
+    /* A directory's children are consecutive entries whose parent it is. */
+    for (uint32_t c = 0; en->is_dir && c < en->count; c++)
+      if ((uint64_t)en->first + c >= w->nentries || w->entries[en->first + c].parent != i)
+        return XFAIL(x, 0, "embedded directory %u's child %u is not an entry whose parent it is",
+                     i, c);
+    x->rom[5 * i] = (uint32_t)en->is_dir | (i < w->npreopens ? i : en->parent) << 1;
+    x->rom[5 * i + 1] = en->is_dir ? en->first : en->size;
+    x->rom[5 * i + 2] = en->is_dir ? en->count : data_at[i];
+    x->rom[5 * i + 3] = en->name_len | word << 8;
+    x->rom[5 * i + 4] = name_at[i];
+    for (uint32_t j = 0; j < en->name_len; j++)
+      x->rom[word + j / 4] |= (uint32_t)(uint8_t)en->name[j] << (8 * (j % 4));
+    word += (en->name_len + 3) / 4;
+  }
+  return true;
+}
+
+/* docs/abi.md, "Embedded WASI data": the segment, laid out again from the
+ * option strings and the files read (not from the edit's bytes), and the
+ * stubs' references from this layout and the input's own segment count. */
+static bool check_data(vctx *x) {
+  const tw_edit *e = x->e;
+  bool uses = false;
+  for (uint32_t k = 0; k < e->nfns; k++)
+    uses |= e->fns[k].kind == TW_FN_STUB && tw_stub_uses_data(e->fns[k].stub);
+  if (uses != e->add_data)
+    return XFAIL(x, 0, "the edit %s the embedded segment, which its stubs %s", 
+                 e->add_data ? "adds" : "does not add", uses ? "copy from" : "never read");
+  const tw_wasi_image *w = e->wasi;
+  if (uses && !w) return XFAIL(x, 0, "the edit's stubs copy from embedded data it does not have");
+  if (!w) return true;
+  if (uses) {
+    const tw_section *s = input_section(x->m, TW_SEC_DATA);
+    if (!s) s = input_section(x->m, TW_SEC_DATACOUNT);
+    uint32_t n = 0;
+    size_t width = 0, after = 0;
+    if (!input_count(x, 0, s, &n, &width, &after)) return false;
+    if (n != e->data_segment)
+      return XFAIL(x, 0, "the edit numbers the embedded segment %u; the input has %u segments",
+                   e->data_segment, n);
+    x->data = true;
+    x->env.data_segment = n;
+  }
+  tw_buf *b = &x->segment;
+  tw_stub_env *v = &x->env;
+  lay_out_list(b, &w->args, &v->args_table, &v->args_strings, &v->args_size);
+  v->argc = w->args.count;
+  lay_out_list(b, &w->env, &v->env_table, &v->env_strings, &v->env_size);
+  v->envc = w->env.count;
+  uint32_t *name_at = calloc(w->nentries + 1, sizeof *name_at);
+  uint32_t *data_at = calloc(w->nentries + 1, sizeof *data_at);
+  for (uint32_t i = 0; name_at && i < w->nentries; i++)
+    name_at[i] = (uint32_t)b->len, tw_buf_put(b, w->entries[i].name, w->entries[i].name_len);
+  for (uint32_t i = 0; data_at && i < w->nentries; i++)
+    if (!w->entries[i].is_dir)
+      data_at[i] = (uint32_t)b->len, tw_buf_put(b, w->entries[i].bytes, w->entries[i].size);
+  bool ok = name_at && data_at && !b->failed;
+  if (!ok) tw_err_set(x->v.err, TW_ERR_NOMEM, 0, "out of memory while verifying");
+  ok = ok && derive_rom(x, w, name_at, data_at);
+  free(name_at);
+  free(data_at);
+  return ok;
+}
+
 /* ---- entry points ---------------------------------------------------------------- */
 
 static bool run(const tw_module *in, const tw_edit *e, view *v, tw_err *err) {
@@ -1351,16 +1751,19 @@ static bool run(const tw_module *in, const tw_edit *e, view *v, tw_err *err) {
   x.e = e;
   if (e->m != in) return VFAIL(v, 0, "the edit is not an edit of this input");
   if (v->segs && !view_check_segments(&x.v)) return false;
-  x.nadded = e->nwrappers + e->nstubs + e->nguards + e->nexits;
+  x.nadded = e->nwrappers + e->nstubs + e->nguards + e->nexits + e->nroms;
   x.by_out = calloc(x.nadded ? x.nadded : 1, sizeof *x.by_out);
   x.func_removed = calloc(in->nfuncs ? in->nfuncs : 1, sizeof *x.func_removed);
-  x.env = (tw_stub_env){TW_NONE, TW_NONE, TW_NONE, TW_NONE};
+  x.env = (tw_stub_env){TW_NONE, TW_NONE, TW_NONE, TW_NONE, .data_segment = TW_NONE};
   bool ok = false;
   if (!x.by_out || !x.func_removed) {
     tw_err_set(err, TW_ERR_NOMEM, 0, "out of memory while verifying");
-  } else if (check_numbering(&x) && check_functions(&x) && check_globals(&x)) {
+  } else if (check_numbering(&x) && check_functions(&x) && check_globals(&x) &&
+             check_data(&x)) {
     ok = verify_sections(&x);
   }
+  tw_buf_free(&x.segment);
+  free(x.rom);
   free(x.by_out);
   free(x.func_removed);
   return ok;

@@ -30,8 +30,14 @@ static uint8_t *read_file(const char *path, size_t *n) {
   return p;
 }
 
+/* --stub-wasi-arg/-env/-dir values (at most 16 of each). */
+static const char *args[16], *env[16], *dirs[16];
+
 static int parse_options(int argc, char **argv, tw_options *o) {
   tw_options_init(o);
+  o->stub_args = args;
+  o->stub_env = env;
+  o->stub_dirs = dirs;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--keep-hook-export") == 0) o->keep_hook_export = 1;
@@ -46,6 +52,12 @@ static int parse_options(int argc, char **argv, tw_options *o) {
       *colon = 0;
       o->stub_output_module = v;
       o->stub_output_name = colon + 1;
+    } else if (strncmp(a, "--stub-wasi-arg=", 16) == 0 && o->stub_args_count < 16) {
+      args[o->stub_args_count++] = a + 16;
+    } else if (strncmp(a, "--stub-wasi-env=", 16) == 0 && o->stub_env_count < 16) {
+      env[o->stub_env_count++] = a + 16;
+    } else if (strncmp(a, "--stub-wasi-dir=", 16) == 0 && o->stub_dirs_count < 16) {
+      dirs[o->stub_dirs_count++] = a + 16;
     } else {
       fprintf(stderr, "bitflip: unknown option %s\n", a);
       return 0;

@@ -12,10 +12,12 @@
 #     copied byte for byte. Control: beside a hook, or with --init-once, it
 #     is refused at the offset of the error;
 #   - a shared library (wasm-tools component link's lib-c, with a dylink.0
-#     section) exporting __wasm_task_hook is refused: exit 1, no output, a
-#     message saying why and what to do; a -shared link passes through; a
-#     library without a hook (lib-foo) is copied. Control: lib-c without its
-#     custom sections is rewritten;
+#     section) exporting __wasm_task_hook keeps it under its private name,
+#     directly and through wasm-taskwrap-ld (-shared too); with
+#     --keep-hook-export it is refused (exit 1, no output, why); a library
+#     without a hook (lib-foo) is copied, or with --abi task-hook imports
+#     it. Control: lib-c without its custom sections is rewritten as a
+#     module;
 #   - --stub-wasi-output names that are not UTF-8, or in
 #     wasi_snapshot_preview1, are usage errors (exit 2, no output) on the
 #     command line, with --check too, and fail the link in TASKWRAP_FLAGS.
@@ -141,30 +143,79 @@ ld bad-type-form.wasm ld-bad-type-form.wasm 2> ld-bad.err && cmp -s bad-type-for
   ok "wasm-taskwrap-ld: a malformed module without a hook passes through" ||
   fail "wasm-taskwrap-ld, bad-type-form: $(cat ld-bad.err)"
 
-# ---- shared libraries ------------------------------------------------------------
+# ---- shared libraries (docs/abi.md, "Shared libraries") --------------------------
 for lib in lib-c lib-c-no-realloc; do
-  "$tw" $lib.wasm -o $lib.out.wasm 2> $lib.err
-  st=$?
-  [ "$st" = 1 ] && [ ! -e $lib.out.wasm ] &&
-    grep -q "^wasm-taskwrap: $lib.wasm:0x[0-9a-f]*: error: a shared library (dylink.0 section) exports __wasm_task_hook: .*does not rewrite shared libraries.*must stay exported for \`wasm-tools component link\`" $lib.err &&
-    ok "$lib: a shared library with the hook is refused, saying why and what to do" ||
-    fail "$lib: exit $st: $(cat $lib.err)"
+  "$tw" $lib.wasm -o $lib.out.wasm --plan > $lib.plan 2> $lib.err &&
+    "$tw" --check $lib.wasm $lib.out.wasm 2>> $lib.err &&
+    grep -q '^library defines-hook ("dylink.0") export "__wasm_task_hook" renamed "__taskwrap_task_hook"$' $lib.plan &&
+    "$WASM_TOOLS" print $lib.out.wasm > $lib.out.wat &&
+    grep -q '(export "__taskwrap_task_hook" (func' $lib.out.wat && ! grep -q '(export "__wasm_task_hook"' $lib.out.wat &&
+    ok "$lib: the library that defines the hook keeps it under its private name" ||
+    fail "$lib: $(cat $lib.err $lib.plan)"
 done
-"$tw" --keep-hook-export lib-c.wasm --dry-run > /dev/null 2> keep.err
-[ $? = 1 ] && grep -q 'dylink.0' keep.err && ok "lib-c: refused with --keep-hook-export too" ||
-  fail "lib-c --keep-hook-export: $(cat keep.err)"
-ld lib-c.wasm ld-lib-c.wasm 2> ld-lib-c.err
+rm -f keep.wasm
+"$tw" --keep-hook-export lib-c.wasm -o keep.wasm 2> keep.err
 st=$?
-[ "$st" = 1 ] && grep -q "^wasm-taskwrap-ld: ld-lib-c.wasm:0x[0-9a-f]*: error: a shared library (dylink.0 section)" ld-lib-c.err &&
-  ok "wasm-taskwrap-ld: the link of such a library fails with that message" ||
-  fail "wasm-taskwrap-ld, lib-c: exit $st: $(cat ld-lib-c.err)"
+[ "$st" = 1 ] && [ ! -e keep.wasm ] &&
+  grep -q "^wasm-taskwrap: lib-c.wasm:0x[0-9a-f]*: error: --keep-hook-export: a shared library must not keep __wasm_task_hook exported" keep.err &&
+  ok "lib-c: --keep-hook-export is refused, saying why" || fail "lib-c --keep-hook-export: exit $st: $(cat keep.err)"
+ld lib-c.wasm ld-lib-c.wasm 2> ld-lib-c.err && cmp -s lib-c.out.wasm ld-lib-c.wasm &&
+  ok "wasm-taskwrap-ld: the link of such a library rewrites it as wasm-taskwrap does" ||
+  fail "wasm-taskwrap-ld, lib-c: $(cat ld-lib-c.err)"
+# A -shared link is a library of a set: rewritten only when TASKWRAP_FLAGS
+# chooses the library ABI, else passed through as before libraries could be
+# rewritten (host options are not for libraries).
 ld lib-c.wasm ld-lib-c-shared.wasm -shared 2> ld-shared.err && cmp -s lib-c.wasm ld-lib-c-shared.wasm &&
-  ok "wasm-taskwrap-ld: a -shared link passes through" || fail "-shared: $(cat ld-shared.err)"
+  ok "wasm-taskwrap-ld: a -shared link without --abi passes through" || fail "-shared: $(cat ld-shared.err)"
+FLAGS="--abi task-hook" ld lib-c.wasm ld-lib-c-shared.wasm -shared 2> ld-shared.err &&
+  cmp -s lib-c.out.wasm ld-lib-c-shared.wasm &&
+  ok "wasm-taskwrap-ld: a -shared link under --abi task-hook is rewritten as wasm-taskwrap does" ||
+  fail "-shared --abi: $(cat ld-shared.err)"
+for f in --stub-wasi --init-once; do
+  FLAGS=$f ld lib-c.wasm ld-lib-c-host.wasm -shared 2> ld-host.err && cmp -s lib-c.wasm ld-lib-c-host.wasm &&
+    ok "wasm-taskwrap-ld: TASKWRAP_FLAGS=$f leaves a -shared link as the linker wrote it" ||
+    fail "-shared $f: exit $?: $(cat ld-host.err)"
+done
 "$tw" lib-foo.wasm -o lib-foo.out.wasm 2> lib-foo.err && cmp -s lib-foo.wasm lib-foo.out.wasm &&
-  ok "lib-foo: a library without a hook is copied unchanged" || fail "lib-foo: $(cat lib-foo.err)"
+  ok "lib-foo: a library without the hook, without --abi, is copied unchanged" || fail "lib-foo: $(cat lib-foo.err)"
+"$tw" --abi task-hook lib-foo.wasm -o lib-foo.abi.wasm 2> lib-foo.err &&
+  "$tw" --abi task-hook --check lib-foo.wasm lib-foo.abi.wasm 2>> lib-foo.err &&
+  LC_ALL=C grep -q '__taskwrap_task_hook' lib-foo.abi.wasm &&
+  ok "lib-foo --abi task-hook: imports the hook under its private name" || fail "lib-foo --abi: $(cat lib-foo.err)"
+FLAGS="--abi task-hook" ld lib-foo.wasm ld-lib-foo.wasm -shared 2> ld-foo.err && cmp -s lib-foo.abi.wasm ld-lib-foo.wasm &&
+  ok "wasm-taskwrap-ld -shared with TASKWRAP_FLAGS=--abi task-hook: the same library" ||
+  fail "-shared lib-foo: $(cat ld-foo.err)"
 "$tw" lib-c.stripped.wasm -o lib-c.stripped.out.wasm --plan > stripped.plan 2> stripped.err &&
-  head -n 1 stripped.plan | grep -q '^abi task-hook ' && ! cmp -s lib-c.stripped.wasm lib-c.stripped.out.wasm &&
-  ok "control: lib-c without its dylink.0 section is rewritten" || fail "control: $(cat stripped.err)"
+  head -n 1 stripped.plan | grep -q '^abi task-hook ' && ! grep -q '^library' stripped.plan &&
+  ! LC_ALL=C grep -q '__taskwrap_task_hook' lib-c.stripped.out.wasm &&
+  ok "control: lib-c without its dylink.0 section is rewritten as a module (hook removed)" ||
+  fail "control: $(cat stripped.err)"
+
+# A library that takes the address of an export it wraps (GOT.func, what
+# clang -fPIC emits for &f of an exported f): the link fills the slot from
+# the export, the wrapper, so the pointer would start a task inside a task.
+# Refused at the import; the control without the import is rewritten.
+got_lib() { # NAME GOT-IMPORT EXPORTS
+  printf '(module (@dylink.0 (mem-info (memory 0 4)))\n  %s\n  %s\n  %s)\n' "$2" \
+    '(func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) i32.const 0)' "$3" |
+    "$WASM_TOOLS" parse - -o "$1.wasm" || die "cannot assemble $1.wasm"
+}
+got_lib got-realloc '(import "GOT.func" "cabi_realloc" (global (mut i32)))' ''
+got_lib got-hook '(import "GOT.func" "__wasm_task_hook" (global (mut i32)))' \
+  '(func (export "__wasm_task_hook") (param i32))'
+got_lib got-none '' ''
+for m in got-realloc got-hook; do
+  rm -f $m.out.wasm
+  "$tw" --abi task-hook $m.wasm -o $m.out.wasm 2> $m.err
+  st=$?
+  [ "$st" = 1 ] && [ ! -e $m.out.wasm ] &&
+    grep -q "^wasm-taskwrap: $m.wasm:0x[0-9a-f]*: error: a shared library takes the address of its export" $m.err &&
+    ok "$m: a library taking the address of an export it rewrites is refused at the import" ||
+    fail "$m: exit $st: $(cat $m.err)"
+done
+"$tw" --abi task-hook got-none.wasm -o got-none.out.wasm 2> got-none.err &&
+  "$tw" --abi task-hook --check got-none.wasm got-none.out.wasm 2>> got-none.err &&
+  ok "control: the same library without the GOT.func import is rewritten" || fail "got-none: $(cat got-none.err)"
 
 # ---- the names --stub-wasi-output adds ---------------------------------------------
 "$WAT2WASM" - -o wasi.wasm << 'EOF' || die "cannot assemble wasi.wasm"

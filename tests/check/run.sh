@@ -15,9 +15,12 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
 asm() { "$WAT2WASM" --enable-all --debug-names "$fixtures/$1.wat" -o "$1.wasm"; }
 for f in example init-task init-once-task-hook stub-wasi stub-wasi-output init-once \
-         all-roles keep-hook count-widens imported-exports; do
+         all-roles keep-hook count-widens imported-exports stub-wasi-args-env stub-wasi-env-data; do
   asm "$f"
 done
+
+"$WAT2WASM" --enable-all "$src/stub-wasi-files.wat" -o stub-wasi-files.wasm
+mkdir -p tree/sub && printf 'hello\n' > tree/a.txt && printf 'z' > tree/sub/z.txt
 
 # MODULE OPTIONS...
 while read -r module options; do
@@ -47,5 +50,9 @@ reactor --init-once
 reactor --stub-wasi
 reactor --init-once --stub-wasi --stub-wasi-output=env:log
 reactor --init-once --stub-wasi --strip-debug
+stub-wasi-args-env --stub-wasi --stub-wasi-arg=prog --stub-wasi-arg=-x --stub-wasi-env=A=1
+stub-wasi-env-data --stub-wasi --stub-wasi-env=HOME=/
+reactor --stub-wasi --stub-wasi-arg=reactor --stub-wasi-env=A=1
+stub-wasi-files --stub-wasi --stub-wasi-dir=/ro=tree --stub-wasi-arg=p
 LIST
 summary

@@ -17,3 +17,15 @@ add_test(NAME cli-descriptors
          COMMAND ${CMAKE_COMMAND} -E env CC=${CMAKE_C_COMPILER}
                  ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/descriptors.sh ${TW_CLI}
                  ${CMAKE_CURRENT_BINARY_DIR}/descriptors-work)
+add_test(NAME cli-stub-wasi-data
+         COMMAND ${CMAKE_COMMAND} -E env NODE=${TW_NODE} WAT2WASM=${TW_WAT2WASM} CC=${CMAKE_C_COMPILER}
+                 ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/stub-wasi-data.sh ${TW_CLI}
+                 ${CMAKE_CURRENT_BINARY_DIR}/stub-wasi-data-work)
+add_test(NAME cli-stub-wasi-files
+         COMMAND ${CMAKE_COMMAND} -E env NODE=${TW_NODE} CLANG=${TW_CLANG} WAT2WASM=${TW_WAT2WASM}
+                 ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/stub-wasi-files.sh ${TW_CLI}
+                 ${CMAKE_CURRENT_BINARY_DIR}/stub-wasi-files-work)
+add_test(NAME cli-stub-wasi-guest
+         COMMAND ${CMAKE_COMMAND} -E env NODE=${TW_NODE} WAT2WASM=${TW_WAT2WASM}
+                 ${TW_BASH} ${CMAKE_CURRENT_LIST_DIR}/stub-wasi-guest.sh ${TW_CLI}
+                 ${CMAKE_CURRENT_BINARY_DIR}/stub-wasi-guest-work)

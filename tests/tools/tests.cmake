@@ -7,3 +7,9 @@ if(NOT TW_SANITIZE)
             ${TW_SHARED} ${CMAKE_CURRENT_BINARY_DIR}/two-commands)
   set_tests_properties(tools-two-commands PROPERTIES TIMEOUT 900 LABELS tools)
 endif()
+
+# tools-wasifs-stubs: src/wasifs_stubs.inc is what tools/gen-wasifs-stubs.py
+# makes of src/wasifs-stubs.wat (the file stubs' one source).
+add_test(NAME tools-wasifs-stubs
+  COMMAND ${CMAKE_COMMAND} -E env WAT2WASM=${TW_WAT2WASM}
+          ${TW_PYTHON3} ${PROJECT_SOURCE_DIR}/tools/gen-wasifs-stubs.py --check)

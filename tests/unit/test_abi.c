@@ -1,7 +1,7 @@
 /* The ABIs through the public API (docs/abi.md, "Choosing the ABI"): the
  * init-task ABI, the choice between the two, the type requirements, and
- * the modules refused (invalid exports, shared libraries with a hook, an
- * undecodable world, bad arguments). */
+ * the modules refused (invalid exports, an undecodable world, bad
+ * arguments). Shared libraries are unit-dylink's. */
 #include "fixture.h"
 
 /* ---- init-task ABI and ABI selection -------------------------------------- */
@@ -278,77 +278,6 @@ static void test_undecodable_world_without_hook(void **state) {
   wb_free(&in);
 }
 
-/* A shared library (dylink.0, or the older dylink) that exports a hook of
- * either ABI is refused, whatever the options, with what to do; one without
- * a hook, or without the hook of the ABI asked for, is copied unchanged. A
- * control: the same module with another custom section is rewritten. */
-static void test_shared_library(void **state) {
-  (void)state;
-  static const uint8_t types[] = {0, 1, 1, 5};
-  static const mb_export hook = {"__wasm_task_hook", 0, 0}, init = {"__wasm_init_task", 0, 1},
-                  async = {"__wasm_init_async_task", 0, 2}, malloc_ = {"malloc", 0, 3};
-  static const uint8_t mem_info[] = {0x01, 0x04, 0x00, 0x00, 0x00, 0x00};
-  static const struct {
-    mb_export exps[3];
-    size_t nexps;
-    const char *section;
-    tw_abi abi;
-    int keep;
-    tw_status want; /* TW_ERR_UNSUPPORTED: refused at export 0; TW_OK: copied */
-  } rows[] = {
-      {{hook, malloc_}, 2, "dylink.0", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
-      {{init, malloc_}, 2, "dylink.0", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
-      {{init, async, malloc_}, 3, "dylink.0", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
-      {{hook, malloc_}, 2, "dylink", TW_ABI_AUTO, 0, TW_ERR_UNSUPPORTED},
-      {{hook, malloc_}, 2, "dylink.0", TW_ABI_AUTO, 1, TW_ERR_UNSUPPORTED},
-      {{hook, malloc_}, 2, "dylink.0", TW_ABI_TASK_HOOK, 0, TW_ERR_UNSUPPORTED},
-      {{malloc_}, 1, "dylink.0", TW_ABI_AUTO, 0, TW_OK},
-      {{hook, malloc_}, 2, "dylink.0", TW_ABI_INIT_TASK, 0, TW_OK},
-  };
-  for (size_t i = 0; i < COUNT(rows); i++) {
-    const mb_module s = plain_module(types, 4, rows[i].exps, rows[i].nexps, false);
-    mb_where w;
-    wb in = {0};
-    mb_build(&in, &s, &w);
-    const size_t *export_at = w.export_at;
-    mb_append_custom(&in, rows[i].section, mem_info, sizeof mem_info);
-    tw_options o;
-    tw_options_init(&o);
-    o.abi = rows[i].abi;
-    o.keep_hook_export = rows[i].keep;
-    tw_result *r = NULL;
-    const tw_status st = tw_rewrite(in.d, in.n, &o, &r);
-    if (st != rows[i].want)
-      ROW_FAIL(i, "status %d, want %d: %s", st, rows[i].want, tw_result_error_message(r));
-    if (st == TW_OK) {
-      size_t n = 0;
-      const uint8_t *out = tw_result_output(r, &n);
-      check_bytes("a library without the hook", out, n, in.d, in.n);
-    } else {
-      const char *msg = tw_result_error_message(r);
-      char section[32];
-      snprintf(section, sizeof section, "(%s section)", rows[i].section);
-      if (tw_result_error_offset(r) != export_at[0] || !strstr(msg, section) ||
-          !strstr(msg, rows[i].exps[0].name) || !strstr(msg, "wasm-tools component link"))
-        ROW_FAIL(i, "at 0x%llx (want 0x%zx): %s", (unsigned long long)tw_result_error_offset(r),
-                 export_at[0], msg);
-      tw_result_free(r);
-      r = NULL; /* --check plans alike: the library is refused there too */
-      if (tw_check(in.d, in.n, in.d, in.n, &o, &r) != TW_ERR_UNSUPPORTED) ROW_FAIL(i, "%s", "tw_check");
-    }
-    tw_result_free(r);
-    wb_free(&in);
-  }
-  /* The control: no dylink section, the same exports, rewritten. */
-  wb in = {0};
-  build_plain(&in, types, 4, rows[0].exps, 2);
-  mb_append_custom(&in, "dylink.1", mem_info, sizeof mem_info);
-  tw_result *r = rewrite_ok(in.d, in.n, NULL);
-  assert_int_equal(tw_result_changed(r), 1);
-  tw_result_free(r);
-  wb_free(&in);
-}
-
 /* ---- bad arguments ------------------------------------------------------------ */
 
 static void test_bad_arguments(void **state) {
@@ -377,7 +306,6 @@ int main(void) {
       cmocka_unit_test(test_invalid_internal_export),
       cmocka_unit_test(test_bad_arguments),
       cmocka_unit_test(test_undecodable_world_without_hook),
-      cmocka_unit_test(test_shared_library),
   };
   return cmocka_run_group_tests_name("abi", tests, NULL, NULL);
 }

@@ -249,7 +249,8 @@ static void test_stub_without_a_scan(void **state) {
   f.stub = TW_STUB_FD_WRITE;
   tw_buf got = {0}, want = {0};
   tw_encode_stub(&got, &e, &f);
-  const tw_stub_env env = {6, 3, 4, 5};
+  const tw_stub_env env = {.output_func = 6, .exit_global = 3, .clock_global = 4,
+                           .random_global = 5};
   tw_stub_encode(&want, TW_STUB_FD_WRITE, &env);
   assert_false(got.failed || want.failed);
   assert_int_equal(got.len, want.len);

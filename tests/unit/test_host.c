@@ -358,7 +358,10 @@ static void test_verifier_refuses_added_names(void **state) {
     tw_options plain;
     tw_options_init(&plain);
     if (!tw_edit_init(&e, &m, &err) || !tw_plan_task_hooks(&e, &plain, &err) ||
-        !tw_plan_stub_wasi(&e, rows[i].module, rows[i].name, &err) || !tw_edit_finalise(&e, &err) ||
+        !tw_plan_stub_wasi(&e, &(tw_options){.stub_output_module = rows[i].module,
+                                             .stub_output_name = rows[i].name},
+                           &err) ||
+        !tw_edit_finalise(&e, &err) ||
         !tw_emit(&m, &e, &out, &err))
       ROW_FAIL(i, "planning: %s", err.message);
     tw_err seg = {0}, bytes = {0};

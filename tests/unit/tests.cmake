@@ -11,7 +11,7 @@ target_include_directories(tw-unit-support PUBLIC ${PROJECT_SOURCE_DIR}/src
                                                   ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(tw-unit-support PUBLIC taskwrap PkgConfig::CMOCKA)
 
-set(TW_UNITS leb reader classify encode rewrite verify guards abi world independence glob)
+set(TW_UNITS leb reader classify encode rewrite verify guards abi world independence glob dylink wasifs)
 if(TW_WITH_WABT)
   list(APPEND TW_UNITS wabt host) # --verify=full, text in and out; host stage
 endif()

@@ -18,7 +18,10 @@
 #     trailing dots: written into the device, or its open error; never a
 #     rename over the name, never a file of that name;
 #   - names with spaces and outside ASCII (Latin and CJK), relative and as
-#     Z:\ paths, as input, output and in a message.
+#     Z:\ paths, as input, output and in a message;
+#   - --stub-wasi-dir refused, saying the Windows build cannot embed
+#     directories; a HOSTDIR that is none said as on Linux;
+#     --stub-wasi-arg/-env as on Linux.
 #   files.sh FIXTURES_DIR WORKDIR
 # env: TW_WIN_CLI, TW_REF, WAT2WASM, and wine.sh's.
 set -euo pipefail
@@ -236,6 +239,36 @@ for n in 'ünïcødé módule' '模块 名'; do
 done
 [ -z "$(temporaries win)" ] && [ -z "$(temporaries "win/with spaces")" ] ||
   fail "temporaries left: $(temporaries win) $(temporaries "win/with spaces")"
+
+# ---- --stub-wasi-dir: refused in the Windows build (its trees are read with
+# POSIX calls only), with a message that says so, nothing written; a
+# HOSTDIR that is none is said as on Linux; --stub-wasi-arg and
+# --stub-wasi-env work, byte for byte as on Linux.
+"$WAT2WASM" "$fixtures/stub-wasi-args-env.wat" -o argsenv.wasm
+put argsenv.wasm
+mkdir -p win/tree && echo hi > win/tree/f.txt
+win --stub-wasi --stub-wasi-dir /d=tree argsenv.wasm -o dir.wasm
+if [ "$rc" = 1 ] && [ ! -e win/dir.wasm ] && [ -z "$(temporaries win)" ] &&
+  output_has -F "'/d=tree': the Windows build cannot embed directories" cat win.err; then
+  ok "--stub-wasi-dir: refused: $(head -c 160 win.err)"
+else
+  fail "--stub-wasi-dir: exit $rc: $(cat win.err)"
+fi
+lin --stub-wasi --stub-wasi-dir /d=nowhere argsenv.wasm -o dir.wasm
+cp lin.err lin-dir.err
+win --stub-wasi --stub-wasi-dir /d=nowhere argsenv.wasm -o dir.wasm
+if [ "$rc" = 1 ] && cmp -s lin-dir.err win.err && output_has -F 'nowhere is not a directory' cat win.err; then
+  ok "--stub-wasi-dir with no such directory: the Linux message"
+else
+  fail "--stub-wasi-dir with no such directory: exit $rc: $(cat win.err) (Linux: $(cat lin-dir.err))"
+fi
+lin --stub-wasi --stub-wasi-arg prog --stub-wasi-env A=1 argsenv.wasm -o data.wasm
+win --stub-wasi --stub-wasi-arg prog --stub-wasi-env A=1 argsenv.wasm -o data.wasm
+if [ "$rc" = 0 ] && [ -s lin/data.wasm ] && cmp -s lin/data.wasm win/data.wasm; then
+  ok "--stub-wasi-arg and --stub-wasi-env: the Linux output"
+else
+  fail "--stub-wasi-arg and --stub-wasi-env: exit $rc: $(cat win.err)"
+fi
 
 # Sabotage: the checks above see a leftover temporary and a changed byte.
 touch win/.twSABOTAGE

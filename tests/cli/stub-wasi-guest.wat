@@ -1,0 +1,40 @@
+;; A guest that calls the file stubs directly (stub-wasi-guest.sh): each
+;; export passes its arguments on unchanged, so stub-wasi-guest.mjs can
+;; hand any address, length or flag to a stub and compare the memory
+;; before and after. The fd and nread/bufused results go to 0x80 and 0x90.
+(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_pread" (func $fd_pread (param i32 i32 i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_readdir" (func $fd_readdir (param i32 i32 i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_advise" (func $fd_advise (param i32 i64 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_filestat_get"
+    (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (call $proc_exit (i32.const 0)))
+  (func (export "poke") (param $addr i32) (param $v i32) (i32.store (local.get $addr) (local.get $v)))
+  (func (export "open") (param $dir i32) (param $path i32) (param $len i32) (param $oflags i32) (param $fdflags i32) (result i32)
+    (call $path_open (local.get $dir) (i32.const 0) (local.get $path) (local.get $len) (local.get $oflags)
+      (i64.const 2) (i64.const 0) (local.get $fdflags) (i32.const 0x80)))
+  (func (export "read") (param $fd i32) (param $iovs i32) (param $n i32) (result i32)
+    (call $fd_read (local.get $fd) (local.get $iovs) (local.get $n) (i32.const 0x90)))
+  (func (export "pread") (param $fd i32) (param $iovs i32) (param $n i32) (param $off i64) (result i32)
+    (call $fd_pread (local.get $fd) (local.get $iovs) (local.get $n) (local.get $off) (i32.const 0x90)))
+  (func (export "readdir") (param $fd i32) (param $buf i32) (param $len i32) (result i32)
+    (call $fd_readdir (local.get $fd) (local.get $buf) (local.get $len) (i64.const 0) (i32.const 0x90)))
+  (func (export "advise") (param $fd i32) (param $off i64) (param $len i64) (result i32)
+    (call $fd_advise (local.get $fd) (local.get $off) (local.get $len) (i32.const 0)))
+  (func (export "write") (param $fd i32) (param $iovs i32) (param $n i32) (result i32)
+    (call $fd_write (local.get $fd) (local.get $iovs) (local.get $n) (i32.const 0x90)))
+  (func (export "random") (param $buf i32) (param $len i32) (result i32)
+    (call $random_get (local.get $buf) (local.get $len)))
+  (func (export "poll") (param $in i32) (param $out i32) (param $n i32) (result i32)
+    (call $poll_oneoff (local.get $in) (local.get $out) (local.get $n) (i32.const 0x90)))
+  (func (export "stat") (param $dir i32) (param $path i32) (param $len i32) (result i32)
+    (call $path_filestat_get (local.get $dir) (i32.const 0) (local.get $path) (local.get $len) (i32.const 0x800))))

@@ -1,0 +1,3 @@
+module taskwrap.test/hosts/gofiles
+
+go 1.26
