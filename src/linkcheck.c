@@ -12,6 +12,7 @@
 #include "dylink.h"
 #include "edit.h"
 #include "linkcheck.h"
+#include "map.h"
 #include "module.h"
 #include "name.h"
 #include "opcodes.h"
@@ -29,6 +30,9 @@ typedef struct lib {
   long imports_private;    /* import offset of env.<private>, or -1 */
   long imports_public;     /* import offset of env.<public hook>, or -1 */
   long unwrapped;          /* export that a rewrite would wrap, or -1 */
+  tw_abi private_abi;      /* the ABI its private names belong to, or TW_ABI_NONE */
+  long private_at;         /* where the first of them is */
+  long bad_type;           /* import offset of a private import of the wrong type, or -1 */
   struct tw_world *world;  /* its embedded world, or NULL */
 } lib;
 
@@ -39,7 +43,8 @@ static int usage(const char *msg, const char *arg) {
   return 2;
 }
 
-/* NAME=FILE, or FILE named after its file name without its extension. */
+/* NAME=FILE, or FILE named after its file name, as `wasm-tools component
+ * link` names it (libfoo.1.so is "libfoo.1.so"). */
 static void name_library(lib *l, const char *arg) {
   const char *eq = strchr(arg, '=');
   if (eq && eq > arg) {
@@ -50,8 +55,7 @@ static void name_library(lib *l, const char *arg) {
     const char *base = arg;
     for (const char *p = arg; *p; p++)
       if (*p == '/' || *p == '\\') base = p + 1;
-    const char *dot = strchr(base, '.');
-    const size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+    const size_t n = strlen(base);
     l->owned_name = malloc(n + 1);
     if (l->owned_name) memcpy(l->owned_name, base, n), l->owned_name[n] = 0;
     l->path = arg;
@@ -80,6 +84,35 @@ static void fail(const lib *l, long at, const char *msg, const char *a, const ch
   fprintf(stderr, "wasm-taskwrap: %s:0x%lx: error: library %s ", l->path, at < 0 ? 0L : at, l->name);
   fprintf(stderr, msg, a, b);
   fputc('\n', stderr);
+}
+
+/* Which ABI the library's private names (docs/abi.md, "Shared libraries")
+ * belong to, whatever --abi says, and whether an import of one has the
+ * type the definer's export has: [i32] -> [] for the task hook, [] -> []
+ * for the init-task pair. */
+static void private_names(lib *l) {
+  const tw_module *m = &l->res->m;
+  l->private_abi = TW_ABI_NONE, l->private_at = -1, l->bad_type = -1;
+  for (uint32_t i = 0; i < m->nexports + m->nimports; i++) {
+    const bool exp = i < m->nexports;
+    const tw_import *im = exp ? NULL : &m->imports[i - m->nexports];
+    const uint8_t *name = exp ? m->data + m->exports[i].name : m->data + im->name;
+    const size_t len = exp ? m->exports[i].name_len : im->name_len;
+    if (!exp && !tw_name_is(m->data + im->mod, im->mod_len, TW_DYLINK_IMPORT_MODULE)) continue;
+    const bool task = tw_name_is(name, len, TW_PRIVATE_TASK_HOOK);
+    if (!task && !tw_dylink_is_private(name, len)) continue;
+    const tw_abi abi = task ? TW_ABI_TASK_HOOK : TW_ABI_INIT_TASK;
+    if (l->private_abi == TW_ABI_NONE) {
+      l->private_abi = abi;
+      l->private_at = (long)(exp ? m->exports[i].start : im->start);
+    }
+    if (!exp && im->kind == TW_KIND_FUNC && l->bad_type < 0) {
+      const tw_functype *t = im->type < m->ntypes ? &m->types[im->type] : NULL;
+      const bool right = t && t->is_func && t->nresults == 0 &&
+                         (task ? t->nparams == 1 && m->data[t->params] == VT_I32 : t->nparams == 0);
+      if (!right) l->bad_type = (long)im->start;
+    }
+  }
 }
 
 /* The library as the rewrite would plan it, and the names it holds. */
@@ -113,6 +146,7 @@ static bool plan_library(lib *l, tw_abi abi) {
   if (!tw_world_decode(m, &l->world, &scratch)) l->world = NULL;
   for (uint32_t i = 0; e->lib == TW_LIB_IMPORTS && i < m->nexports && l->unwrapped < 0; i++)
     if (e->exports[i].wrapper != TW_NONE) l->unwrapped = (long)i;
+  private_names(l);
   return l->ok = true;
 }
 
@@ -138,19 +172,81 @@ static bool wrapped_in(const lib *l, const uint8_t *name, size_t len, tw_abi abi
   return tw_role_hook_codes(r, abi, false, codes) > 0;
 }
 
+/* Every library's wrapped function exports by name, so that each import is
+ * looked up once (the check stays linear in exports and imports): a chain
+ * of (library, export) per name, its head in the map. */
+typedef struct xref {
+  uint32_t lib, exp;
+  uint32_t next; /* the next ref of the same name + 1, or 0 */
+} xref;
+
+typedef struct xindex {
+  const lib *v;
+  xref *refs;
+  tw_map map;
+} xindex;
+
+typedef struct xprobe {
+  const xindex *x;
+  const uint8_t *name;
+  size_t len;
+} xprobe;
+
+static bool xref_eq(const void *ctx, uint64_t stored, uint64_t key) {
+  (void)key;
+  const xprobe *p = ctx;
+  const xref *r = &p->x->refs[stored];
+  const tw_module *m = &p->x->v[r->lib].res->m;
+  const tw_export *e = &m->exports[r->exp];
+  return e->name_len == p->len && memcmp(m->data + e->name, p->name, p->len) == 0;
+}
+
+static bool xindex_build(xindex *x, const lib *v, size_t n, tw_abi abi) {
+  size_t total = 0;
+  for (size_t j = 0; j < n; j++)
+    if (v[j].ok) total += v[j].res->m.nexports;
+  x->v = v;
+  x->refs = malloc((total ? total : 1) * sizeof *x->refs);
+  if (!x->refs || !tw_map_init(&x->map, total)) return false;
+  uint32_t k = 0;
+  for (size_t j = 0; j < n; j++) {
+    if (!v[j].ok) continue;
+    const tw_module *m = &v[j].res->m;
+    for (uint32_t e = 0; e < m->nexports; e++) {
+      const tw_export *ex = &m->exports[e];
+      if (ex->kind != TW_KIND_FUNC || !wrapped_in(&v[j], m->data + ex->name, ex->name_len, abi))
+        continue;
+      x->refs[k] = (xref){(uint32_t)j, e, 0};
+      const xprobe p = {x, m->data + ex->name, ex->name_len};
+      bool found = false;
+      const size_t s = tw_map_slot(&x->map, tw_hash_bytes(p.name, p.len), 0, xref_eq, &p, &found);
+      if (found) {
+        xref *head = &x->refs[x->map.keys[s] - 1];
+        x->refs[k].next = head->next;
+        head->next = k + 1;
+      } else {
+        x->map.keys[s] = (uint64_t)k + 1;
+      }
+      k++;
+    }
+  }
+  return true;
+}
+
+static void xindex_free(xindex *x) {
+  free(x->refs);
+  tw_map_free(&x->map);
+}
+
 /* The library other than v[self] that exports function `name` wrapped, or
  * NULL. */
-static const lib *wrapped_exporter(const lib *v, size_t n, size_t self, const uint8_t *name,
-                                   size_t len, tw_abi abi) {
-  for (size_t j = 0; j < n; j++) {
-    if (j == self || !v[j].ok) continue;
-    const tw_module *x = &v[j].res->m;
-    bool exported = false;
-    for (uint32_t e = 0; e < x->nexports && !exported; e++)
-      exported = x->exports[e].kind == TW_KIND_FUNC && x->exports[e].name_len == len &&
-                 memcmp(x->data + x->exports[e].name, name, len) == 0;
-    if (exported && wrapped_in(&v[j], name, len, abi)) return &v[j];
-  }
+static const lib *wrapped_exporter(const xindex *x, size_t self, const uint8_t *name,
+                                   size_t len) {
+  const xprobe p = {x, name, len};
+  bool found = false;
+  const size_t s = tw_map_slot(&x->map, tw_hash_bytes(name, len), 0, xref_eq, &p, &found);
+  for (uint32_t r = found ? (uint32_t)x->map.keys[s] : 0; r; r = x->refs[r - 1].next)
+    if (x->refs[r - 1].lib != self) return &x->v[x->refs[r - 1].lib];
   return NULL;
 }
 
@@ -160,6 +256,12 @@ static const lib *wrapped_exporter(const lib *v, size_t n, size_t self, const ui
  * function pointer: an error once the set is rewritten) the slot holds the
  * wrapper, whose hook starts a task on a fresh stack while one runs. */
 static bool check_wrapped_imports(const lib *v, size_t n, tw_abi abi, bool rewritten) {
+  xindex xi = {0};
+  if (!xindex_build(&xi, v, n, abi)) {
+    xindex_free(&xi);
+    fputs("wasm-taskwrap: --check-link: out of memory\n", stderr);
+    return false;
+  }
   bool ok = true;
   for (size_t i = 0; i < n; i++) {
     if (!v[i].ok) continue;
@@ -171,7 +273,7 @@ static bool check_wrapped_imports(const lib *v, size_t n, tw_abi abi, bool rewri
       const bool got = rewritten && tw_name_is(m->data + im->mod, im->mod_len, "GOT.func");
       if (!env && !got) continue;
       const uint8_t *name = m->data + im->name;
-      const lib *x = wrapped_exporter(v, n, i, name, im->name_len, abi);
+      const lib *x = wrapped_exporter(&xi, i, name, im->name_len);
       if (!x) continue;
       char nm[80];
       tw_name_describe(name, im->name_len, nm, sizeof nm);
@@ -188,6 +290,7 @@ static bool check_wrapped_imports(const lib *v, size_t n, tw_abi abi, bool rewri
               (long)im->start, v[i].name, nm, x->name, nm);
     }
   }
+  xindex_free(&xi);
   return ok;
 }
 
@@ -250,8 +353,49 @@ static bool check_set(lib *v, size_t n, tw_abi abi) {
   return ok;
 }
 
+/* One ABI for the whole set: the private names present decide it when
+ * --abi does not (the libraries are planned again under it), and a set
+ * that holds both ABIs' private names, or a private import whose type is
+ * not the hook's, cannot link. */
+static bool check_abis(lib *v, size_t n, tw_abi *abi, bool given) {
+  const lib *first[3] = {NULL, NULL, NULL};
+  bool ok = true;
+  for (size_t i = 0; i < n; i++) {
+    if (!v[i].ok) continue;
+    if (v[i].private_abi != TW_ABI_NONE && !first[v[i].private_abi]) first[v[i].private_abi] = &v[i];
+    if (v[i].bad_type >= 0) {
+      fail(&v[i], v[i].bad_type, "imports the hook under its private name with a type that is "
+           "not the hook's%s%s", "", "");
+      ok = false;
+    }
+  }
+  const lib *task = first[TW_ABI_TASK_HOOK], *init = first[TW_ABI_INIT_TASK];
+  if (task && init) {
+    fail(init, init->private_at, "holds the init-task pair's private names, and library %s the "
+         "task hook's: rewrite every library with the same --abi%s", task->name, "");
+    return false;
+  }
+  const tw_abi found = task ? TW_ABI_TASK_HOOK : init ? TW_ABI_INIT_TASK : *abi;
+  if (found == *abi) return ok;
+  if (given) {
+    const lib *l = task ? task : init;
+    fail(l, l->private_at, "was rewritten with --abi %s, not the --abi given%s",
+         tw_abi_name(found), "");
+    return false;
+  }
+  *abi = found;
+  for (size_t i = 0; i < n; i++) {
+    tw_world_free(v[i].world);
+    tw_result_free(v[i].res);
+    v[i].world = NULL, v[i].res = NULL, v[i].ok = false;
+    ok &= plan_library(&v[i], found);
+  }
+  return ok;
+}
+
 int tw_check_link_main(int argc, char **argv) {
   tw_abi abi = TW_ABI_TASK_HOOK;
+  bool abi_given = false;
   int first = 2;
   if (first < argc && strncmp(argv[first], "--abi", 5) == 0) {
     const char *v = argv[first][5] == '=' ? argv[first] + 6
@@ -260,6 +404,7 @@ int tw_check_link_main(int argc, char **argv) {
     if (!v || (strcmp(v, "task-hook") != 0 && strcmp(v, "init-task") != 0))
       return usage("%s", "--abi takes task-hook or init-task");
     abi = strcmp(v, "task-hook") == 0 ? TW_ABI_TASK_HOOK : TW_ABI_INIT_TASK;
+    abi_given = true;
     first++;
   }
   bool dashes = false;
@@ -268,6 +413,10 @@ int tw_check_link_main(int argc, char **argv) {
   if (n == 0) return usage("%s", "no library given");
   for (int i = first; i < argc && !dashes; i++)
     if (argv[i][0] == '-') return usage("unknown option '%s' (options go before the libraries)", argv[i]);
+  for (int i = first; i < argc; i++) {
+    const char *eq = strchr(argv[i], '=');
+    if (eq && eq > argv[i] && !eq[1]) return usage("'%s' names no file", argv[i]);
+  }
   lib *v = calloc(n, sizeof *v);
   if (!v) return fputs("wasm-taskwrap: --check-link: out of memory\n", stderr), 1;
   bool ok = true;
@@ -275,6 +424,7 @@ int tw_check_link_main(int argc, char **argv) {
     name_library(&v[i], argv[first + (int)i]);
     ok &= plan_library(&v[i], abi);
   }
+  ok &= check_abis(v, n, &abi, abi_given);
   ok &= check_set(v, n, abi);
   bool rewritten = false;
   for (size_t i = 0; i < n; i++)

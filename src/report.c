@@ -495,7 +495,10 @@ static void put_changes(tw_buf *b, const tw_result *r) {
   if (e->add_data)
     put_fmt(b, "added passive data segment %lld", e->data_segment),
         put_fmt(b, " (%lld bytes the stubs copy from)\n", e->wasi->segment_len);
-  if (e->renumbered) put_str(b, "renumbered every function index after the removed imports\n");
+  if (e->renumbered)
+    put_str(b, e->lib == TW_LIB_IMPORTS
+                   ? "renumbered every function index after the added import\n"
+                   : "renumbered every function index after the removed imports\n");
   for (size_t i = 0; i < r->m.nsections; i++) {
     if (!e->drop_section[i]) continue;
     const tw_section *s = &r->m.sections[i];

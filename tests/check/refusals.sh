@@ -182,6 +182,9 @@ done
   "$tw" --abi task-hook --check lib-foo.wasm lib-foo.abi.wasm 2>> lib-foo.err &&
   LC_ALL=C grep -q '__taskwrap_task_hook' lib-foo.abi.wasm &&
   ok "lib-foo --abi task-hook: imports the hook under its private name" || fail "lib-foo --abi: $(cat lib-foo.err)"
+"$tw" -v --abi task-hook lib-foo.wasm -o lib-foo.v.wasm 2> lib-foo.v.err &&
+  grep -q 'renumbered every function index after the added import$' lib-foo.v.err &&
+  ok "lib-foo -v: the renumbering is said to follow the added import" || fail "lib-foo -v: $(cat lib-foo.v.err)"
 FLAGS="--abi task-hook" ld lib-foo.wasm ld-lib-foo.wasm -shared 2> ld-foo.err && cmp -s lib-foo.abi.wasm ld-lib-foo.wasm &&
   ok "wasm-taskwrap-ld -shared with TASKWRAP_FLAGS=--abi task-hook: the same library" ||
   fail "-shared lib-foo: $(cat ld-foo.err)"

@@ -87,8 +87,12 @@ check_link 1 'error: library c2 defines the task hook, and so does library c' \
 check_link 1 'error: library c is given twice' c=c.tw.wasm c=c.tw.wasm foo=foo.tw.wasm
 cp c.tw.wasm libc.so
 check_link 0 '' libc.so foo=foo.tw.wasm
-grep -q '^libc: libc.so: ' cl.out && ok "--check-link names a library after its file" ||
+grep -q '^libc.so: libc.so: ' cl.out && ok "--check-link names a library after its file, as component link does" ||
   fail "file name: $(cat cl.out)"
+# Two versions of one library are two names (component link's own).
+cp foo.tw.wasm libfoo.1.so && cp foo.tw.wasm libfoo.2.so
+check_link 0 '' libc.so libfoo.1.so libfoo.2.so
+check_link 2 "'c=' names no file" c= foo=foo.tw.wasm
 "$WASM_TOOLS" strip --all lib-c.wasm -o plain.wasm
 check_link 1 '^wasm-taskwrap: plain.wasm:0x0: error: not a shared library' plain.wasm foo=foo.tw.wasm
 # A library that calls the hook itself through env.__wasm_task_hook: once
@@ -97,7 +101,7 @@ check_link 1 '^wasm-taskwrap: plain.wasm:0x0: error: not a shared library' plain
 (module (@dylink.0 (mem-info (memory 0 4)))
   (import "env" "__wasm_task_hook" (func (param i32))))
 EOF
-check_link 1 '^wasm-taskwrap: caller.wasm:0x[0-9a-f]*: error: library caller imports env.__wasm_task_hook, which no library exports once the hook has its private name' \
+check_link 1 '^wasm-taskwrap: caller.wasm:0x[0-9a-f]*: error: library caller.wasm imports env.__wasm_task_hook, which no library exports once the hook has its private name' \
   c=c.tw.wasm foo=foo.tw.wasm caller.wasm
 check_link 0 '' c=lib-c.wasm foo=lib-foo.wasm caller.wasm
 # The init-task pair: the definer keeps both under their private names, the
@@ -116,15 +120,31 @@ check_link 1 'error: library foo imports env.__taskwrap_init_task, and no librar
   --abi init-task c=init-c.wasm foo=init-foo.tw.wasm
 check_link 1 'error: library foo has exports the task hook must wrap ("_initialize") and was not rewritten.*--abi init-task' \
   --abi init-task c=init-c.tw.wasm foo=init-foo.wasm
+# Without --abi the private names present choose the ABI; both ABIs' names
+# in one set, a private import of the wrong type, or an --abi that is not
+# the set's own cannot link.
+check_link 0 '' c=init-c.tw.wasm foo=init-foo.tw.wasm
+check_link 1 'error: library foo has exports the task hook must wrap ("_initialize") and was not rewritten' \
+  c=init-c.tw.wasm foo=init-foo.wasm
+check_link 1 '^wasm-taskwrap: init-foo.tw.wasm:0x[0-9a-f]*: error: library foo holds the init-task pair.s private names, and library c the task hook.s' \
+  c=c.tw.wasm foo=init-foo.tw.wasm
+check_link 1 'error: library c was rewritten with --abi init-task, not the --abi given' \
+  --abi task-hook c=init-c.tw.wasm foo=init-foo.tw.wasm
+"$WASM_TOOLS" parse -o wrongty.wasm - << 'EOF' || die "cannot assemble wrongty.wasm"
+(module (@dylink.0 (mem-info (memory 0 4)))
+  (import "env" "__taskwrap_task_hook" (func (param i64))))
+EOF
+check_link 1 '^wasm-taskwrap: wrongty.wasm:0x[0-9a-f]*: error: library w imports the hook under its private name with a type that is not the hook.s' \
+  c=c.tw.wasm foo=foo.tw.wasm w=wrongty.wasm
 # A library that calls lib-foo's cabi_realloc through env: a warning (its
 # calls would run the hook inside a task), the set still consistent.
 "$WASM_TOOLS" parse -o user.wasm - << 'EOF' || die "cannot assemble user.wasm"
 (module (@dylink.0 (mem-info (memory 0 4)))
   (import "env" "cabi_realloc" (func (param i32 i32 i32 i32) (result i32))))
 EOF
-check_link 0 '^wasm-taskwrap: user.wasm:0x[0-9a-f]*: warning: library user imports env.cabi_realloc, which library foo exports wrapped' \
+check_link 0 '^wasm-taskwrap: user.wasm:0x[0-9a-f]*: warning: library user.wasm imports env.cabi_realloc, which library foo exports wrapped' \
   c=c.tw.wasm foo=foo.tw.wasm user.wasm
-check_link 0 'warning: library user imports env.cabi_realloc, which library foo exports wrapped' \
+check_link 0 'warning: library user.wasm imports env.cabi_realloc, which library foo exports wrapped' \
   c=lib-c.wasm foo=lib-foo.wasm user.wasm
 # The same library taking the address of that cabi_realloc (GOT.func): an
 # error once the set is rewritten (the slot holds the wrapper), none before.
@@ -132,7 +152,7 @@ check_link 0 'warning: library user imports env.cabi_realloc, which library foo 
 (module (@dylink.0 (mem-info (memory 0 4)))
   (import "GOT.func" "cabi_realloc" (global (mut i32))))
 EOF
-check_link 1 '^wasm-taskwrap: pointer.wasm:0x[0-9a-f]*: error: library pointer takes the address of cabi_realloc through GOT.func, which library foo exports wrapped' \
+check_link 1 '^wasm-taskwrap: pointer.wasm:0x[0-9a-f]*: error: library pointer.wasm takes the address of cabi_realloc through GOT.func, which library foo exports wrapped' \
   c=c.tw.wasm foo=foo.tw.wasm pointer.wasm
 check_link 0 '' c=lib-c.wasm foo=lib-foo.wasm pointer.wasm
 check_link 2 'no library given'
