@@ -13,13 +13,26 @@ bool tw_name_is(const uint8_t *s, size_t n, const char *p) {
   return n == strlen(p) && memcmp(s, p, n) == 0;
 }
 
+/* The length of the UTF-8 sequence that starts at s[i] when it is valid and
+ * no C1 control (U+0080..U+009F, which terminals take as commands), else 0. */
+static size_t shown_sequence(const uint8_t *s, size_t i, size_t n) {
+  const uint8_t b = s[i];
+  const size_t len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+  if (len == 0 || len > n - i || !tw_utf8_valid(s + i, len)) return 0;
+  return b == 0xc2 && s[i + 1] < 0xa0 ? 0 : len;
+}
+
 void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap) {
   size_t w = 0;
-  for (size_t i = 0; i < n && w + 5 < cap; i++) {
-    if (s[i] < 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\')
+  for (size_t i = 0; i < n && w + 5 < cap;) {
+    const size_t len = s[i] < 0x80 ? 1 : shown_sequence(s, i, n);
+    if (len == 0 || s[i] < 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\') {
       w += (size_t)snprintf(out + w, cap - w, "\\%02x", s[i]);
-    else
-      out[w++] = (char)s[i];
+      i++;
+    } else {
+      memcpy(out + w, s + i, len); /* w + 4 < cap - 1: it fits */
+      w += len, i += len;
+    }
   }
   if (cap) out[w] = 0;
 }

@@ -16,8 +16,9 @@ bool tw_has_prefix(const uint8_t *s, size_t n, const char *prefix);
 /* Is p[0..n) valid UTF-8: no overlong forms, surrogates or values past
  * U+10FFFF? */
 bool tw_utf8_valid(const uint8_t *p, size_t n);
-/* A name from the module, for a message: on one line, with control
- * characters, '"' and '\\' escaped as \hh (the text format's escapes), cut to
+/* A name from the module, or any untrusted string, for a message: on one
+ * line, with control characters (C1 too), '"', '\\' and every byte that is
+ * not part of valid UTF-8 escaped as \hh (the text format's escapes), cut to
  * fit cap. */
 void tw_name_describe(const uint8_t *s, size_t n, char *out, size_t cap);
 

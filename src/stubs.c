@@ -45,6 +45,15 @@ static const struct {
     {"path_filestat_get", "iiiii", "i", TW_STUB_FS_PATH_FILESTAT_GET},
     {"path_open", "iiiiiIIii", "i", TW_STUB_FS_PATH_OPEN},
     {"fd_readdir", "iiiIi", "i", TW_STUB_FS_FD_READDIR},
+    {"fd_sync", "i", "i", TW_STUB_FS_FD_SYNC},
+    {"fd_datasync", "i", "i", TW_STUB_FS_FD_SYNC},
+    {"fd_fdstat_set_flags", "ii", "i", TW_STUB_FS_FD_FDSTAT_SET_FLAGS},
+    {"fd_filestat_set_times", "iIIi", "i", TW_STUB_FS_FD_FILESTAT_SET_TIMES},
+    {"fd_allocate", "iII", "i", TW_STUB_FS_FD_ALLOCATE},
+    {"fd_filestat_set_size", "iI", "i", TW_STUB_FS_FD_FILESTAT_SET_SIZE},
+    {"fd_fdstat_set_rights", "iII", "i", TW_STUB_FS_FD_FDSTAT_SET_RIGHTS},
+    {"path_readlink", "iiiiii", "i", TW_STUB_FS_PATH_READLINK},
+    {"fd_renumber", "ii", "i", TW_STUB_FS_FD_RENUMBER},
     {"path_create_directory", "iii", "i", TW_STUB_FS_READONLY},
     {"path_remove_directory", "iii", "i", TW_STUB_FS_READONLY},
     {"path_unlink_file", "iii", "i", TW_STUB_FS_READONLY},
@@ -102,17 +111,37 @@ const char *tw_stub_kind_name(tw_stub_kind k) {
   case TW_STUB_FS_PATH_FILESTAT_GET: return "fs-path-filestat";
   case TW_STUB_FS_PATH_OPEN: return "fs-open";
   case TW_STUB_FS_FD_READDIR: return "fs-readdir";
+  case TW_STUB_FS_FD_SYNC: return "fs-sync";
+  case TW_STUB_FS_FD_FDSTAT_SET_FLAGS: return "fs-set-flags";
+  case TW_STUB_FS_FD_FILESTAT_SET_TIMES: return "fs-set-times";
+  case TW_STUB_FS_FD_ALLOCATE: return "fs-allocate";
+  case TW_STUB_FS_FD_FILESTAT_SET_SIZE: return "fs-set-size";
+  case TW_STUB_FS_FD_FDSTAT_SET_RIGHTS: return "fs-set-rights";
+  case TW_STUB_FS_PATH_READLINK: return "fs-readlink";
+  case TW_STUB_FS_FD_RENUMBER: return "fs-renumber";
   case TW_STUB_FS_READONLY: case TW_STUB_FS_READONLY3: return "fs-read-only";
   }
   return "?";
+}
+
+/* The file stubs that neither read nor write the guest's memory. */
+static bool fs_without_memory(tw_stub_kind k) {
+  switch (k) {
+  case TW_STUB_FS_READONLY: case TW_STUB_FS_READONLY3: case TW_STUB_FS_FD_CLOSE:
+  case TW_STUB_FS_FD_SYNC: case TW_STUB_FS_FD_FDSTAT_SET_FLAGS:
+  case TW_STUB_FS_FD_FILESTAT_SET_TIMES: case TW_STUB_FS_FD_ALLOCATE:
+  case TW_STUB_FS_FD_FILESTAT_SET_SIZE: case TW_STUB_FS_FD_FDSTAT_SET_RIGHTS:
+  case TW_STUB_FS_FD_RENUMBER:
+    return true;
+  default: return false;
+  }
 }
 
 bool tw_stub_needs_memory(tw_stub_kind k) {
   return k == TW_STUB_FD_WRITE || k == TW_STUB_CLOCK_TIME_GET || k == TW_STUB_CLOCK_RES_GET ||
          k == TW_STUB_RANDOM_GET || k == TW_STUB_SIZES_ZERO || k == TW_STUB_POLL_ONEOFF ||
          k == TW_STUB_ARGS_SIZES || k == TW_STUB_ARGS_GET || k == TW_STUB_ENV_SIZES ||
-         k == TW_STUB_ENV_GET || (is_fs_kind(k) && k != TW_STUB_FS_READONLY &&
-                                  k != TW_STUB_FS_READONLY3 && k != TW_STUB_FS_FD_CLOSE);
+         k == TW_STUB_ENV_GET || (is_fs_kind(k) && !fs_without_memory(k));
 }
 
 bool tw_stub_uses_data(tw_stub_kind k) {

@@ -331,6 +331,100 @@
     (i32.store (local.get $used) (local.get $u))
     (i32.const 0))
 
+  ;; fd_sync, fd_datasync(fd): a file 0 (nothing to write back); a
+  ;; directory EBADF, as wasmtime answers for one.
+  (func $fd_sync (param $fd i32) (result i32)
+    (local $k i32) (local $e i32) (local $st i64)
+    ;;@SLOT_GET
+    ;;@FILE_OR_EBADF
+    (i32.const 0))
+
+  ;; fd_fdstat_set_flags(fd, flags): a file takes APPEND and NONBLOCK (0)
+  ;; and refuses DSYNC, RSYNC and SYNC (EINVAL); a directory EBADF. The
+  ;; flags are not kept: fd_fdstat_get still says 0.
+  (func $fd_fdstat_set_flags (param $fd i32) (param $flags i32) (result i32)
+    (local $k i32) (local $e i32) (local $st i64)
+    ;;@SLOT_GET
+    ;;@FILE_OR_EBADF
+    (if (i32.and (local.get $flags) (i32.const -6)) (then (return (i32.const 28))))
+    (i32.const 0))
+
+  ;; fd_filestat_set_times(fd, atim, mtim, fst_flags): a time given both as
+  ;; a value and as NOW is EINVAL before the descriptor is looked at; no
+  ;; time to set is 0 on any open descriptor; a time to set is EPERM on a
+  ;; file or directory (the caller does not own the tree) and EBADF on a
+  ;; preopen, as in wasmtime.
+  (func $fd_filestat_set_times (param $fd i32) (param $atim i64) (param $mtim i64) (param $flags i32) (result i32)
+    (local $k i32) (local $st i64)
+    (if (i32.or (i32.gt_u (local.get $flags) (i32.const 15))
+          (i32.or (i32.eq (i32.and (local.get $flags) (i32.const 3)) (i32.const 3))
+                  (i32.eq (i32.and (local.get $flags) (i32.const 12)) (i32.const 12))))
+      (then (return (i32.const 28))))
+    ;;@SLOT_GET
+    (if (i64.eqz (local.get $st)) (then (return (i32.const 8))))
+    (if (i32.eqz (local.get $flags)) (then (return (i32.const 0))))
+    (if (i64.ne (i64.and (local.get $st) (i64.const 0x10000)) (i64.const 0)) (then (return (i32.const 8))))
+    (i32.const 63))
+
+  ;; fd_allocate(fd, offset, len): a file ENOTSUP; a directory EBADF.
+  (func $fd_allocate (param $fd i32) (param $off i64) (param $len i64) (result i32)
+    (local $k i32) (local $e i32) (local $st i64)
+    ;;@SLOT_GET
+    ;;@FILE_OR_EBADF
+    (i32.const 58))
+
+  ;; fd_filestat_set_size(fd, size): a file opened for reading EINVAL; a
+  ;; directory EBADF.
+  (func $fd_filestat_set_size (param $fd i32) (param $size i64) (result i32)
+    (local $k i32) (local $e i32) (local $st i64)
+    ;;@SLOT_GET
+    ;;@FILE_OR_EBADF
+    (i32.const 28))
+
+  ;; fd_fdstat_set_rights(fd, base, inheriting): ENOTSUP on any open
+  ;; descriptor, as in wasmtime.
+  (func $fd_fdstat_set_rights (param $fd i32) (param $base i64) (param $inh i64) (result i32)
+    (local $k i32) (local $st i64)
+    ;;@SLOT_GET
+    (if (i64.eqz (local.get $st)) (then (return (i32.const 8))))
+    (i32.const 58))
+
+  ;; path_readlink(fd, path, path_len, buf, buf_len, bufused): the tree
+  ;; holds no symbolic link, so a name that resolves is EINVAL and nothing
+  ;; is written; otherwise path_open's errno for the path. From a file's
+  ;; descriptor EBADF, whatever the path, as wasmtime answers.
+  (func $path_readlink (param $fd i32) (param $path i32) (param $plen i32) (param $buf i32) (param $blen i32) (param $used i32) (result i32)
+    (local $k i32) (local $e i32) (local $err i32) (local $i i32) (local $start i32)
+    (local $clen i32) (local $c i32) (local $end i32) (local $j i32) (local $w i32)
+    (local $depth i32)
+    (local $st i64)
+    ;;@SLOT_GET
+    (if (i64.eqz (local.get $st)) (then (return (i32.const 8))))
+    ;;@ENTRY
+    (if (i32.eqz (i32.and (call $rom ;;@FIELD 0
+      ) (i32.const 1))) (then (return (i32.const 8))))
+    ;;@RESOLVE
+    (if (local.get $err) (then (return (local.get $err))))
+    (i32.const 28))
+
+  ;; fd_renumber(fd, to): both open: `to` takes fd's slot (a preopen stays
+  ;; one, the offset moves with it) and fd is closed; the same descriptor
+  ;; twice is 0 and changes nothing. Stdin, stdout and stderr are no slots:
+  ;; EBADF.
+  (func $fd_renumber (param $fd i32) (param $to i32) (result i32)
+    (local $k i32) (local $t i32) (local $st i64) (local $from i64) (local $zero i64)
+    ;;@SLOT_GET
+    (if (i64.eqz (local.get $st)) (then (return (i32.const 8))))
+    (local.set $from (local.get $st))
+    (local.set $t (i32.sub (local.get $to) (i32.const 3)))
+    ;;@SLOT_READ $t
+    (if (i64.eqz (local.get $st)) (then (return (i32.const 8))))
+    (if (i32.eq (local.get $t) (local.get $k)) (then (return (i32.const 0))))
+    ;;@SLOT_SET $zero
+    (local.set $k (local.get $t))
+    ;;@SLOT_SET $from
+    (i32.const 0))
+
   ;; path_create_directory, path_remove_directory, path_unlink_file,
   ;; path_rename, path_link, path_filestat_set_times (the directory
   ;; descriptor first; no locals, so one body serves every signature):

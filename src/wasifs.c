@@ -21,6 +21,14 @@
 
 static bool utf8(const char *s) { return tw_utf8_valid((const uint8_t *)s, strlen(s)); }
 
+/* An untrusted string (an option's value, a host path) for a message: on
+ * one line, escaped and cut as tw_name_describe does (name.h). */
+enum { SHOWN = 200 };
+static const char *show(const char *s, char out[SHOWN]) {
+  tw_name_describe((const uint8_t *)s, strlen(s), out, SHOWN);
+  return out;
+}
+
 /* ---- arguments and environment ------------------------------------------- */
 
 static bool check_strings(const char *const *v, size_t n, bool env, tw_err *err) {
@@ -40,8 +48,9 @@ static bool check_strings(const char *const *v, size_t n, bool env, tw_err *err)
     if (!env) continue;
     const char *eq = strchr(v[i], '=');
     if (!eq || eq == v[i]) {
-      tw_err_set(err, TW_ERR_INVALID_ARG, 0,
-                 "%s '%.200s': needs NAME=VALUE with a non-empty NAME", opt, v[i]);
+      char shown[SHOWN];
+      tw_err_set(err, TW_ERR_INVALID_ARG, 0, "%s '%s': needs NAME=VALUE with a non-empty NAME",
+                 opt, show(v[i], shown));
       return false;
     }
   }
@@ -87,7 +96,9 @@ static int by_name(const void *a, const void *b) {
 }
 
 static bool changed(builder *b, const char *path) {
-  tw_err_set(b->err, TW_ERR_CHANGED, 0, "--stub-wasi-dir: %s changed while it was read", path);
+  char shown[SHOWN];
+  tw_err_set(b->err, TW_ERR_CHANGED, 0, "--stub-wasi-dir: %s changed while it was read",
+             show(path, shown));
   return false;
 }
 
@@ -98,17 +109,18 @@ static bool changed(builder *b, const char *path) {
 static bool read_file(builder *b, int dfd, const char *name, const char *path, tw_wasi_entry *e,
                       const struct stat *seen) {
   const uint64_t size = (uint64_t)seen->st_size;
+  char shown[SHOWN];
   if (size > TW_WASI_MAX_BYTES - b->img->file_bytes) {
     tw_err_set(b->err, TW_ERR_UNSUPPORTED, 0,
-               "--stub-wasi-dir: %s: the embedded files pass the limit of %u bytes", path,
-               TW_WASI_MAX_BYTES);
+               "--stub-wasi-dir: %s: the embedded files pass the limit of %u bytes",
+               show(path, shown), TW_WASI_MAX_BYTES);
     return false;
   }
   const int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0 && errno == ELOOP) return changed(b, path); /* a link now */
   if (fd < 0) {
-    tw_err_set(b->err, TW_ERR_IO, 0, "--stub-wasi-dir: cannot read %s: %s", path,
-               strerror(errno));
+    tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir: cannot read %s: %s",
+               show(path, shown), strerror(errno));
     return false;
   }
   tw_file_state before, after;
@@ -118,7 +130,7 @@ static bool read_file(builder *b, int dfd, const char *name, const char *path, t
   e->bytes = ok ? malloc(size ? (size_t)size : 1) : NULL;
   if (ok && !e->bytes) {
     close(fd);
-    return tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory for %s", path), false;
+    return tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory for %s", show(path, shown)), false;
   }
   size_t got = 0;
   int read_errno = 0;
@@ -138,8 +150,8 @@ static bool read_file(builder *b, int dfd, const char *name, const char *path, t
        tw_file_state_same(&before, &after);
   close(fd);
   if (read_errno) {
-    tw_err_set(b->err, TW_ERR_IO, 0, "--stub-wasi-dir: cannot read %s: %s", path,
-               strerror(read_errno));
+    tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir: cannot read %s: %s",
+               show(path, shown), strerror(read_errno));
     return false;
   }
   if (!ok) return changed(b, path);
@@ -159,9 +171,10 @@ static void free_names(char **v, size_t n) {
 static char **list_dir(builder *b, int dfd, const char *path, size_t *n) {
   const int own = dup(dfd); /* closedir closes it; dfd stays for openat */
   DIR *d = own >= 0 ? fdopendir(own) : NULL;
+  char shown[SHOWN];
   if (!d) {
-    tw_err_set(b->err, TW_ERR_IO, 0, "--stub-wasi-dir: cannot read the directory %s: %s", path,
-               strerror(errno));
+    tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir: cannot read the directory %s: %s",
+               show(path, shown), strerror(errno));
     if (own >= 0) close(own);
     return NULL;
   }
@@ -190,14 +203,15 @@ static char **list_dir(builder *b, int dfd, const char *path, size_t *n) {
       tw_err_set(b->err, TW_ERR_UNSUPPORTED, 0,
                  "--stub-wasi-dir: more than %u files and directories", TW_WASI_MAX_ENTRIES);
     else if (list_errno)
-      tw_err_set(b->err, TW_ERR_IO, 0, "--stub-wasi-dir: cannot read the directory %s: %s", path,
+      tw_err_set(b->err, TW_ERR_INVALID_ARG, 0,
+                 "--stub-wasi-dir: cannot read the directory %s: %s", show(path, shown),
                  strerror(list_errno));
-    else tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", path);
+    else tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", show(path, shown));
     return NULL;
   }
   if (*n) qsort(v, *n, sizeof *v, by_name);
   if (!v) v = calloc(1, sizeof *v);
-  if (!v) tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", path);
+  if (!v) tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", show(path, shown));
   return v;
 }
 
@@ -205,8 +219,9 @@ static char **list_dir(builder *b, int dfd, const char *path, size_t *n) {
 static char *join(builder *b, const char *path, const char *name) {
   const size_t cap = strlen(path) + strlen(name) + 2;
   char *child = malloc(cap);
+  char shown[SHOWN];
   if (child) snprintf(child, cap, "%s/%s", path, name);
-  else tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", path);
+  else tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", show(path, shown));
   return child;
 }
 
@@ -214,19 +229,22 @@ static char *join(builder *b, const char *path, const char *name) {
 static bool add_child(builder *b, uint32_t dir, int dfd, const char *name, const char *child,
                       struct stat *st) {
   const size_t len = strlen(name);
+  char shown[SHOWN];
   if (len > TW_WASI_MAX_NAME || !utf8(name)) {
-    tw_err_set(b->err, TW_ERR_UNSUPPORTED, 0, "--stub-wasi-dir: %s: the name is %s", child,
+    tw_err_set(b->err, TW_ERR_UNSUPPORTED, 0, "--stub-wasi-dir: %s: the name is %s",
+               show(child, shown),
                len > TW_WASI_MAX_NAME ? "longer than 255 bytes" : "not valid UTF-8");
     return false;
   }
   if (fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) != 0) {
-    tw_err_set(b->err, TW_ERR_IO, 0, "--stub-wasi-dir: %s: %s", child, strerror(errno));
+    tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir: %s: %s", show(child, shown),
+               strerror(errno));
     return false;
   }
   if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
     tw_err_set(b->err, TW_ERR_UNSUPPORTED, 0,
                "--stub-wasi-dir: %s is a %s: only regular files and directories are embedded",
-               child, S_ISLNK(st->st_mode) ? "symbolic link" : "special file");
+               show(child, shown), S_ISLNK(st->st_mode) ? "symbolic link" : "special file");
     return false;
   }
   const uint32_t id = add_entry(b, name, len, dir);
@@ -246,8 +264,9 @@ static bool read_subdir(builder *b, uint32_t id, int dfd, const char *name, cons
   const int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && (errno == ELOOP || errno == ENOTDIR)) return changed(b, child); /* no directory now */
   if (fd < 0) {
-    tw_err_set(b->err, TW_ERR_IO, 0, "--stub-wasi-dir: cannot read the directory %s: %s", child,
-               strerror(errno));
+    char shown[SHOWN];
+    tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir: cannot read the directory %s: %s",
+               show(child, shown), strerror(errno));
     return false;
   }
   struct stat st;
@@ -263,10 +282,11 @@ static bool read_subdir(builder *b, uint32_t id, int dfd, const char *name, cons
  * (so that every directory's children stay together). Every name is
  * looked up relative to dfd, never through a link. */
 static bool read_dir(builder *b, uint32_t dir, int dfd, const char *path, unsigned depth) {
+  char shown[SHOWN];
   if (depth > TW_WASI_MAX_DEPTH) {
     close(dfd);
     tw_err_set(b->err, TW_ERR_UNSUPPORTED, 0, "--stub-wasi-dir: %s: deeper than %u directories",
-               path, TW_WASI_MAX_DEPTH);
+               show(path, shown), TW_WASI_MAX_DEPTH);
     return false;
   }
   size_t n = 0;
@@ -274,7 +294,7 @@ static bool read_dir(builder *b, uint32_t dir, int dfd, const char *path, unsign
   if (!names) return close(dfd), false;
   struct stat *seen = calloc(n ? n : 1, sizeof *seen);
   bool ok = seen != NULL;
-  if (!ok) tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", path);
+  if (!ok) tw_err_set(b->err, TW_ERR_NOMEM, 0, "out of memory reading %s", show(path, shown));
   const uint32_t first = b->img->nentries;
   for (size_t i = 0; ok && i < n; i++) {
     char *child = join(b, path, names[i]);
@@ -304,12 +324,13 @@ static bool read_trees(builder *b, const tw_options *o) {
     return false;
   }
   /* The roots first: entries 0 .. npreopens-1. */
+  char shown[SHOWN], shown_dir[SHOWN];
   for (size_t i = 0; i < o->stub_dirs_count; i++) {
     const char *v = o->stub_dirs[i];
     const char *eq = v ? strchr(v, '=') : NULL;
     if (!eq || eq == v || !eq[1]) {
       tw_err_set(b->err, TW_ERR_INVALID_ARG, 0,
-                 "--stub-wasi-dir '%.200s': needs GUEST=HOSTDIR, both non-empty", v ? v : "");
+                 "--stub-wasi-dir '%s': needs GUEST=HOSTDIR, both non-empty", show(v ? v : "", shown));
       return false;
     }
     if (!tw_utf8_valid((const uint8_t *)v, (size_t)(eq - v))) {
@@ -329,20 +350,22 @@ static bool read_trees(builder *b, const tw_options *o) {
     (void)add_entry;
     tw_file_state st;
     if (!tw_plat_path_state(eq + 1, &st) || st.regular) {
-      tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir '%.200s': %s is not a directory",
-                 v, eq + 1);
+      tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir '%s': %s is not a directory",
+                 show(v, shown), show(eq + 1, shown_dir));
       return false;
     }
     tw_err_set(b->err, TW_ERR_UNSUPPORTED, 0,
-               "--stub-wasi-dir '%.200s': the Windows build cannot embed directories (it has "
+               "--stub-wasi-dir '%s': the Windows build cannot embed directories (it has "
                "no POSIX calls to read a tree with); embed them with the Linux or macOS build",
-               v);
+               show(v, shown));
     return false;
 #else
+    /* HOSTDIR is looked up as any path: a symbolic link there is followed
+     * (as `cp -r HOSTDIR/` follows it); below it, none is (read_dir). */
     struct stat st;
     if (stat(eq + 1, &st) != 0 || !S_ISDIR(st.st_mode)) {
-      tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir '%.200s': %s is not a directory",
-                 v, eq + 1);
+      tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir '%s': %s is not a directory",
+                 show(v, shown), show(eq + 1, shown_dir));
       return false;
     }
     const uint32_t id = add_entry(b, v, (size_t)(eq - v), (uint32_t)i);
@@ -357,8 +380,8 @@ static bool read_trees(builder *b, const tw_options *o) {
     const char *host = strchr(o->stub_dirs[i], '=') + 1;
     const int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-      tw_err_set(b->err, TW_ERR_IO, 0, "--stub-wasi-dir: cannot read the directory %s: %s", host,
-                 strerror(errno));
+      tw_err_set(b->err, TW_ERR_INVALID_ARG, 0, "--stub-wasi-dir: cannot read the directory %s: %s",
+                 show(host, shown), strerror(errno));
       return false;
     }
     if (!read_dir(b, i, fd, host, 0)) return false;

@@ -150,6 +150,47 @@ rm tree/fifo
 refuse "a file as the directory" "is not a directory" --stub-wasi-dir /d=tree/sub/file.txt
 refuse "an empty guest name" "needs GUEST=HOSTDIR" --stub-wasi-dir =tree
 
+# A name that is not UTF-8 (with a terminal escape in it) is shown escaped:
+# no byte of it reaches stderr raw.
+mkdir -p tree-bad && printf x > "tree-bad/a$(printf '\377\033[31m')b"
+refuse "a name that is not UTF-8" 'tree-bad/a\ff\1b[31mb: the name is not valid UTF-8' \
+  --stub-wasi-dir /d=tree-bad
+LC_ALL=C grep -q $'[\x80-\xff\x1b]' err.txt && fail "the name reached stderr raw: $(od -c err.txt | head -3)" ||
+  ok "the name is escaped in the message"
+rm -rf tree-bad
+refuse "a HOSTDIR that is not UTF-8" "'/d=x\\fe': x\\fe is not a directory" --stub-wasi-dir /d=x$'\xfe'
+
+# HOSTDIR itself may be a symbolic link: it is followed, as `cp -r HOSTDIR/`
+# would; the tree is the same as through its target. Below it, no link is.
+ln -s tree tree-link && ln -s tree/sub/file.txt file-link
+"$cli" --stub-wasi --stub-wasi-dir /d=tree in.wasm -o direct.wasm 2> err.txt &&
+  "$cli" --stub-wasi --stub-wasi-dir /d=tree-link in.wasm -o linked.wasm 2>> err.txt &&
+  cmp -s direct.wasm linked.wasm && ok "a HOSTDIR that is a symbolic link: the tree it points to" ||
+  fail "a HOSTDIR that is a symbolic link: $(cat err.txt)"
+refuse "a HOSTDIR that is a symbolic link to a file" "file-link is not a directory" --stub-wasi-dir /d=file-link
+ln -s file.txt tree/sub/link
+refuse "a symbolic link below a linked HOSTDIR" "tree-link/sub/link is a symbolic link" --stub-wasi-dir /d=tree-link
+rm tree/sub/link tree-link file-link
+
+# An entry that cannot be read is refused as the other values are, with
+# the input's offset 0 (the permission bits do not stop root: as root, the
+# rewrite runs as nobody; without setpriv the case is skipped).
+as=()
+[ "$(id -u)" = 0 ] && as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+if [ ${#as[@]} = 0 ] || { command -v setpriv > /dev/null && "${as[@]}" test -r in.wasm -a -x "$cli"; }; then
+  mkdir -p tree-ro/sub && printf x > tree-ro/secret && chmod 000 tree-ro/secret
+  for what in "a file:cannot read tree-ro/secret: " "a directory:cannot read the directory tree-ro/sub: "; do
+    [ "${what%%:*}" = "a directory" ] && chmod 644 tree-ro/secret && chmod 000 tree-ro/sub
+    rm -f refused.wasm
+    "${as[@]}" "$cli" --stub-wasi --stub-wasi-dir /d=tree-ro in.wasm -o refused.wasm 2> err.txt; st=$?
+    if [ "$st" = 1 ] && [ ! -e refused.wasm ] &&
+       output_has -F "in.wasm:0x0: error: --stub-wasi-dir: ${what#*:}" cat err.txt; then
+      ok "${what%%:*} that cannot be read: exit 1: $(head -c 140 err.txt)"
+    else fail "${what%%:*} that cannot be read: exit $st: $(cat err.txt)"; fi
+  done
+  chmod 755 tree-ro/sub && rm -rf tree-ro
+else skip "an entry that cannot be read: as root, and nobody cannot run the tool here"; fi
+
 mkdir -p many && (cd many && seq 1 4097 | xargs touch)
 refuse "4097 files in one directory" "more than 4096 files and directories" --stub-wasi-dir /d=many
 rm -rf many

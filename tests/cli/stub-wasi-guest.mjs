@@ -93,6 +93,80 @@ for (const [path, oflags, fdflags, want, from] of [
 cases.push({ name: 'path_filestat_get "\\xff" errno 25', mem: 'small', setup: x => { x.path = put(x, 0x40, '\xff'); },
              call: x => x.stat(3, ...x.path), want: 25, allow: [] });
 
+// The calls a read-only tree answers without touching memory, on each kind
+// of descriptor: the preopen (3), a file and a directory opened from it, a
+// closed slot (9) and stdout. Each errno is what wasmtime 49 answers on a
+// read-only preopen run by a user that owns nothing in it; the three rows
+// marked "differs" are the differences docs/usage.md lists.
+function openDir(x, name) {
+  const e = x.open(3, ...put(x, 0x20, name), 2, 0);
+  if (e !== 0) throw new Error(`open ${name}: errno ${e}`);
+  return u32(x, 0x80);
+}
+const fdOf = { pre: () => 3, file: x => openFile(x, 'a.txt'), dir: x => openDir(x, 'sub'),
+               closed: () => 9, stdout: () => 1 };
+const kinds = Object.keys(fdOf);
+// [what, call, errno per kind in the order of kinds, the kind of fd_renumber's target]
+for (const [what, call, wants, to] of [
+  ['fd_sync', (x, fd) => x.sync(fd), [8, 0, 8, 8, 8]],
+  ['fd_datasync', (x, fd) => x.datasync(fd), [8, 0, 8, 8, 8]],
+  ...[0, 1, 4, 5].map(f => [`fd_fdstat_set_flags ${f}`, (x, fd) => x.setflags(fd, f), [8, 0, 8, 8, 8]]),
+  ...[2, 3, 8, 16].map(f => [`fd_fdstat_set_flags ${f}`, (x, fd) => x.setflags(fd, f), [8, 28, 8, 8, 8]]),
+  // differs: an unknown flag traps in wasmtime
+  ['fd_fdstat_set_flags 32 (differs)', (x, fd) => x.setflags(fd, 32), [8, 28, 8, 8, 8]],
+  ['fd_filestat_set_times 0', (x, fd) => x.settimes(fd, 0), [0, 0, 0, 8, 8]],
+  ...[1, 2, 4, 8, 5, 10].map(f => [`fd_filestat_set_times ${f}`, (x, fd) => x.settimes(fd, f), [8, 63, 63, 8, 8]]),
+  ...[3, 12, 15].map(f => [`fd_filestat_set_times ${f}`, (x, fd) => x.settimes(fd, f), [28, 28, 28, 28, 28]]),
+  // differs: an unknown flag traps in wasmtime
+  ['fd_filestat_set_times 16 (differs)', (x, fd) => x.settimes(fd, 16), [28, 28, 28, 28, 28]],
+  ['fd_allocate', (x, fd) => x.allocate(fd), [8, 58, 8, 8, 8]],
+  ...[0n, 100n, -1n].map(n => [`fd_filestat_set_size ${n}`, (x, fd) => x.setsize(fd, n), [8, 28, 8, 8, 8]]),
+  ['fd_fdstat_set_rights', (x, fd) => x.setrights(fd), [58, 58, 58, 8, 8]],
+  // differs: wasmtime renumbers from and to stdin, stdout and stderr (0)
+  ...kinds.map(k => [`fd_renumber to ${k}`, (x, fd) => x.renumber(fd, x.to),
+                     k === 'closed' || k === 'stdout' ? [8, 8, 8, 8, 8] : [0, 0, 0, 8, 8], k]),
+  ['fd_renumber to itself', (x, fd) => x.renumber(fd, fd), [0, 0, 0, 8, 8]],
+]) {
+  kinds.forEach((k, i) => cases.push({ name: `${what} on ${k} errno ${wants[i]}`, mem: 'small',
+    setup: x => { x.fd = fdOf[k](x); if (to) x.to = fdOf[to](x); }, call: x => call(x, x.fd),
+    want: wants[i], allow: [] }));
+}
+// path_readlink: no name in the tree is a link. From the preopen and from
+// sub (where a.txt is missing); from a file, a closed slot or stdout EBADF.
+for (const [path, fromPre, fromSub] of [
+  ['a.txt', 28, 44], ['sub', 28, 44], ['x', 44, 44], ['.', 28, 28], ['', 44, 44],
+  ['a.txt/', 54, 44], ['sub/', 28, 44], ['nodir/x', 44, 44], ['/x', 63, 63], ['..', 63, 63],
+  ['sub/..', 28, 44], ['sub/../..', 63, 44], ['\xff', 25, 25], ['a\0', 28, 28],
+  ['x'.repeat(256), 37, 37], ['sub/z.txt', 28, 44], ['sub/z.txt/', 54, 44], ['a.txt/.', 54, 44],
+  ['a.txt/x', 54, 44], ['z.txt', 44, 28], ['./'.repeat(2048), 37, 37],
+]) {
+  const shown = path.length > 40 ? `${JSON.stringify(path.slice(0, 12))}... (${path.length} bytes)` : JSON.stringify(path);
+  for (const [k, want] of [['pre', fromPre], ['dir', fromSub], ['file', 8], ['closed', 8], ['stdout', 8]])
+    cases.push({ name: `path_readlink ${shown} from ${k} errno ${want}`, mem: 'small',
+      setup: x => { x.fd = fdOf[k](x); x.path = put(x, 0x1000, path); },
+      call: x => x.readlink(x.fd, ...x.path), want, allow: [] });
+}
+// What fd_renumber moves: the slot, with its offset and whether it is a preopen.
+const iov4 = x => iovecs(x, 0x100, [[0x200, 4]]);
+cases.push(
+  { name: 'fd_renumber a file onto the preopen: 3 is no preopen', mem: 'small',
+    setup: x => { x.renumber(openFile(x, 'a.txt'), 3); }, call: x => x.prestat(3), want: 8, allow: [] },
+  { name: 'fd_renumber a file onto the preopen: 3 reads the file', mem: 'small',
+    setup: x => { x.renumber(openFile(x, 'a.txt'), 3); iov4(x); }, call: x => x.read(3, 0x100, 1), want: 0,
+    allow: [[0x200, 0x204], NREAD], after: x => u32(x, 0x200) === 0x6c6c6568 || 'read ' + u32(x, 0x200).toString(16) },
+  { name: 'fd_renumber a file onto the preopen: the file\'s descriptor is closed', mem: 'small',
+    setup: x => { x.fd = openFile(x, 'a.txt'); x.renumber(x.fd, 3); }, call: x => x.close(x.fd), want: 8, allow: [] },
+  { name: 'fd_renumber the preopen onto a file: that descriptor is the preopen', mem: 'small',
+    setup: x => { x.fd = openFile(x, 'a.txt'); x.renumber(3, x.fd); }, call: x => x.prestat(x.fd), want: 0,
+    allow: [[0xa0, 0xa8]], after: x => u32(x, 0xa4) === 2 || 'name length ' + u32(x, 0xa4) },
+  { name: 'fd_renumber keeps the offset', mem: 'small',
+    setup: x => { x.fd = openFile(x, 'a.txt'); x.to = openFile(x, 'sub/z.txt'); iovecs(x, 0x100, [[0x200, 2]]);
+                  x.read(x.fd, 0x100, 1); x.renumber(x.fd, x.to); iovecs(x, 0x100, [[0x300, 1]]); },
+    call: x => x.read(x.to, 0x100, 1), want: 0, allow: [[0x300, 0x301], NREAD],
+    after: x => new Uint8Array(x.memory.buffer)[0x300] === 0x6c || 'read ' + new Uint8Array(x.memory.buffer)[0x300] },
+  { name: 'fd_renumber onto a closed slot: nothing moves', mem: 'small',
+    setup: x => { x.fd = openFile(x, 'a.txt'); x.renumber(x.fd, 9); }, call: x => x.close(x.fd), want: 0, allow: [] });
+
 // The watched ranges: all of a small memory; both ends of a big one.
 const watched = mem => mem === 'small' ? [[0, 65536]] : [[0, 0x10000], [G - 0x10000, G]];
 

@@ -4,7 +4,10 @@
 # the guest's memory compared before and after each call
 # (stub-wasi-guest.mjs): fd_read and fd_pread serve only the first
 # non-empty iovec, an address range past 2^32 traps instead of wrapping to
-# address 0, and path_open, fd_pread and fd_advise answer wasmtime's errno.
+# address 0, and path_open, fd_pread, fd_advise, path_readlink,
+# fd_renumber and the calls that would change a file (fd_sync,
+# fd_fdstat_set_flags, fd_filestat_set_times, fd_allocate, ...) answer
+# wasmtime's errno on each kind of descriptor.
 #   stub-wasi-guest.sh CLI WORK   env: NODE WAT2WASM
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"

@@ -11,6 +11,7 @@
 #include "builder.h"
 #include "edit.h"
 #include "emit.h"
+#include "name.h"
 #include "opcodes.h"
 #include "options.h"
 #include "plan.h"
@@ -238,9 +239,44 @@ static void test_classify(void **state) {
   assert_int_equal(tw_stub_classify(&m, args, 8, &two, TW_EMBED_ARGS, &mismatch), TW_STUB_ARGS_GET);
   const uint8_t *env = (const uint8_t *)"environ_sizes_get";
   assert_int_equal(tw_stub_classify(&m, env, 17, &two, TW_EMBED_ENV, &mismatch), TW_STUB_ENV_SIZES);
+  const uint8_t *sync = (const uint8_t *)"fd_datasync", *renumber = (const uint8_t *)"fd_renumber";
+  assert_int_equal(tw_stub_classify(&m, sync, 11, &one, 0, &mismatch), TW_STUB_EBADF);
+  assert_int_equal(tw_stub_classify(&m, sync, 11, &one, TW_EMBED_FILES, &mismatch), TW_STUB_FS_FD_SYNC);
+  assert_int_equal(tw_stub_classify(&m, renumber, 11, &two, TW_EMBED_FILES, &mismatch),
+                   TW_STUB_FS_FD_RENUMBER);
+  assert_false(tw_stub_needs_memory(TW_STUB_FS_FD_RENUMBER));
+  assert_true(tw_stub_needs_memory(TW_STUB_FS_PATH_READLINK)); /* it reads the path */
   /* a known name with another type keeps the generic stub */
   assert_int_equal(tw_stub_classify(&m, prestat, 14, &one, TW_EMBED_FILES, &mismatch), TW_STUB_EBADF);
   assert_true(mismatch);
+}
+
+/* Untrusted names in messages (name.h): valid UTF-8 stays, everything a
+ * terminal could take as a command or that is not UTF-8 is \hh. */
+static void test_describe(void **state) {
+  (void)state;
+  static const struct {
+    const char *in, *want;
+  } rows[] = {
+      {"a\xff\x1b[31mb", "a\\ff\\1b[31mb"},
+      {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"},
+      {"\xc2\x9b" "2J", "\\c2\\9b2J"},           /* C1 CSI */
+      {"\xc2\xa0", "\xc2\xa0"},                    /* U+00A0 is no control */
+      {"x\xed\xa0\x80", "x\\ed\\a0\\80"},        /* a surrogate */
+      {"\xe2\x82", "\\e2\\82"},                    /* cut short */
+      {"\xc0\xaf", "\\c0\\af"},                    /* overlong */
+      {"q\"\\\n", "q\\22\\5c\\0a"},
+  };
+  char out[64];
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    tw_name_describe((const uint8_t *)rows[i].in, strlen(rows[i].in), out, sizeof out);
+    assert_string_equal(out, rows[i].want);
+  }
+  /* cut to fit: never a sequence split, never past cap */
+  memset(out, 'Z', sizeof out);
+  tw_name_describe((const uint8_t *)"\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 8, out, 9);
+  assert_string_equal(out, "\xf0\x9f\x98\x80");
+  assert_int_equal(out[9], 'Z');
 }
 
 /* The table lookup's type [i32] -> [i32]: the input's when it has one,
@@ -330,6 +366,7 @@ int main(void) {
       cmocka_unit_test(test_lists_limit),
       cmocka_unit_test(test_tree),
       cmocka_unit_test(test_classify),
+      cmocka_unit_test(test_describe),
       cmocka_unit_test(test_added_type),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
